@@ -1,0 +1,62 @@
+# The two set-up commands are `make run` and `make test`; both work on a fresh clone with Python 3.11.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test e2e screenshots bench lint format migrate seed clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): requirements.txt | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# `make run` is for development: DEBUG on and the scheduler in-process unless the environment says otherwise.
+run seed migrate: export DEBUG ?= true
+run: export SCHEDULER_AUTOSTART ?= true
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+## Run the site on http://127.0.0.1:$(PORT) with the scheduler in-process (SQLite by default).
+run: migrate
+	$(PY) manage.py seed_demo --if-empty
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+## Lint, then the whole unit and integration suite.
+test: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/pytest
+
+## Browser journeys and accessibility checks in Debian's Chromium (apt-get install chromium).
+e2e: install
+	$(VENV)/bin/pytest -m e2e e2e
+
+## Regenerate docs/screenshots/ (desktop and mobile) of every main page.
+screenshots: install
+	SCREENSHOTS=1 $(VENV)/bin/pytest -m e2e e2e/test_accessibility.py
+
+## Benchmark on PostgreSQL (BENCH_DATABASE_URL); prints a table and writes bench/results/latest.json.
+bench: install
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)
+	$(PY) bench/run.py
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

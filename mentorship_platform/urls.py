@@ -1,0 +1,34 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.i18n import set_language
+from django.views.static import serve
+
+from accounts import views as accounts_views
+from mentorship_platform import bench_views
+
+urlpatterns = [
+    path("", accounts_views.home, name="home"),
+    path("", include("accounts.urls")),
+    path("", include("schedule.urls")),
+    path("dashboard/", include("dashboard.urls")),
+    path("admin/", admin.site.urls),
+    path("i18n/setlang/", set_language, name="set_language"),
+]
+
+if settings.SERVE_MEDIA:
+    # Uploaded photos; in a larger deployment a web server or object storage serves MEDIA_ROOT instead.
+    urlpatterns += [
+        re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
+    ]
+
+if settings.BENCH_ENDPOINTS:
+    urlpatterns += [
+        path("bench/plain/", bench_views.plain),
+        path("bench/template/", bench_views.template),
+    ]
+
+handler400 = "mentorship_platform.views.bad_request"
+handler403 = "mentorship_platform.views.permission_denied"
+handler404 = "mentorship_platform.views.page_not_found"
+handler500 = "mentorship_platform.views.server_error"

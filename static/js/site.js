@@ -1,0 +1,37 @@
+/*
+ * Small progressive enhancements; every page works without them.
+ * - Remember the browser's time zone in a cookie so anonymous visitors see times in their own zone.
+ * - Pre-select the browser's zone in time-zone selects that have not been chosen yet.
+ */
+(function () {
+  "use strict";
+  var tz;
+  try {
+    tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  } catch (e) {
+    return;
+  }
+  if (!tz) {
+    return;
+  }
+  // Some browsers still report old names of renamed zones.
+  var renamed = {
+    "Europe/Kiev": "Europe/Kyiv",
+    "Europe/Uzhgorod": "Europe/Kyiv",
+    "Europe/Zaporozhye": "Europe/Kyiv",
+    "Asia/Calcutta": "Asia/Kolkata",
+    "Asia/Saigon": "Asia/Ho_Chi_Minh",
+    "Asia/Katmandu": "Asia/Kathmandu"
+  };
+  tz = renamed[tz] || tz;
+  var cookie = "tz=" + encodeURIComponent(tz);
+  if (document.cookie.split("; ").indexOf(cookie) === -1) {
+    document.cookie = cookie + "; path=/; max-age=31536000; samesite=lax";
+  }
+  document.querySelectorAll("select[data-detect-timezone]").forEach(function (select) {
+    var known = Array.prototype.some.call(select.options, function (o) { return o.value === tz; });
+    if (known) {
+      select.value = tz;
+    }
+  });
+})();
