@@ -1,0 +1,25 @@
+"""Role checks for views: anonymous visitors go to the login page, the wrong role gets a 403."""
+
+import functools
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+
+
+def role_required(test, message):
+    def decorator(view):
+        @functools.wraps(view)
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if not test(request.user):
+                raise PermissionDenied(message)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+mentor_required = role_required(lambda user: user.is_mentor, _("This page is for mentors."))
+staff_required = role_required(lambda user: user.is_staff, _("The dashboard is for staff only."))

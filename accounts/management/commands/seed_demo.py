@@ -1,0 +1,247 @@
+"""
+Demo data for a newcomer: topics, a dozen mentors with avatars, availability for the next two weeks,
+a few mentees with bookings, and a staff user. Safe to run again: existing rows are left alone.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from accounts import services
+from accounts.images import initials_avatar
+from accounts.models import Topic, User
+from schedule import services as schedule_services
+from schedule.models import Booking, Slot
+
+PASSWORD = "demo-pass-2026"
+
+TOPICS = ["Programming", "Fitness", "Investing", "Design", "Careers", "Languages"]
+
+# (first, last, timezone, topics, headline, price, years, languages)
+MENTORS = [
+    (
+        "Olena",
+        "Kovalenko",
+        "Europe/Kyiv",
+        ["Programming", "Careers"],
+        "Senior Python engineer, ex-Grammarly",
+        60,
+        11,
+        "Ukrainian, English",
+    ),
+    (
+        "Andriy",
+        "Shevchenko",
+        "Europe/Kyiv",
+        ["Programming"],
+        "Django and PostgreSQL in production",
+        50,
+        9,
+        "Ukrainian, English",
+    ),
+    (
+        "Maria",
+        "Ivanova",
+        "Europe/Warsaw",
+        ["Design"],
+        "Product designer, design systems",
+        45,
+        8,
+        "English, Polish, Ukrainian",
+    ),
+    ("James", "Carter", "America/New_York", ["Investing"], "CFA charterholder, long-term investing", 90, 15, "English"),
+    ("Sofia", "Melnyk", "Europe/Kyiv", ["Fitness"], "Strength coach for busy people", 30, 6, "Ukrainian, English"),
+    (
+        "Daniel",
+        "Novak",
+        "Europe/Prague",
+        ["Careers", "Programming"],
+        "Engineering manager, interview prep",
+        70,
+        12,
+        "English, Czech",
+    ),
+    ("Iryna", "Bondar", "Europe/Kyiv", ["Languages"], "English teacher, IELTS 8.5", 25, 7, "English, Ukrainian"),
+    ("Lucas", "Martin", "Europe/Paris", ["Fitness"], "Marathon runner and running coach", 35, 10, "English, French"),
+    (
+        "Nadia",
+        "Hassan",
+        "Europe/London",
+        ["Investing", "Careers"],
+        "From analyst to portfolio manager",
+        80,
+        13,
+        "English, Arabic",
+    ),
+    (
+        "Taras",
+        "Hnatiuk",
+        "Europe/Kyiv",
+        ["Design", "Programming"],
+        "Front-end and UX for developers",
+        40,
+        5,
+        "Ukrainian, English",
+    ),
+    (
+        "Emily",
+        "Chen",
+        "America/Los_Angeles",
+        ["Programming", "Careers"],
+        "Staff engineer, system design",
+        100,
+        14,
+        "English, Mandarin",
+    ),
+    (
+        "Oksana",
+        "Lysenko",
+        "Europe/Kyiv",
+        ["Languages"],
+        "Ukrainian for foreigners",
+        20,
+        4,
+        "Ukrainian, English, German",
+    ),
+]
+
+MENTEES = [
+    ("Petro", "Savchuk", "Europe/Kyiv"),
+    ("Anna", "Smith", "America/New_York"),
+    ("Yulia", "Tkachenko", "Europe/Kyiv"),
+]
+
+COLOURS = [(67, 56, 202), (15, 118, 110), (190, 24, 93), (161, 98, 7), (29, 78, 216), (109, 40, 217)]
+
+
+class Command(BaseCommand):
+    help = "Create demo mentors, mentees, availability, bookings and a staff user (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--if-empty", action="store_true", help="Do nothing if any user exists.")
+
+    def handle(self, *args, if_empty=False, **options):
+        if if_empty and User.objects.exists():
+            self.stdout.write("The database already has users; demo data not loaded.")
+            return
+        with transaction.atomic():
+            topics = {
+                name: Topic.objects.get_or_create(slug=slugify(name), defaults={"name": name})[0] for name in TOPICS
+            }
+            mentors = [self._mentor(i, row, topics) for i, row in enumerate(MENTORS)]
+            mentees = [self._user(first, last, tz, is_mentor=False) for first, last, tz in MENTEES]
+            staff = self._user("Staff", "Admin", "Europe/Kyiv", is_mentor=False, email="staff@example.com")
+            if not staff.is_staff:
+                staff.is_staff = staff.is_superuser = True
+                staff.save(update_fields=["is_staff", "is_superuser"])
+        created_slots = sum(self._availability(mentor) for mentor in mentors)
+        created_bookings = self._bookings(mentors, mentees)
+        created_bookings += self._history(mentors, mentees)
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data ready ({created_slots} new slots, {created_bookings} new bookings).")
+        )
+        self.stdout.write(f"All demo accounts use the password: {PASSWORD}")
+        self.stdout.write(f"  staff:   {staff.email}  (also /admin/)")
+        self.stdout.write(f"  mentor:  {mentors[0].email}")
+        for mentee in mentees:
+            self.stdout.write(f"  mentee:  {mentee.email}")
+
+    def _user(self, first, last, tz, *, is_mentor, email=None):
+        email = email or f"{first}.{last}@example.com".lower()
+        user = User.objects.filter(email__iexact=email).first()
+        if user is None:
+            user = services.user_register(
+                email=email, password=PASSWORD, first_name=first, last_name=last, is_mentor=is_mentor, timezone=tz
+            )
+        return user
+
+    def _mentor(self, index, row, topics):
+        first, last, tz, topic_names, headline, price, years, languages = row
+        user = self._user(first, last, tz, is_mentor=True)
+        if not user.photo:
+            avatar = initials_avatar(user.initials, COLOURS[index % len(COLOURS)])
+            user.photo.save(avatar.name, avatar, save=False)
+            user.save(update_fields=["photo"])
+        profile = services.mentor_profile_ensure(user=user)
+        if not profile.headline:
+            services.mentor_profile_update(
+                profile=profile,
+                headline=headline,
+                bio=f"{headline}. I help people make steady progress with practical, honest feedback. "
+                "Bring a concrete question or a piece of work and we will go through it together.",
+                topics=[topics[name] for name in topic_names],
+                years_experience=years,
+                price=Decimal(price),
+                session_minutes=60,
+                languages=languages,
+            )
+        return user
+
+    def _availability(self, mentor):
+        if Slot.objects.filter(mentor=mentor, start__gt=timezone.now()).exists():
+            return 0
+        result = schedule_services.slot_bulk_create(
+            mentor=mentor,
+            first_day=timezone.localdate(),
+            weeks=2,
+            weekdays=[0, 1, 2, 3, 4] if mentor.pk % 2 else [1, 3, 5],
+            day_start=dt.time(9 + mentor.pk % 4, 0),
+            day_end=dt.time(13 + mentor.pk % 4, 0),
+            session_minutes=60,
+            buffer_minutes=0 if mentor.pk % 3 else 30,
+        )
+        return result.created
+
+    def _history(self, mentors, mentees):
+        """
+        Completed sessions over the last three weeks, so the dashboard has something to show. They are
+        written directly: the services rightly refuse to create slots or bookings in the past.
+        """
+        now = timezone.now()
+        if Booking.objects.filter(slot__end__lt=now).exists():
+            return 0
+        created = 0
+        with transaction.atomic():
+            for day in range(1, 22):
+                for i, mentor in enumerate(mentors[: 3 + day % 4]):
+                    start = (now - dt.timedelta(days=day)).replace(hour=8 + i, minute=0, second=0, microsecond=0)
+                    slot = Slot.objects.create(
+                        mentor=mentor, start=start, end=start + dt.timedelta(hours=1), status=Slot.Status.BOOKED
+                    )
+                    Booking.objects.create(
+                        slot=slot,
+                        mentor=mentor,
+                        mentee=mentees[(day + i) % len(mentees)],
+                        created_at=start - dt.timedelta(days=2 + i % 3),
+                        note="A past session",
+                    )
+                    created += 1
+        return created
+
+    def _bookings(self, mentors, mentees):
+        if Booking.objects.exists():
+            return 0
+        created = 0
+        for i, mentee in enumerate(mentees):
+            for mentor in mentors[i * 3 : i * 3 + 2]:
+                slot = (
+                    Slot.objects.filter(
+                        mentor=mentor, status=Slot.Status.AVAILABLE, start__gt=timezone.now() + dt.timedelta(days=1)
+                    )
+                    .order_by("start")
+                    .first()
+                )
+                if slot is None:
+                    continue
+                try:
+                    schedule_services.booking_create(
+                        slot_id=slot.pk, mentee=mentee, note="I would like feedback on my current project."
+                    )
+                except schedule_services.BookingError:
+                    continue
+                created += 1
+        return created

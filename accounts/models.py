@@ -1,0 +1,146 @@
+import hashlib
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.timezones import validate_timezone
+
+AVATAR_COLOURS = 8
+
+
+class EmailUserManager(UserManager):
+    """Users are identified by email; there is no username."""
+
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+    def get_by_natural_key(self, email):
+        return self.get(email__iexact=email)
+
+
+def user_photo_path(instance, filename):
+    return f"avatars/{instance.pk or 'new'}/{filename}"
+
+
+class User(AbstractUser):
+    """A person on the platform: a mentee by default, a mentor when ``is_mentor`` is set."""
+
+    username = None
+    email = models.EmailField(_("email address"), unique=True)
+    is_mentor = models.BooleanField(
+        _("mentor"), default=False, help_text=_("Mentors publish availability and take bookings.")
+    )
+    timezone = models.CharField(_("time zone"), max_length=64, default="UTC", validators=[validate_timezone])
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")
+    photo = models.ImageField(_("photo"), upload_to=user_photo_path, blank=True)
+
+    objects = EmailUserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
+        ]
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.email.split("@")[0]
+
+    @property
+    def initials(self) -> str:
+        parts = [p for p in (self.first_name, self.last_name) if p]
+        if not parts:
+            parts = [self.email]
+        return "".join(p[0] for p in parts[:2]).upper()
+
+    @property
+    def avatar_colour(self) -> int:
+        """A stable colour index for the generated initials avatar."""
+        return int(hashlib.md5(self.email.encode(), usedforsecurity=False).hexdigest(), 16) % AVATAR_COLOURS
+
+
+class Topic(models.Model):
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+    def __str__(self):
+        return self.name
+
+
+class MentorProfile(models.Model):
+    """The public face of a mentor: what they teach, for how much, in which languages."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentor_profile")
+    slug = models.SlugField(_("public address"), max_length=80, unique=True)
+    headline = models.CharField(_("headline"), max_length=120, blank=True)
+    bio = models.TextField(_("about"), blank=True)
+    topics = models.ManyToManyField(Topic, related_name="mentors", blank=True, verbose_name=_("topics"))
+    years_experience = models.PositiveSmallIntegerField(
+        _("years of experience"), default=0, validators=[MaxValueValidator(70)]
+    )
+    price = models.DecimalField(
+        _("price per session"),
+        max_digits=8,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0)],
+    )
+    session_minutes = models.PositiveSmallIntegerField(
+        _("default session length (minutes)"),
+        default=60,
+        validators=[MinValueValidator(15), MaxValueValidator(240)],
+    )
+    languages = models.CharField(
+        _("languages spoken"), max_length=200, blank=True, help_text=_("For example: English, Ukrainian")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("mentor profile")
+        verbose_name_plural = _("mentor profiles")
+
+    def __str__(self):
+        return str(self.user)
+
+    def get_absolute_url(self):
+        return reverse("accounts:mentor_detail", kwargs={"slug": self.slug})
+
+    @property
+    def language_list(self) -> list[str]:
+        return [lang.strip() for lang in self.languages.split(",") if lang.strip()]

@@ -1,0 +1,153 @@
+"""State changes for users and mentor profiles."""
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from accounts import directory
+from accounts.models import MentorProfile, Topic, User
+
+
+class AccountError(Exception):
+    """A refused account operation; ``message`` is shown to the user."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+@transaction.atomic
+def user_register(
+    *,
+    email: str,
+    password: str,
+    first_name: str,
+    last_name: str,
+    is_mentor: bool,
+    timezone: str = "UTC",
+    language: str = "en",
+) -> User:
+    user = User(
+        email=User.objects.normalize_email(email).lower(),
+        first_name=first_name,
+        last_name=last_name,
+        is_mentor=is_mentor,
+        timezone=timezone,
+        language=language,
+    )
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    if is_mentor:
+        mentor_profile_ensure(user=user)
+        directory.changed()
+    return user
+
+
+def _unique_slug(user: User) -> str:
+    base = slugify(user.get_full_name()) or slugify(user.email.split("@")[0]) or "mentor"
+    base = base[:70]
+    slug, n = base, 2
+    while MentorProfile.objects.filter(slug=slug).exclude(user=user).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def mentor_profile_ensure(*, user: User) -> MentorProfile:
+    """Return the user's mentor profile, creating it (with a unique public slug) if missing."""
+    profile = MentorProfile.objects.filter(user=user).first()
+    if profile is None:
+        profile = MentorProfile(user=user, slug=_unique_slug(user))
+        profile.full_clean()
+        profile.save()
+    return profile
+
+
+def user_update(
+    *,
+    user: User,
+    first_name: str,
+    last_name: str,
+    timezone: str,
+    language: str,
+    photo: ContentFile | None = None,
+    remove_photo: bool = False,
+) -> User:
+    user.first_name = first_name
+    user.last_name = last_name
+    user.timezone = timezone
+    user.language = language
+    user.full_clean()
+    fields = ["first_name", "last_name", "timezone", "language"]
+    old_photo = user.photo.name if user.photo else None
+    if photo is not None or remove_photo:
+        fields.append("photo")
+        if photo is not None:
+            user.photo.save(photo.name, photo, save=False)
+        else:
+            user.photo = None
+    user.save(update_fields=fields)
+    if "photo" in fields and old_photo and old_photo != (user.photo.name if user.photo else None):
+        storage = user.photo.storage
+        transaction.on_commit(lambda: storage.delete(old_photo))
+    if user.is_mentor:
+        directory.changed()
+    return user
+
+
+def mentor_profile_update(
+    *,
+    profile: MentorProfile,
+    headline: str,
+    bio: str,
+    topics: Iterable[Topic],
+    years_experience: int,
+    price: Decimal,
+    session_minutes: int,
+    languages: str,
+) -> MentorProfile:
+    profile.headline = headline
+    profile.bio = bio
+    profile.years_experience = years_experience
+    profile.price = price
+    profile.session_minutes = session_minutes
+    profile.languages = languages
+    profile.full_clean()
+    with transaction.atomic():
+        profile.save(
+            update_fields=["headline", "bio", "years_experience", "price", "session_minutes", "languages", "updated_at"]
+        )
+        profile.topics.set(topics)
+        directory.changed()
+    return profile
+
+
+def user_set_mentor(*, user: User, is_mentor: bool) -> User:
+    """Give or take the mentor role. Taking it is refused while the mentor has upcoming bookings."""
+    from schedule.selectors import has_upcoming_bookings_as_mentor  # schedule depends on accounts
+
+    if not is_mentor and user.is_mentor and has_upcoming_bookings_as_mentor(mentor=user):
+        raise AccountError(
+            _("%(name)s has upcoming bookings. Cancel them before removing the mentor role.")
+            % {"name": user.display_name}
+        )
+    with transaction.atomic():
+        user.is_mentor = is_mentor
+        user.save(update_fields=["is_mentor"])
+        if is_mentor:
+            mentor_profile_ensure(user=user)
+        directory.changed()
+    return user
+
+
+def user_deactivate(*, user: User) -> User:
+    """Block a user from logging in; their history stays."""
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    if user.is_mentor:
+        directory.changed()
+    return user

@@ -1,0 +1,164 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import logout as auth_logout
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts import directory, selectors, services
+from accounts.forms import MentorProfileForm, ProfileForm, RegistrationForm
+from accounts.models import MentorProfile
+from schedule import selectors as schedule_selectors
+
+MENTORS_PER_PAGE = 12
+
+
+def home(request):
+    query = request.GET.get("q", "").strip()[:100]
+    topic = request.GET.get("topic", "").strip()[:60]
+    page_number = request.GET.get("page", "1")[:6]
+    parts = (get_language(), timezone.get_current_timezone_name(), query, topic, page_number)
+    # Anonymous visitors without pending messages all see the same page: serve it whole from the cache.
+    whole_page = not request.user.is_authenticated and not len(messages.get_messages(request))
+    page_key = directory.key("home-page", *parts)
+    if whole_page and (html := cache.get(page_key)) is not None:
+        return HttpResponse(html)
+    cache_key = directory.key("home", *parts)
+    mentors_html = cache.get(cache_key)
+    if mentors_html is None:
+        mentors = schedule_selectors.with_next_free_slot(selectors.mentor_directory(query=query, topic=topic))
+        page = Paginator(mentors, MENTORS_PER_PAGE).get_page(page_number)
+        mentors_html = render_to_string(
+            "accounts/_mentor_directory.html",
+            {
+                "page": page,
+                "query": query,
+                "topic": topic,
+                "topics": list(selectors.topics_in_use()),
+                "searching": bool(query or topic),
+                "pagination_query": urlencode({k: v for k, v in (("q", query), ("topic", topic)) if v}),
+            },
+            request=request,
+        )
+        cache.set(cache_key, mentors_html, directory.TTL_SECONDS)
+    response = render(
+        request,
+        "accounts/home.html",
+        {
+            "mentors_html": mark_safe(mentors_html),  # rendered from our own template above
+            "show_hero": not (query or topic) and page_number in ("", "1"),
+        },
+    )
+    if whole_page:
+        cache.set(page_key, response.content.decode(), directory.TTL_SECONDS)
+    return response
+
+
+def mentor_detail(request, slug):
+    profile = get_object_or_404(
+        MentorProfile.objects.select_related("user").prefetch_related("topics"),
+        slug=slug,
+        user__is_mentor=True,
+        user__is_active=True,
+    )
+    # The availability list is the same for every viewer in a zone: cached like the directory.
+    cache_key = directory.key("availability", str(profile.pk), get_language(), timezone.get_current_timezone_name())
+    availability_html = cache.get(cache_key)
+    if availability_html is None:
+        days = schedule_selectors.available_slots_by_day(mentor=profile.user)
+        availability_html = render_to_string(
+            "accounts/_availability.html", {"mentor": profile.user, "days": days}, request=request
+        )
+        cache.set(cache_key, availability_html, directory.TTL_SECONDS)
+    return render(
+        request,
+        "accounts/mentor_detail.html",
+        {"profile": profile, "mentor": profile.user, "availability_html": mark_safe(availability_html)},
+    )
+
+
+@require_POST
+def logout(request):
+    auth_logout(request)
+    messages.info(request, _("You have logged out."))
+    return redirect("home")
+
+
+@require_http_methods(["GET", "POST"])
+def register(request):
+    form = RegistrationForm(
+        request.POST or None, initial={"role": request.GET.get("role", RegistrationForm.ROLE_MENTEE)}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        user = services.user_register(
+            email=data["email"],
+            password=data["password1"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            is_mentor=data["role"] == RegistrationForm.ROLE_MENTOR,
+            timezone=data["timezone"],
+            language=request.LANGUAGE_CODE if request.LANGUAGE_CODE in ("en", "uk") else "en",
+        )
+        login(request, user, backend="accounts.backends.EmailBackend")
+        messages.success(request, _("Welcome, %(name)s! Your account is ready.") % {"name": user.display_name})
+        next_url = request.POST.get("next") or request.GET.get("next")
+        if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+            return redirect(next_url)
+        if user.is_mentor:
+            return redirect("accounts:mentor_profile_edit")
+        return redirect("home")
+    return render(request, "accounts/register.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request):
+    user = request.user
+    initial = {
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "timezone": user.timezone,
+        "language": user.language,
+        "photo": user.photo,
+    }
+    form = ProfileForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        photo = data.get("photo")
+        services.user_update(
+            user=user,
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            timezone=data["timezone"],
+            language=data["language"],
+            photo=photo if photo and photo is not user.photo and hasattr(photo, "read") else None,
+            remove_photo=photo is False,
+        )
+        messages.success(request, _("Your profile has been saved."))
+        return redirect("accounts:profile")
+    return render(request, "accounts/profile_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mentor_profile_edit(request):
+    if not request.user.is_mentor:
+        raise PermissionDenied(_("Only mentors have a public profile."))
+    profile = services.mentor_profile_ensure(user=request.user)
+    form = MentorProfileForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        services.mentor_profile_update(profile=profile, **form.cleaned_data)
+        messages.success(request, _("Your mentor profile has been saved."))
+        return redirect("accounts:mentor_profile_edit")
+    return render(request, "accounts/mentor_profile_form.html", {"form": form, "profile": profile})
