@@ -1,0 +1,129 @@
+"""
+Booking emails through the django-post-office outbox.
+
+Enqueueing happens inside the caller's transaction and is cheap: one outbox row per recipient that
+names what to send (kind, booking, recipient, reminder offset) in its headers. The message itself is
+rendered at delivery time (``prepare``), in the recipient's language and time zone, from the
+template triple ``templates/emails/<name>.subject.txt|.txt|.html``, with its ``.ics`` invite. So a
+booking request or a reminder sweep never pays for rendering, and a reminder whose booking was
+cancelled in the meantime is dropped instead of sent.
+"""
+
+import zoneinfo
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from post_office.models import PRIORITY, STATUS, Email
+
+from accounts.models import User
+from schedule import calendar
+from schedule.models import Booking, Reminder
+
+KIND_HEADER = "X-Mentorship-Kind"
+BOOKING_HEADER = "X-Mentorship-Booking"
+RECIPIENT_HEADER = "X-Mentorship-Recipient"
+OFFSET_HEADER = "X-Mentorship-Offset"
+
+CONFIRMATION, CANCELLATION, REMINDER = "confirmation", "cancellation", "reminder"
+TEMPLATES = {CONFIRMATION: "booking_confirmed", CANCELLATION: "booking_cancelled", REMINDER: "booking_reminder"}
+INVITE_METHODS = {CONFIRMATION: calendar.METHOD_REQUEST, CANCELLATION: calendar.METHOD_CANCEL}
+
+
+def _outbox_row(*, kind: str, booking: Booking, recipient: User, offset: int | None = None) -> Email:
+    headers = {KIND_HEADER: kind, BOOKING_HEADER: str(booking.pk), RECIPIENT_HEADER: str(recipient.pk)}
+    if offset is not None:
+        headers[OFFSET_HEADER] = str(offset)
+    return Email(
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[recipient.email],
+        subject=f"[{kind}] booking #{booking.pk}",  # replaced by the rendered subject on delivery
+        headers=headers,
+        status=STATUS.queued,
+        priority=PRIORITY.medium,
+    )
+
+
+def _both_sides(booking: Booking) -> tuple[User, User]:
+    return booking.mentee, booking.slot.mentor
+
+
+def enqueue_booking_confirmed(booking: Booking) -> list[Email]:
+    return Email.objects.bulk_create(
+        _outbox_row(kind=CONFIRMATION, booking=booking, recipient=r) for r in _both_sides(booking)
+    )
+
+
+def enqueue_booking_cancelled(booking: Booking) -> list[Email]:
+    return Email.objects.bulk_create(
+        _outbox_row(kind=CANCELLATION, booking=booking, recipient=r) for r in _both_sides(booking)
+    )
+
+
+def enqueue_reminders(reminders: list[Reminder]) -> list[Email]:
+    return Email.objects.bulk_create(
+        (
+            _outbox_row(kind=REMINDER, booking=r.booking, recipient=r.recipient, offset=r.offset_minutes)
+            for r in reminders
+        ),
+        batch_size=1000,
+    )
+
+
+def render(*, template: str, recipient: User, context: dict) -> tuple[str, str, str]:
+    """(subject, text, html) of ``template`` in the recipient's language and time zone."""
+    context = {**context, "recipient": recipient, "site_url": settings.SITE_URL}
+    with translation.override(recipient.language), timezone.override(zoneinfo.ZoneInfo(recipient.timezone)):
+        subject = " ".join(render_to_string(f"emails/{template}.subject.txt", context).split())
+        text = render_to_string(f"emails/{template}.txt", context)
+        html = render_to_string(f"emails/{template}.html", context)
+    return subject, text, html
+
+
+def prepare(emails: list[Email]) -> dict[int, EmailMultiAlternatives | None]:
+    """
+    The messages to send for a batch of outbox rows, rendered now (two queries for the whole batch).
+    Rows written by this module get their subject and bodies filled in; other rows are sent as
+    stored. ``None`` means "do not send": a reminder whose booking has been cancelled.
+    """
+    ours = {e.pk: int(e.headers[BOOKING_HEADER]) for e in emails if (e.headers or {}).get(BOOKING_HEADER)}
+    bookings = Booking.objects.select_related("slot", "slot__mentor", "slot__mentor__mentor_profile", "mentee").in_bulk(
+        set(ours.values())
+    )
+    messages = {}
+    for email in emails:
+        headers = email.headers or {}
+        if email.pk not in ours:
+            messages[email.pk] = email.email_message()
+            continue
+        booking = bookings.get(ours[email.pk])
+        if booking is None:
+            messages[email.pk] = None  # the booking is gone
+            continue
+        kind = headers[KIND_HEADER]
+        if kind == REMINDER and booking.status != Booking.Status.CONFIRMED:
+            messages[email.pk] = None
+            continue
+        mentee, mentor = _both_sides(booking)
+        recipient, other = (mentee, mentor) if int(headers[RECIPIENT_HEADER]) == mentee.pk else (mentor, mentee)
+        context = {
+            "booking": booking,
+            "slot": booking.slot,
+            "other": other,
+            "role": "mentee" if recipient == mentee else "mentor",
+            "now": timezone.now(),
+        }
+        email.subject, email.message, email.html_message = render(
+            template=TEMPLATES[kind], recipient=recipient, context=context
+        )
+        email.headers = {k: v for k, v in headers.items() if not k.startswith("X-Mentorship-")} | {KIND_HEADER: kind}
+        message = email.email_message()
+        email.headers = headers  # keep what the row says for the delivery log
+        if kind in INVITE_METHODS:
+            method = INVITE_METHODS[kind]
+            with translation.override(recipient.language):
+                invite = calendar.booking_invite(booking, method=method)
+            message.attach("invite.ics", invite, f"text/calendar; charset=utf-8; method={method}")
+        messages[email.pk] = message
+    return messages

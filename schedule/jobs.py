@@ -1,0 +1,49 @@
+"""
+Scheduled work. Each job is thin (it calls a service), idempotent, and closes stale database
+connections around its run. Every schedule is declared in ``SCHEDULES`` below, in one place.
+"""
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.utils import timezone
+from django_apscheduler.models import DjangoJobExecution
+from django_apscheduler.util import close_old_connections
+
+from schedule import delivery, services
+
+logger = logging.getLogger(__name__)
+
+JOB_EXECUTION_MAX_AGE = dt.timedelta(days=7)
+
+
+@close_old_connections
+def send_reminders():
+    result = services.reminder_sweep()
+    if result.queued or result.skipped:
+        logger.info("Reminders: %d queued, %d skipped as too late", result.queued, result.skipped)
+
+
+@close_old_connections
+def deliver_outbox():
+    result = delivery.outbox_drain()
+    if result.sent or result.requeued or result.failed:
+        logger.info("Outbox: %d sent, %d to retry, %d failed", result.sent, result.requeued, result.failed)
+
+
+@close_old_connections
+def delete_old_job_executions():
+    DjangoJobExecution.objects.delete_old_job_executions(int(JOB_EXECUTION_MAX_AGE.total_seconds()))
+    logger.info("Deleted job executions older than %s (at %s)", JOB_EXECUTION_MAX_AGE, timezone.now())
+
+
+# (job id, function, trigger, trigger arguments, misfire grace in seconds)
+SCHEDULES = [
+    # Every minute: queue 24 h / 1 h reminders (REMINDER_OFFSETS) for both sides of each booking.
+    ("send_reminders", send_reminders, "interval", {"minutes": 1}, 600),
+    # Every OUTBOX_POLL_SECONDS (10 s): deliver queued mail, so confirmations arrive well within a minute.
+    ("deliver_outbox", deliver_outbox, "interval", {"seconds": settings.OUTBOX_POLL_SECONDS}, 120),
+    # Nightly at 03:00 UTC: forget job-execution rows older than a week.
+    ("delete_old_job_executions", delete_old_job_executions, "cron", {"hour": 3, "minute": 0}, 3600),
+]

@@ -1,0 +1,28 @@
+import datetime as dt
+
+import factory
+from django.utils import timezone
+
+from accounts.tests.factories import MentorFactory, UserFactory
+from schedule.models import Booking, Slot
+
+
+class SlotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Slot
+
+    mentor = factory.SubFactory(MentorFactory)
+    start = factory.Sequence(lambda n: timezone.now().replace(microsecond=0) + dt.timedelta(days=2, hours=n))
+    end = factory.LazyAttribute(lambda o: o.start + dt.timedelta(hours=1))
+    status = Slot.Status.AVAILABLE
+
+
+class BookingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Booking
+
+    slot = factory.SubFactory(SlotFactory, status=Slot.Status.BOOKED)
+    mentor = factory.LazyAttribute(lambda o: o.slot.mentor)
+    mentee = factory.SubFactory(UserFactory)
+    status = Booking.Status.CONFIRMED
+    note = "Career advice"

@@ -1,0 +1,78 @@
+"""Real concurrent transactions on PostgreSQL: nobody is ever double-booked."""
+
+import datetime as dt
+import threading
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+
+from accounts.tests.factories import UserFactory
+from schedule import services
+from schedule.models import Booking, Slot
+from schedule.tests.factories import SlotFactory
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def run_at_once(functions):
+    """Start every function in its own thread at the same moment; return their results or exceptions."""
+    barrier = threading.Barrier(len(functions))
+    results = [None] * len(functions)
+
+    def worker(i, fn):
+        try:
+            barrier.wait()
+            results[i] = fn()
+        except Exception as exc:  # collected and asserted by the caller
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i, fn)) for i, fn in enumerate(functions)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    return results
+
+
+def test_twenty_mentees_racing_for_one_slot_produce_one_booking():
+    slot = SlotFactory()
+    mentees = [UserFactory() for _ in range(20)]
+
+    results = run_at_once([lambda m=m: services.booking_create(slot_id=slot.pk, mentee=m) for m in mentees])
+
+    bookings = [r for r in results if isinstance(r, Booking)]
+    refusals = [r for r in results if isinstance(r, services.BookingError)]
+    assert len(bookings) == 1
+    assert len(refusals) == 19
+    assert {r.code for r in refusals} == {"taken"}
+    assert Booking.objects.filter(slot=slot, status=Booking.Status.CONFIRMED).count() == 1
+    assert Slot.objects.get(pk=slot.pk).status == Slot.Status.BOOKED
+
+
+def test_the_same_mentee_double_submitting_gets_one_booking():
+    slot = SlotFactory()
+    mentee = UserFactory()
+
+    results = run_at_once([lambda: services.booking_create(slot_id=slot.pk, mentee=mentee) for _ in range(5)])
+
+    assert sum(isinstance(r, Booking) for r in results) == 1
+    assert Booking.objects.count() == 1
+
+
+def test_the_database_forbids_overlapping_slots_of_one_mentor():
+    slot = SlotFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Slot.objects.create(mentor=slot.mentor, start=slot.start + dt.timedelta(minutes=30), end=slot.end)
+
+
+def test_concurrent_slot_creation_for_the_same_time_keeps_one():
+    slot = SlotFactory()
+    mentor = slot.mentor
+    start = slot.end + dt.timedelta(hours=1)
+    results = run_at_once(
+        [lambda: services.slot_create(mentor=mentor, start=start, end=start + dt.timedelta(hours=1))] * 6
+    )
+    assert sum(isinstance(r, Slot) for r in results) == 1
+    assert Slot.objects.filter(mentor=mentor, start=start).count() == 1

@@ -1,0 +1,321 @@
+import datetime as dt
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
+
+from accounts.tests.factories import MentorFactory, UserFactory
+from schedule.models import Booking, Slot
+from schedule.tests.factories import BookingFactory, SlotFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def in_days(days, hour=10):
+    return (timezone.now() + dt.timedelta(days=days)).replace(hour=hour, minute=0, second=0, microsecond=0)
+
+
+# --- Public availability ---
+
+
+def test_the_mentor_page_shows_free_slots_in_the_viewers_zone_and_names_it(client, mentee):
+    slot = SlotFactory(start=in_days(3, 15), end=in_days(3, 16))  # 15:00 UTC = 10:00 New York (winter)
+    SlotFactory(mentor=slot.mentor, start=in_days(4), end=in_days(4, 11), status=Slot.Status.HIDDEN)
+    client.force_login(mentee)
+
+    page = client.get(slot.mentor.mentor_profile.get_absolute_url()).content.decode()
+
+    assert "America/New_York" in page
+    assert reverse("schedule:booking_confirm", args=[slot.pk]) in page
+    assert page.count("/book/") == 1  # the hidden slot is not offered
+
+
+def test_anonymous_visitors_see_the_zone_their_browser_reported(client):
+    slot = SlotFactory(start=in_days(3, 15), end=in_days(3, 16))
+    client.cookies["tz"] = "Asia/Tokyo"
+    page = client.get(slot.mentor.mentor_profile.get_absolute_url()).content.decode()
+    assert "Asia/Tokyo" in page
+    assert "00:00" in page  # 15:00 UTC is midnight in Tokyo
+
+
+def test_a_mentor_without_free_slots_says_so(client):
+    mentor = MentorFactory()
+    page = client.get(mentor.mentor_profile.get_absolute_url()).content.decode()
+    assert "has no free slots" in page
+
+
+def test_the_mentor_page_query_count_does_not_grow_with_slots(client):
+    def count(n):
+        mentor = MentorFactory()
+        for i in range(n):
+            SlotFactory(mentor=mentor, start=in_days(1 + i // 8, 8 + i % 8), end=in_days(1 + i // 8, 9 + i % 8))
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(mentor.mentor_profile.get_absolute_url())
+        return len(ctx.captured_queries)
+
+    assert count(10) == count(200)
+
+
+# --- Booking through the browser ---
+
+
+def test_anonymous_visitors_are_sent_to_login_and_back_to_the_same_slot(client):
+    slot = SlotFactory()
+    url = reverse("schedule:booking_confirm", args=[slot.pk])
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('accounts:login')}?next={url}"
+
+
+def test_a_mentee_sees_the_confirmation_page_then_books_with_post(client, mentee):
+    slot = SlotFactory(start=in_days(3, 15), end=in_days(3, 16))
+    client.force_login(mentee)
+    url = reverse("schedule:booking_confirm", args=[slot.pk])
+
+    page = client.get(url).content.decode()
+    assert "Confirm your booking" in page and "Europe/Kyiv" in page and "America/New_York" in page
+    assert not Booking.objects.exists()
+
+    response = client.post(url, {"note": "Career change"}, follow=True)
+    booking = Booking.objects.get()
+    assert response.redirect_chain[-1][0] == booking.get_absolute_url()
+    assert "Your session is booked" in response.content.decode()
+    assert booking.note == "Career change"
+
+
+def test_submitting_the_same_booking_twice_creates_one_booking(client, mentee):
+    slot = SlotFactory()
+    client.force_login(mentee)
+    url = reverse("schedule:booking_confirm", args=[slot.pk])
+
+    client.post(url, {"note": ""})
+    second = client.post(url, {"note": ""}, follow=True)
+
+    assert Booking.objects.count() == 1
+    assert "already booked this session" in second.content.decode()
+    assert client.get(url)["Location"] == Booking.objects.get().get_absolute_url()
+
+
+def test_the_loser_of_a_race_sees_a_friendly_message_on_the_mentor_page(client, mentee):
+    booking = BookingFactory()
+    client.force_login(mentee)
+    response = client.post(reverse("schedule:booking_confirm", args=[booking.slot.pk]), {"note": ""}, follow=True)
+    assert response.redirect_chain[-1][0] == booking.slot.mentor.mentor_profile.get_absolute_url()
+    assert "just booked by someone else" in response.content.decode()
+    assert Booking.objects.count() == 1
+
+
+def test_my_consultations_lists_upcoming_and_past_for_each_side(client, mentee):
+    upcoming = BookingFactory(mentee=mentee, note="Resume review")
+    past = BookingFactory(mentee=mentee, slot__start=in_days(-3), slot__end=in_days(-3, 11))
+    client.force_login(mentee)
+
+    response = client.get(reverse("schedule:booking_list"))
+    assert list(response.context["upcoming"].object_list) == [upcoming]
+    assert list(response.context["past"].object_list) == [past]
+    assert "Completed" in response.content.decode()
+
+    client.force_login(upcoming.slot.mentor)
+    page = client.get(reverse("schedule:booking_list")).content.decode()
+    assert mentee.email in page and "Resume review" in page
+
+
+def test_paging_one_list_of_my_consultations_keeps_the_other_where_it_is(client, mentee):
+    for _ in range(12):
+        BookingFactory(mentee=mentee)
+    for day in range(12):
+        BookingFactory(mentee=mentee, slot__start=in_days(-1 - day), slot__end=in_days(-1 - day, 11))
+    client.force_login(mentee)
+    page = client.get(reverse("schedule:booking_list"), {"page": 2}).content.decode()
+    assert "?page=2&amp;past_page=2" in page  # history's "next" keeps upcoming on page 2
+    assert "?past_page=1&amp;page=1" in page  # upcoming's "previous" keeps history on page 1
+
+
+def test_my_consultations_query_count_does_not_grow_with_bookings(client, mentee):
+    mentor = MentorFactory()
+
+    def count(n):
+        for _ in range(n):
+            BookingFactory(mentee=mentee, slot__mentor=mentor)
+        client.force_login(mentee)
+        cache.clear()  # the uncached page
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(reverse("schedule:booking_list"))
+        return len(ctx.captured_queries)
+
+    assert count(10) == count(190)
+
+
+def test_my_consultations_is_cached_per_user_until_one_of_their_bookings_changes(
+    client, mentee, django_capture_on_commit_callbacks
+):
+    from schedule import services
+
+    booking = BookingFactory(mentee=mentee)
+    client.force_login(mentee)
+    assert "Confirmed" in client.get(reverse("schedule:booking_list")).content.decode()
+    client.force_login(booking.mentor)
+    assert mentee.email in client.get(reverse("schedule:booking_list")).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.booking_cancel(booking=booking, by=booking.mentor, reason="Ill")
+
+    for user in (mentee, booking.mentor):
+        client.force_login(user)
+        response = client.get(reverse("schedule:booking_list"))
+        assert list(response.context["upcoming"].object_list) == []
+        assert "Cancelled" in response.content.decode()
+
+
+def test_a_mentor_sees_clients_with_counts(client):
+    booking = BookingFactory()
+    BookingFactory(mentee=booking.mentee, slot__mentor=booking.slot.mentor)
+    BookingFactory(mentee=booking.mentee, slot__mentor=booking.slot.mentor, status=Booking.Status.CANCELLED)
+    client.force_login(booking.slot.mentor)
+    response = client.get(reverse("schedule:client_list"))
+    [client_row] = response.context["page"].object_list
+    assert client_row == booking.mentee
+    assert client_row.sessions == 2
+    assert client_row.next_session is not None
+
+
+def test_a_booking_can_be_cancelled_from_the_browser(client, mentee):
+    booking = BookingFactory(mentee=mentee)
+    client.force_login(mentee)
+    url = reverse("schedule:booking_cancel", args=[booking.pk])
+    assert "Cancel this session?" in client.get(url).content.decode()
+
+    response = client.post(url, {"reason": "Clash"}, follow=True)
+
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CANCELLED
+    assert "has been cancelled" in response.content.decode()
+    assert Slot.objects.get().status == Slot.Status.AVAILABLE
+    again = client.post(url, {"reason": "Clash"}, follow=True)
+    assert "already cancelled" in again.content.decode()
+
+
+def test_the_invite_download_is_a_calendar_file(client, mentee):
+    booking = BookingFactory(mentee=mentee)
+    client.force_login(mentee)
+    response = client.get(reverse("schedule:booking_invite", args=[booking.pk]))
+    assert response["Content-Type"].startswith("text/calendar")
+    event = Calendar.from_ical(response.content).walk("VEVENT")[0]
+    assert str(event["UID"]) == booking.calendar_uid
+
+
+# --- Mentor schedule management ---
+
+
+def test_a_mentor_creates_a_week_of_availability_in_one_form(client, mentor):
+    client.force_login(mentor)
+    monday = timezone.localdate() + dt.timedelta(days=7 - timezone.localdate().weekday())
+    response = client.post(
+        reverse("schedule:slot_bulk_create"),
+        {
+            "weekdays": ["0", "1", "2", "3", "4"],
+            "first_day": monday.isoformat(),
+            "weeks": "1",
+            "day_start": "10:00",
+            "day_end": "13:00",
+            "session_minutes": "60",
+            "buffer_minutes": "0",
+        },
+        follow=True,
+    )
+    assert "15 slots created, 0 skipped" in response.content.decode()
+    assert Slot.objects.filter(mentor=mentor).count() == 15
+    page = client.get(reverse("schedule:mentor_schedule")).content.decode()
+    assert page.count('action="/schedule/slots/') >= 30  # hide and delete for each slot
+
+
+def test_a_mentor_adds_one_slot_and_is_told_about_bad_input(client, mentor):
+    client.force_login(mentor)
+    day = (timezone.localdate() + dt.timedelta(days=3)).isoformat()
+    client.post(reverse("schedule:slot_create"), {"date": day, "start_time": "09:00", "duration": "60"})
+    assert Slot.objects.count() == 1
+    response = client.post(
+        reverse("schedule:slot_create"), {"date": day, "start_time": "09:30", "duration": "60"}, follow=True
+    )
+    assert "overlaps" in response.content.decode()
+    response = client.post(reverse("schedule:slot_create"), {"date": "not-a-date", "start_time": "09:30"})
+    assert response.status_code == 400
+    assert Slot.objects.count() == 1
+
+
+def test_the_mentor_schedule_query_count_does_not_grow_with_slots(client):
+    def count(n):
+        mentor = MentorFactory()
+        for i in range(n):
+            slot = SlotFactory(mentor=mentor, start=in_days(1 + i // 8, 8 + i % 8), end=in_days(1 + i // 8, 9 + i % 8))
+            if i % 3 == 0:
+                BookingFactory(slot=slot)
+        client.force_login(mentor)
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(reverse("schedule:mentor_schedule"))
+        return len(ctx.captured_queries)
+
+    assert count(10) == count(50)
+
+
+def test_a_mentee_cannot_open_mentor_pages(client, mentee):
+    client.force_login(mentee)
+    assert client.get(reverse("schedule:mentor_schedule")).status_code == 403
+    assert client.get(reverse("schedule:client_list")).status_code == 403
+
+
+# --- Object access: another user's booking or slot is a 404 for every URL ---
+
+BOOKING_URLS = [
+    ("get", "schedule:booking_detail"),
+    ("get", "schedule:booking_cancel"),
+    ("post", "schedule:booking_cancel"),
+    ("get", "schedule:booking_invite"),
+]
+SLOT_URLS = ["schedule:slot_hide", "schedule:slot_unhide", "schedule:slot_delete"]
+
+
+@pytest.fixture
+def foreign():
+    """A booking between two other people, a free slot of another mentor, and the two intruders."""
+    return {
+        "booking": BookingFactory(),
+        "slot": SlotFactory(),
+        "mentee": UserFactory(),
+        "mentor": MentorFactory(),
+    }
+
+
+@pytest.mark.parametrize(("method", "name"), BOOKING_URLS)
+@pytest.mark.parametrize("intruder", ["mentee", "mentor", "anonymous"])
+def test_another_users_booking_is_not_reachable(client, foreign, method, name, intruder):
+    if intruder != "anonymous":
+        client.force_login(foreign[intruder])
+    response = getattr(client, method)(reverse(name, args=[foreign["booking"].pk]), {"reason": "x"})
+    if intruder == "anonymous":
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    else:
+        assert response.status_code == 404
+    assert Booking.objects.get().status == Booking.Status.CONFIRMED
+
+
+@pytest.mark.parametrize("name", SLOT_URLS)
+@pytest.mark.parametrize("intruder", ["mentee", "mentor", "anonymous"])
+def test_another_mentors_slot_is_not_reachable(client, foreign, name, intruder):
+    if intruder != "anonymous":
+        client.force_login(foreign[intruder])
+    response = client.post(reverse(name, args=[foreign["slot"].pk]))
+    expected = {"anonymous": 302, "mentee": 403, "mentor": 404}[intruder]
+    assert response.status_code == expected
+    assert Slot.objects.filter(pk=foreign["slot"].pk, status=Slot.Status.AVAILABLE).exists()
+
+
+@pytest.mark.parametrize("name", SLOT_URLS)
+def test_slot_actions_are_post_only(client, mentor, name):
+    slot = SlotFactory(mentor=mentor)
+    client.force_login(mentor)
+    assert client.get(reverse(name, args=[slot.pk])).status_code == 405

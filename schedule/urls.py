@@ -1,0 +1,20 @@
+from django.urls import path
+
+from schedule import views
+
+app_name = "schedule"
+
+urlpatterns = [
+    path("schedule/", views.mentor_schedule, name="mentor_schedule"),
+    path("schedule/slots/new/", views.slot_create, name="slot_create"),
+    path("schedule/slots/bulk/", views.slot_bulk_create, name="slot_bulk_create"),
+    path("schedule/slots/<int:pk>/hide/", views.slot_hide, name="slot_hide"),
+    path("schedule/slots/<int:pk>/unhide/", views.slot_unhide, name="slot_unhide"),
+    path("schedule/slots/<int:pk>/delete/", views.slot_delete, name="slot_delete"),
+    path("book/<int:slot_pk>/", views.booking_confirm, name="booking_confirm"),
+    path("bookings/", views.booking_list, name="booking_list"),
+    path("bookings/<int:pk>/", views.booking_detail, name="booking_detail"),
+    path("bookings/<int:pk>/cancel/", views.booking_cancel, name="booking_cancel"),
+    path("bookings/<int:pk>/invite.ics", views.booking_invite, name="booking_invite"),
+    path("clients/", views.client_list, name="client_list"),
+]

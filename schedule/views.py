@@ -1,0 +1,256 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts import directory
+from accounts.decorators import mentor_required
+from schedule import calendar, selectors, services
+from schedule.forms import BookingForm, BulkSlotForm, CancelForm, SlotForm
+from schedule.models import Booking, Slot
+from schedule.services import BookingError
+
+PAGE_SIZE = 20
+BOOKINGS_PER_PAGE = 10  # per list on My consultations (upcoming, history)
+
+
+def _visible_booking(request, pk) -> Booking:
+    """A booking the current user takes part in; anyone else's is a 404."""
+    return get_object_or_404(selectors.bookings_for_user(user=request.user), pk=pk)
+
+
+# --- Mentor: availability ---
+
+
+@mentor_required
+def mentor_schedule(request):
+    slots = selectors.mentor_upcoming_slots(mentor=request.user)
+    page = Paginator(slots, 60).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "schedule/schedule_manage.html",
+        {
+            "page": page,
+            "days": selectors.group_by_local_day(page.object_list),
+            "slot_form": SlotForm(tzname=request.user.timezone),
+            "bulk_form": BulkSlotForm(),
+        },
+    )
+
+
+@mentor_required
+@require_POST
+def slot_create(request):
+    form = SlotForm(request.POST, tzname=request.user.timezone)
+    if form.is_valid():
+        try:
+            services.slot_create(mentor=request.user, start=form.cleaned_data["start"], end=form.cleaned_data["end"])
+        except BookingError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The slot has been published."))
+        return redirect("schedule:mentor_schedule")
+    return render(
+        request,
+        "schedule/schedule_manage.html",
+        {"page": None, "days": [], "slot_form": form, "bulk_form": BulkSlotForm(), "form_errors": True},
+        status=400,
+    )
+
+
+@mentor_required
+@require_POST
+def slot_bulk_create(request):
+    form = BulkSlotForm(request.POST)
+    if form.is_valid():
+        try:
+            result = services.slot_bulk_create(mentor=request.user, **form.cleaned_data)
+        except BookingError as error:
+            messages.error(request, error.message)
+        else:
+            level = messages.success if result.created else messages.warning
+            level(
+                request,
+                _("%(created)d slots created, %(skipped)d skipped (%(past)d in the past, %(overlap)d overlapping).")
+                % {
+                    "created": result.created,
+                    "skipped": result.skipped,
+                    "past": result.skipped_past,
+                    "overlap": result.skipped_overlap,
+                },
+            )
+        return redirect("schedule:mentor_schedule")
+    return render(
+        request,
+        "schedule/schedule_manage.html",
+        {
+            "page": None,
+            "days": [],
+            "slot_form": SlotForm(tzname=request.user.timezone),
+            "bulk_form": form,
+            "form_errors": True,
+        },
+        status=400,
+    )
+
+
+def _slot_action(request, pk, action, success_message):
+    slot = get_object_or_404(Slot, pk=pk, mentor=request.user)
+    try:
+        action(slot)
+    except BookingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, success_message)
+    return redirect("schedule:mentor_schedule")
+
+
+@mentor_required
+@require_POST
+def slot_hide(request, pk):
+    return _slot_action(request, pk, lambda s: services.slot_set_hidden(slot=s, hidden=True), _("The slot is hidden."))
+
+
+@mentor_required
+@require_POST
+def slot_unhide(request, pk):
+    return _slot_action(
+        request, pk, lambda s: services.slot_set_hidden(slot=s, hidden=False), _("The slot is visible again.")
+    )
+
+
+@mentor_required
+@require_POST
+def slot_delete(request, pk):
+    return _slot_action(request, pk, lambda s: services.slot_delete(slot=s), _("The slot has been deleted."))
+
+
+# --- Mentee: booking ---
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def booking_confirm(request, slot_pk):
+    form = BookingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            booking = services.booking_create(slot_id=slot_pk, mentee=request.user, note=form.cleaned_data["note"])
+        except BookingError as error:
+            mine = Booking.objects.filter(slot_id=slot_pk, mentee=request.user, status=Booking.Status.CONFIRMED).first()
+            if mine is not None:  # a double submit or a refresh: the first request already booked it
+                messages.info(request, _("You have already booked this session."))
+                return redirect(mine)
+            messages.error(request, error.message)
+            slot = Slot.objects.select_related("mentor__mentor_profile").filter(pk=slot_pk).first()
+            return redirect(slot.mentor.mentor_profile if slot else "home")
+        messages.success(request, _("Your session is booked. A confirmation email is on its way."))
+        return redirect(booking)
+    slot = get_object_or_404(
+        Slot.objects.select_related("mentor", "mentor__mentor_profile"), pk=slot_pk, mentor__is_active=True
+    )
+    profile_url = slot.mentor.mentor_profile.get_absolute_url()
+    if slot.status != Slot.Status.AVAILABLE or slot.start < selectors.bookable_after():
+        mine = Booking.objects.filter(slot=slot, mentee=request.user, status=Booking.Status.CONFIRMED).first()
+        if mine is not None:
+            return redirect(mine)
+        messages.error(request, _("This slot is no longer available. Please choose another time."))
+        return redirect(profile_url)
+    if slot.mentor_id == request.user.pk:
+        messages.error(request, _("You cannot book your own slot."))
+        return redirect(profile_url)
+    return render(request, "schedule/booking_confirm.html", {"slot": slot, "mentor": slot.mentor, "form": form})
+
+
+@login_required
+def booking_list(request):
+    """My consultations: upcoming sessions first, then history, for mentees and mentors alike."""
+    page, past_page = request.GET.get("page", "1")[:6], request.GET.get("past_page", "1")[:6]
+    cache_key = directory.key(
+        get_language(),
+        timezone.get_current_timezone_name(),
+        page,
+        past_page,
+        namespace=directory.user_namespace(request.user.pk),
+    )
+    lists_html = cache.get(cache_key)
+    if lists_html is None:
+        now = timezone.now()
+        upcoming = selectors.id_page(
+            selectors.upcoming_bookings(user=request.user, now=now), number=page, per_page=BOOKINGS_PER_PAGE
+        )
+        past = selectors.id_page(
+            selectors.past_bookings(user=request.user, now=now), number=past_page, per_page=BOOKINGS_PER_PAGE
+        )
+        lists_html = render_to_string(
+            "schedule/_booking_lists.html",
+            {
+                "upcoming": upcoming,
+                "past": past,
+                # each list's page links keep the other list where it is
+                "upcoming_extra": f"past_page={past.number}",
+                "past_extra": f"page={upcoming.number}",
+            },
+            request=request,
+        )
+        cache.set(cache_key, lists_html, directory.TTL_SECONDS)
+    return render(request, "schedule/booking_list.html", {"lists_html": mark_safe(lists_html)})  # our template
+
+
+@login_required
+def booking_detail(request, pk):
+    booking = _visible_booking(request, pk)
+    return render(
+        request,
+        "schedule/booking_detail.html",
+        {"booking": booking, "slot": booking.slot, "is_mentor_side": booking.slot.mentor_id == request.user.pk},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def booking_cancel(request, pk):
+    booking = _visible_booking(request, pk)
+    is_mentor_side = booking.slot.mentor_id == request.user.pk
+    form = CancelForm(request.POST or None, can_hide=is_mentor_side)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.booking_cancel(
+                booking=booking,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                hide_slot=form.cleaned_data.get("hide_slot", False),
+            )
+        except BookingError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The booking has been cancelled. We have let the other side know."))
+        return redirect(booking)
+    if not booking.is_upcoming:
+        messages.error(request, _("Only upcoming sessions can be cancelled."))
+        return redirect(booking)
+    return render(request, "schedule/booking_cancel.html", {"booking": booking, "slot": booking.slot, "form": form})
+
+
+@login_required
+def booking_invite(request, pk):
+    booking = _visible_booking(request, pk)
+    method = calendar.METHOD_REQUEST if booking.is_confirmed else calendar.METHOD_CANCEL
+    response = HttpResponse(
+        calendar.booking_invite(booking, method=method), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="session-{booking.pk}.ics"'
+    return response
+
+
+@mentor_required
+def client_list(request):
+    page = Paginator(selectors.mentor_clients(mentor=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "schedule/client_list.html", {"page": page})
