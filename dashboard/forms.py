@@ -1,0 +1,80 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Topic, User
+from schedule.models import Booking, Slot
+
+
+class FilterForm(forms.Form):
+    """GET filter forms: every field optional, invalid values simply ignored."""
+
+    def values(self) -> dict:
+        if not self.is_valid():
+            return {name: "" if not isinstance(f, forms.DateField) else None for name, f in self.fields.items()}
+        return self.cleaned_data
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class PeopleFilterForm(FilterForm):
+    query = forms.CharField(label=_("Search"), required=False, max_length=100)
+    role = forms.ChoiceField(
+        label=_("Role"),
+        required=False,
+        choices=[("", _("Everyone")), ("mentor", _("Mentors")), ("mentee", _("Mentees")), ("staff", _("Staff"))],
+    )
+    topic = forms.ChoiceField(label=_("Topic"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].choices = [("", _("All topics")), *Topic.objects.values_list("slug", "name")]
+
+
+class SlotFilterForm(FilterForm):
+    mentor = forms.CharField(label=_("Mentor"), required=False, max_length=100)
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any")), *Slot.Status.choices])
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput)
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput)
+
+
+class BookingFilterForm(FilterForm):
+    mentor = forms.CharField(label=_("Mentor"), required=False, max_length=100)
+    mentee = forms.CharField(label=_("Mentee"), required=False, max_length=100)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[
+            ("", _("Any")),
+            (Booking.Status.CONFIRMED, _("Upcoming")),
+            ("completed", _("Completed")),
+            (Booking.Status.CANCELLED, _("Cancelled")),
+        ],
+    )
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput)
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput)
+
+
+class StaffBookingForm(forms.Form):
+    """Book a free slot on behalf of a mentee, found by email."""
+
+    mentee_email = forms.EmailField(label=_("Mentee's email"))
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean_mentee_email(self):
+        email = self.cleaned_data["mentee_email"]
+        mentee = User.objects.filter(email__iexact=email, is_active=True).first()
+        if mentee is None:
+            raise forms.ValidationError(_("There is no active user with this email."))
+        self.cleaned_data["mentee"] = mentee
+        return email
+
+
+class StaffCancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (sent to both sides)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

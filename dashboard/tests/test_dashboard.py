@@ -1,0 +1,349 @@
+import csv
+import datetime as dt
+import io
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from post_office.models import STATUS, Email
+
+from accounts.tests.factories import MentorFactory, UserFactory
+from dashboard import selectors
+from schedule.models import Booking, Slot
+from schedule.tests.factories import BookingFactory, SlotFactory
+from schedule.tests.outbox import queued, rendered
+
+pytestmark = pytest.mark.django_db
+
+NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)  # a Wednesday
+
+
+@pytest.fixture
+def world():
+    """A small known platform: exact figures are asserted against it."""
+    with time_machine.travel(NOW - dt.timedelta(days=60), tick=False):
+        old_mentor = MentorFactory(first_name="Old", last_name="Timer")
+    mentor = MentorFactory(first_name="Ada", last_name="Lovelace")
+    mentee_a, mentee_b = UserFactory(), UserFactory()
+    UserFactory(is_staff=True)
+
+    def slot(hours, status=Slot.Status.AVAILABLE, who=mentor):
+        start = NOW + dt.timedelta(hours=hours)
+        return SlotFactory(mentor=who, start=start, end=start + dt.timedelta(hours=1), status=status)
+
+    # completed sessions: two for Ada, one for Old Timer
+    for hours, who in ((-50, mentor), (-26, mentor), (-30, old_mentor)):
+        BookingFactory(
+            slot=slot(hours, Slot.Status.BOOKED, who), mentee=mentee_a, created_at=NOW - dt.timedelta(days=3)
+        )
+    # upcoming confirmed, booked today
+    BookingFactory(slot=slot(24, Slot.Status.BOOKED), mentee=mentee_b, created_at=NOW - dt.timedelta(hours=1))
+    # cancelled yesterday (Tuesday: this week)
+    BookingFactory(
+        slot=slot(48), mentee=mentee_b, status=Booking.Status.CANCELLED, created_at=NOW - dt.timedelta(days=1)
+    )
+    slot(72)
+    slot(-5)  # a past free slot
+    slot(96, Slot.Status.HIDDEN)
+    Email.objects.create(
+        from_email="a@example.com", to=["x@example.com"], subject="a", status=STATUS.queued, created=NOW
+    )
+    Email.objects.create(from_email="a@example.com", to=["y@example.com"], subject="b", status=STATUS.failed)
+    return {"mentor": mentor, "old_mentor": old_mentor}
+
+
+def test_the_figures_are_exact_for_a_known_platform(world):
+    with time_machine.travel(NOW, tick=False):
+        stats = selectors.platform_stats(now=NOW)
+
+    assert stats["users"] == {"total": 5, "mentors": 2, "mentees": 2, "new_30d": 4}
+    assert stats["slots"] == {"total": 8, "booked": 4, "free": 3, "hidden": 1, "upcoming_free": 2}
+    assert stats["bookings"] == {
+        "total": 5,
+        "today": 1,
+        "this_week": 2,
+        "cancelled": 1,
+        "completed": 3,
+        "upcoming": 1,
+        "cancellation_rate": 20.0,
+    }
+    assert (stats["outbox"]["queued"], stats["outbox"]["failed"]) == (1, 1)
+
+
+def test_the_chart_series_are_exact(world):
+    per_day = selectors.bookings_per_day(now=NOW)
+    assert len(per_day) == 30 and per_day[-1]["day"] == dt.date(2026, 11, 25)
+    assert {d["day"]: d["count"] for d in per_day if d["count"]} == {
+        dt.date(2026, 11, 22): 3,
+        dt.date(2026, 11, 24): 1,
+        dt.date(2026, 11, 25): 1,
+    }
+    slots = selectors.slots_per_day(now=NOW)
+    assert len(slots) == 14
+    assert {d["day"]: (d["booked"], d["free"]) for d in slots if d["booked"] or d["free"]} == {
+        dt.date(2026, 11, 25): (0, 1),  # the past free slot at 09:00 today
+        dt.date(2026, 11, 26): (1, 0),
+        dt.date(2026, 11, 27): (0, 1),
+        dt.date(2026, 11, 28): (0, 1),
+    }
+    top = selectors.top_mentors(now=NOW)
+    assert [(m["first_name"], m["completed"]) for m in top] == [("Ada", 2), ("Old", 1)]
+
+
+def test_the_stats_page_shows_the_figures_and_the_chart_data(client, staff, world):
+    client.force_login(staff)
+    response = client.get(reverse("dashboard:stats"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="dashboard-data"' in page and "chart.umd.min.js" in page
+    assert "Top mentors by completed sessions" in page and "Ada Lovelace" in page
+
+
+def _bulk_bookings(n):
+    mentor = MentorFactory()
+    mentee = UserFactory()
+    start = NOW + dt.timedelta(days=1)
+    slots = Slot.objects.bulk_create(
+        Slot(
+            mentor=mentor,
+            start=start + dt.timedelta(hours=i),
+            end=start + dt.timedelta(hours=i, minutes=59),
+            status=Slot.Status.BOOKED,
+        )
+        for i in range(n)
+    )
+    Booking.objects.bulk_create(Booking(slot=s, mentor=mentor, mentee=mentee) for s in slots)
+
+
+def test_the_stats_page_query_count_does_not_grow_with_bookings(client, staff):
+    client.force_login(staff)
+
+    def count(n):
+        _bulk_bookings(n)
+        cache.clear()  # measure the computed page, not the cached one
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("dashboard:stats")).status_code == 200
+        return len(ctx.captured_queries)
+
+    assert count(10) == count(1000)
+
+
+# --- Access: the whole matrix ---
+
+GET_URLS = [
+    ("dashboard:stats", None),
+    ("dashboard:people", None),
+    ("dashboard:person_detail", "person"),
+    ("dashboard:mentor_edit", "mentor"),
+    ("dashboard:person_role", "person"),
+    ("dashboard:person_deactivate", "person"),
+    ("dashboard:slots", None),
+    ("dashboard:slot_edit", "slot"),
+    ("dashboard:slot_delete", "slot"),
+    ("dashboard:booking_create", "slot"),
+    ("dashboard:bookings", None),
+    ("dashboard:bookings_export", None),
+    ("dashboard:booking_detail", "booking"),
+    ("dashboard:booking_cancel", "booking"),
+    ("dashboard:mail", None),
+]
+POST_URLS = [
+    ("dashboard:person_role", "person"),
+    ("dashboard:person_deactivate", "person"),
+    ("dashboard:slot_create", "mentor"),
+    ("dashboard:slot_bulk_create", "mentor"),
+    ("dashboard:slot_delete", "slot"),
+    ("dashboard:booking_cancel", "booking"),
+    ("dashboard:mail_retry", "email"),
+]
+
+
+@pytest.fixture
+def objects():
+    booking = BookingFactory()
+    return {
+        "person": booking.mentee,
+        "mentor": booking.slot.mentor,
+        "slot": SlotFactory(),
+        "booking": booking,
+        "email": Email.objects.create(
+            from_email="a@example.com", to=["z@example.com"], subject="s", status=STATUS.failed
+        ),
+    }
+
+
+def _url(name, arg, objects):
+    return reverse(name, args=[objects[arg].pk] if arg else [])
+
+
+@pytest.mark.parametrize(("method", "name", "arg"), [("get", *u) for u in GET_URLS] + [("post", *u) for u in POST_URLS])
+@pytest.mark.parametrize("who", ["anonymous", "mentee", "mentor"])
+def test_only_staff_can_reach_any_dashboard_url(client, objects, method, name, arg, who):
+    if who != "anonymous":
+        client.force_login(objects["person"] if who == "mentee" else objects["mentor"])
+    before = (Slot.objects.count(), Booking.objects.filter(status="confirmed").count(), objects["person"].is_active)
+
+    response = getattr(client, method)(_url(name, arg, objects))
+
+    if who == "anonymous":
+        assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
+    else:
+        assert response.status_code == 403
+        assert "Access denied" in response.content.decode()
+    objects["person"].refresh_from_db()
+    assert (
+        Slot.objects.count(),
+        Booking.objects.filter(status="confirmed").count(),
+        objects["person"].is_active,
+    ) == before
+
+
+@pytest.mark.parametrize(("name", "arg"), GET_URLS)
+def test_staff_can_open_every_dashboard_page(client, staff, objects, name, arg):
+    client.force_login(staff)
+    assert client.get(_url(name, arg, objects)).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["dashboard:slot_create", "dashboard:slot_bulk_create", "dashboard:mail_retry"])
+def test_state_changing_actions_refuse_get(client, staff, objects, name):
+    client.force_login(staff)
+    arg = "email" if name == "dashboard:mail_retry" else "mentor"
+    assert client.get(_url(name, arg, objects)).status_code == 405
+
+
+# --- Management ---
+
+
+def test_staff_find_mentors_by_search_and_topic(client, staff):
+    MentorFactory(first_name="Findable", last_name="Person", email="findme@example.com")
+    MentorFactory(first_name="Other")
+    client.force_login(staff)
+    response = client.get(reverse("dashboard:people"), {"query": "findme", "role": "mentor"})
+    assert [p.first_name for p in response.context["page"].object_list] == ["Findable"]
+
+
+def test_the_mentor_role_cannot_be_removed_while_bookings_are_upcoming(client, staff):
+    booking = BookingFactory()
+    mentor = booking.slot.mentor
+    client.force_login(staff)
+    url = reverse("dashboard:person_role", args=[mentor.pk])
+
+    response = client.post(url, follow=True)
+    assert "has upcoming bookings" in response.content.decode()
+    mentor.refresh_from_db()
+    assert mentor.is_mentor
+
+    client.post(reverse("dashboard:booking_cancel", args=[booking.pk]), {"reason": "Mentor leaving"})
+    client.post(url)
+    mentor.refresh_from_db()
+    assert not mentor.is_mentor
+
+
+def test_staff_make_a_mentee_a_mentor_and_deactivate_a_user(client, staff, mentee):
+    client.force_login(staff)
+    assert "Make" in client.get(reverse("dashboard:person_role", args=[mentee.pk])).content.decode()
+    client.post(reverse("dashboard:person_role", args=[mentee.pk]))
+    mentee.refresh_from_db()
+    assert mentee.is_mentor and mentee.mentor_profile.slug
+    client.post(reverse("dashboard:person_deactivate", args=[mentee.pk]))
+    mentee.refresh_from_db()
+    assert not mentee.is_active
+
+
+def test_staff_edit_a_mentor_profile(client, staff, mentor):
+    client.force_login(staff)
+    client.post(
+        reverse("dashboard:mentor_edit", args=[mentor.pk]),
+        {"headline": "New headline", "years_experience": 3, "price": "40", "session_minutes": 60},
+    )
+    mentor.mentor_profile.refresh_from_db()
+    assert mentor.mentor_profile.headline == "New headline"
+
+
+def test_staff_create_move_and_delete_slots_with_the_same_rules(client, staff, mentor):
+    client.force_login(staff)
+    day = (NOW + dt.timedelta(days=400)).date().isoformat()
+    client.post(
+        reverse("dashboard:slot_bulk_create", args=[mentor.pk]),
+        {
+            "weekdays": [str(i) for i in range(7)],
+            "first_day": day,
+            "weeks": "1",
+            "day_start": "09:00",
+            "day_end": "11:00",
+            "session_minutes": "60",
+            "buffer_minutes": "0",
+        },
+    )
+    assert Slot.objects.filter(mentor=mentor).count() == 14
+    first, second = Slot.objects.filter(mentor=mentor).order_by("start")[:2]
+
+    overlap = client.post(
+        reverse("dashboard:slot_edit", args=[first.pk]),
+        {"date": day, "start_time": "10:30", "duration": "60"},
+        follow=True,
+    )
+    assert "overlaps" in overlap.content.decode()
+    client.post(reverse("dashboard:slot_edit", args=[first.pk]), {"date": day, "start_time": "07:00", "duration": "60"})
+    first.refresh_from_db()
+    assert first.start.astimezone(dt.timezone(dt.timedelta(hours=2))).hour == 7
+
+    client.post(reverse("dashboard:slot_delete", args=[second.pk]))
+    assert not Slot.objects.filter(pk=second.pk).exists()
+
+
+def test_staff_book_for_a_mentee_and_cancel_it_and_both_sides_are_emailed(client, staff, mentee):
+    slot = SlotFactory()
+    client.force_login(staff)
+
+    bad = client.post(reverse("dashboard:booking_create", args=[slot.pk]), {"mentee_email": "nobody@example.com"})
+    assert "no active user" in bad.content.decode()
+    client.post(reverse("dashboard:booking_create", args=[slot.pk]), {"mentee_email": mentee.email.upper()})
+    booking = Booking.objects.get()
+    assert booking.mentee == mentee
+
+    client.post(reverse("dashboard:booking_cancel", args=[booking.pk]), {"reason": "Staff decision"})
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CANCELLED and booking.cancelled_by == staff
+    cancelled = queued("cancellation")
+    assert sorted(e.to[0] for e in cancelled) == sorted([mentee.email, slot.mentor.email])
+    assert "Staff decision" in rendered(cancelled[0]).body
+
+
+def test_the_booking_list_filters_and_exports_csv(client, staff):
+    keep = BookingFactory(mentee=UserFactory(email="keep@example.com"))
+    BookingFactory(mentee=UserFactory(email="drop@example.com"))
+    client.force_login(staff)
+
+    listed = client.get(reverse("dashboard:bookings"), {"mentee": "keep"})
+    assert list(listed.context["page"].object_list) == [keep]
+
+    export = client.get(reverse("dashboard:bookings_export"), {"mentee": "keep"})
+    rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode())))
+    assert rows[0][0] == "id" and len(rows) == 2
+    assert rows[1][0] == str(keep.pk) and rows[1][7] == "keep@example.com"
+
+
+def test_staff_retry_failed_mail_from_the_delivery_log(client, staff):
+    email = Email.objects.create(from_email="a@example.com", to=["z@example.com"], subject="s", status=STATUS.failed)
+    client.force_login(staff)
+    assert "Retry" in client.get(reverse("dashboard:mail")).content.decode()
+    client.post(reverse("dashboard:mail_retry", args=[email.pk]))
+    email.refresh_from_db()
+    assert email.status == STATUS.requeued
+
+
+def test_the_figures_are_recomputed_after_a_booking(client, staff, mentee, django_capture_on_commit_callbacks):
+    from schedule import services
+
+    slot = SlotFactory()
+    client.force_login(staff)
+    before = client.get(reverse("dashboard:stats")).context["stats"]["bookings"]["total"]
+    cached = client.get(reverse("dashboard:stats"))
+    assert cached.context.get("stats") is None  # served from the cache
+    with django_capture_on_commit_callbacks(execute=True):
+        services.booking_create(slot_id=slot.pk, mentee=mentee)
+    assert client.get(reverse("dashboard:stats")).context["stats"]["bookings"]["total"] == before + 1

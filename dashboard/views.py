@@ -1,0 +1,433 @@
+"""Staff pages. Every view is behind ``staff_required`` and changes state only through the services."""
+
+import csv
+import zoneinfo
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from post_office.models import Email
+
+from accounts import directory
+from accounts import services as account_services
+from accounts.decorators import staff_required
+from accounts.forms import MentorProfileForm
+from accounts.models import User
+from dashboard import selectors
+from dashboard.forms import (
+    BookingFilterForm,
+    PeopleFilterForm,
+    SlotFilterForm,
+    StaffBookingForm,
+    StaffCancelForm,
+)
+from schedule import delivery
+from schedule import services as schedule_services
+from schedule.forms import BulkSlotForm, SlotForm
+from schedule.models import Booking, Slot
+from schedule.services import BookingError
+
+PAGE_SIZE = 25
+
+
+def _page(request, rows):
+    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _querystring(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def _confirm(request, *, title, text, action_label, danger=True):
+    return render(
+        request,
+        "dashboard/confirm.html",
+        {"title": title, "text": text, "action_label": action_label, "danger": danger},
+    )
+
+
+# --- Statistics ---
+
+
+STATS_TTL_SECONDS = 60
+
+
+def _stats_context() -> dict:
+    per_day = selectors.bookings_per_day()
+    slot_days = selectors.slots_per_day()
+    top = selectors.top_mentors()
+    chart_data = {
+        "bookingsPerDay": {
+            "labels": [d["day"].strftime("%d %b") for d in per_day],
+            "counts": [d["count"] for d in per_day],
+        },
+        "slotsPerDay": {
+            "labels": [d["day"].strftime("%a %d") for d in slot_days],
+            "booked": [d["booked"] for d in slot_days],
+            "free": [d["free"] for d in slot_days],
+        },
+        "topMentors": {
+            "labels": [f"{m['first_name']} {m['last_name']}".strip() or m["email"] for m in top],
+            "counts": [m["completed"] for m in top],
+        },
+        "labels": {"bookings": _("Bookings"), "booked": _("Booked"), "free": _("Free"), "completed": _("Completed")},
+    }
+    return {
+        "stats": selectors.platform_stats(),
+        "per_day": per_day,
+        "slot_days": slot_days,
+        "top": top,
+        "chart_data": chart_data,
+        "computed_at": timezone.now(),
+    }
+
+
+@staff_required
+def stats(request):
+    """
+    The figures are full-table aggregates, so they are cached for a minute, and recomputed as soon as
+    a slot, booking or mentor changes (the same version key as the public directory).
+    """
+    key = directory.key("dashboard-stats", get_language(), timezone.get_current_timezone_name())
+    body_html = cache.get(key)
+    if body_html is None:
+        body_html = render_to_string("dashboard/_stats_body.html", _stats_context(), request=request)
+        cache.set(key, body_html, STATS_TTL_SECONDS)
+    return render(request, "dashboard/stats.html", {"body_html": mark_safe(body_html)})  # our own template
+
+
+# --- People (mentors and mentees) ---
+
+
+@staff_required
+def people_list(request):
+    form = PeopleFilterForm(request.GET or None)
+    values = form.values() if form.is_bound else {}
+    rows = selectors.people(query=values.get("query", ""), role=values.get("role", ""), topic=values.get("topic", ""))
+    return render(
+        request,
+        "dashboard/people_list.html",
+        {"form": form, "page": _page(request, rows), "querystring": _querystring(request)},
+    )
+
+
+def _person_context(person, **forms):
+    context = {
+        "person": person,
+        "overview": selectors.mentor_overview(user=person) if person.is_mentor else None,
+        "upcoming": selectors.bookings(mentor=person.email)
+        .filter(status=Booking.Status.CONFIRMED, slot__start__gt=timezone.now())
+        .order_by("slot__start")[:10]
+        if person.is_mentor
+        else selectors.bookings(mentee=person.email).order_by("-slot__start")[:10],
+        "slot_form": SlotForm(tzname=person.timezone),
+        "bulk_form": BulkSlotForm(),
+    }
+    context.update(forms)
+    return context
+
+
+@staff_required
+def person_detail(request, pk):
+    person = get_object_or_404(User.objects.select_related("mentor_profile"), pk=pk)
+    with timezone.override(zoneinfo.ZoneInfo(person.timezone)):
+        return render(request, "dashboard/person_detail.html", _person_context(person))
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def mentor_edit(request, pk):
+    person = get_object_or_404(User, pk=pk, is_mentor=True)
+    profile = account_services.mentor_profile_ensure(user=person)
+    form = MentorProfileForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        account_services.mentor_profile_update(profile=profile, **form.cleaned_data)
+        messages.success(request, _("The mentor profile has been saved."))
+        return redirect("dashboard:person_detail", pk=person.pk)
+    return render(request, "dashboard/mentor_form.html", {"person": person, "form": form})
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def person_role(request, pk):
+    person = get_object_or_404(User, pk=pk)
+    make_mentor = not person.is_mentor
+    if request.method == "GET":
+        return _confirm(
+            request,
+            title=_("Make %(name)s a mentor?") % {"name": person.display_name}
+            if make_mentor
+            else _("Remove the mentor role from %(name)s?") % {"name": person.display_name},
+            text=_("They will get a public profile and can publish availability.")
+            if make_mentor
+            else _("Their public page and free slots disappear from the site. Booking history is kept."),
+            action_label=_("Make mentor") if make_mentor else _("Remove mentor role"),
+            danger=not make_mentor,
+        )
+    try:
+        account_services.user_set_mentor(user=person, is_mentor=make_mentor)
+    except account_services.AccountError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("%(name)s is now a mentor.") % {"name": person.display_name}
+            if make_mentor
+            else _("%(name)s is no longer a mentor.") % {"name": person.display_name},
+        )
+    return redirect("dashboard:person_detail", pk=person.pk)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def person_deactivate(request, pk):
+    person = get_object_or_404(User, pk=pk, is_active=True)
+    if person == request.user:
+        messages.error(request, _("You cannot deactivate your own account."))
+        return redirect("dashboard:person_detail", pk=person.pk)
+    if request.method == "GET":
+        return _confirm(
+            request,
+            title=_("Deactivate %(name)s?") % {"name": person.display_name},
+            text=_("They will no longer be able to log in. Their bookings and history are kept."),
+            action_label=_("Deactivate"),
+        )
+    account_services.user_deactivate(user=person)
+    messages.success(request, _("%(name)s has been deactivated.") % {"name": person.display_name})
+    return redirect("dashboard:person_detail", pk=person.pk)
+
+
+# --- Slots ---
+
+
+@staff_required
+@require_POST
+def slot_create(request, pk):
+    mentor = get_object_or_404(User, pk=pk, is_mentor=True)
+    form = SlotForm(request.POST, tzname=mentor.timezone)
+    if not form.is_valid():
+        with timezone.override(zoneinfo.ZoneInfo(mentor.timezone)):
+            return render(request, "dashboard/person_detail.html", _person_context(mentor, slot_form=form), status=400)
+    try:
+        schedule_services.slot_create(mentor=mentor, start=form.cleaned_data["start"], end=form.cleaned_data["end"])
+    except BookingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The slot has been published."))
+    return redirect("dashboard:person_detail", pk=mentor.pk)
+
+
+@staff_required
+@require_POST
+def slot_bulk_create(request, pk):
+    mentor = get_object_or_404(User, pk=pk, is_mentor=True)
+    form = BulkSlotForm(request.POST)
+    if not form.is_valid():
+        with timezone.override(zoneinfo.ZoneInfo(mentor.timezone)):
+            return render(request, "dashboard/person_detail.html", _person_context(mentor, bulk_form=form), status=400)
+    try:
+        result = schedule_services.slot_bulk_create(mentor=mentor, **form.cleaned_data)
+    except BookingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("%(created)d slots created, %(skipped)d skipped.")
+            % {"created": result.created, "skipped": result.skipped},
+        )
+    return redirect("dashboard:person_detail", pk=mentor.pk)
+
+
+@staff_required
+def slot_list(request):
+    form = SlotFilterForm(request.GET or None)
+    values = form.values() if form.is_bound else {}
+    rows = selectors.slots(
+        mentor=values.get("mentor", ""),
+        status=values.get("status", ""),
+        date_from=values.get("date_from"),
+        date_to=values.get("date_to"),
+    )
+    return render(
+        request,
+        "dashboard/slot_list.html",
+        {"form": form, "page": _page(request, rows), "querystring": _querystring(request)},
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def slot_edit(request, pk):
+    slot = get_object_or_404(Slot.objects.select_related("mentor"), pk=pk)
+    tz = zoneinfo.ZoneInfo(slot.mentor.timezone)
+    local = slot.start.astimezone(tz)
+    form = SlotForm(
+        request.POST or None,
+        tzname=slot.mentor.timezone,
+        initial={"date": local.date(), "start_time": local.time(), "duration": slot.duration_minutes},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            schedule_services.slot_update(slot=slot, start=form.cleaned_data["start"], end=form.cleaned_data["end"])
+        except BookingError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The slot has been moved."))
+            return redirect("dashboard:slots")
+    return render(request, "dashboard/slot_form.html", {"slot": slot, "form": form})
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def slot_delete(request, pk):
+    slot = get_object_or_404(Slot.objects.select_related("mentor"), pk=pk)
+    if request.method == "GET":
+        return _confirm(
+            request,
+            title=_("Delete this slot?"),
+            text=_("%(mentor)s, %(when)s. This cannot be undone.")
+            % {"mentor": slot.mentor.display_name, "when": timezone.localtime(slot.start).strftime("%d %b %Y %H:%M")},
+            action_label=_("Delete slot"),
+        )
+    try:
+        schedule_services.slot_delete(slot=slot)
+    except BookingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The slot has been deleted."))
+    return redirect("dashboard:slots")
+
+
+# --- Bookings ---
+
+
+def _filtered_bookings(request):
+    form = BookingFilterForm(request.GET or None)
+    values = form.values() if form.is_bound else {}
+    rows = selectors.bookings(
+        mentor=values.get("mentor", ""),
+        mentee=values.get("mentee", ""),
+        status=values.get("status", ""),
+        date_from=values.get("date_from"),
+        date_to=values.get("date_to"),
+    )
+    return form, rows
+
+
+@staff_required
+def booking_list(request):
+    form, rows = _filtered_bookings(request)
+    return render(
+        request,
+        "dashboard/booking_list.html",
+        {"form": form, "page": _page(request, rows), "querystring": _querystring(request)},
+    )
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@staff_required
+def booking_export(request):
+    """The filtered booking list as CSV, streamed so a large export does not sit in memory."""
+    _form, rows = _filtered_bookings(request)
+    writer = csv.writer(_Echo())
+    header = ["id", "status", "start_utc", "end_utc", "mentor", "mentor_email", "mentee", "mentee_email", "note"]
+
+    def lines():
+        yield writer.writerow(header)
+        for b in rows.iterator(chunk_size=2000):
+            yield writer.writerow(
+                [
+                    b.pk,
+                    "completed" if b.is_completed else b.status,
+                    b.slot.start.isoformat(),
+                    b.slot.end.isoformat(),
+                    b.slot.mentor.display_name,
+                    b.slot.mentor.email,
+                    b.mentee.display_name,
+                    b.mentee.email,
+                    b.note,
+                ]
+            )
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="bookings.csv"'
+    return response
+
+
+@staff_required
+def booking_detail(request, pk):
+    booking = get_object_or_404(Booking.objects.select_related("slot", "slot__mentor", "mentee", "cancelled_by"), pk=pk)
+    return render(request, "dashboard/booking_detail.html", {"booking": booking, "slot": booking.slot})
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def booking_create(request, pk):
+    slot = get_object_or_404(Slot.objects.select_related("mentor"), pk=pk)
+    form = StaffBookingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            booking = schedule_services.booking_create(
+                slot_id=slot.pk, mentee=form.cleaned_data["mentee"], note=form.cleaned_data["note"]
+            )
+        except BookingError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The booking has been made; both sides are emailed."))
+            return redirect("dashboard:booking_detail", pk=booking.pk)
+    return render(request, "dashboard/booking_form.html", {"slot": slot, "form": form})
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def booking_cancel(request, pk):
+    booking = get_object_or_404(Booking.objects.select_related("slot", "slot__mentor", "mentee"), pk=pk)
+    form = StaffCancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            schedule_services.booking_cancel(booking=booking, by=request.user, reason=form.cleaned_data["reason"])
+        except BookingError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The booking has been cancelled; both sides are emailed."))
+        return redirect("dashboard:booking_detail", pk=booking.pk)
+    return render(request, "dashboard/booking_cancel.html", {"booking": booking, "slot": booking.slot, "form": form})
+
+
+# --- Mail ---
+
+
+@staff_required
+def mail_list(request):
+    rows = selectors.delivery_log()
+    status = request.GET.get("status", "")
+    if status.isdigit():
+        rows = rows.filter(status=int(status))
+    return render(
+        request,
+        "dashboard/mail_list.html",
+        {"page": _page(request, rows), "status": status, "querystring": _querystring(request)},
+    )
+
+
+@staff_required
+@require_POST
+def mail_retry(request, pk):
+    email = get_object_or_404(Email, pk=pk)
+    delivery.email_retry(email=email)
+    messages.success(request, _("The email is queued for another attempt."))
+    return redirect("dashboard:mail")
