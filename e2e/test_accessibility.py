@@ -1,0 +1,80 @@
+"""axe-core on every main page: no serious or critical violations. Screenshots of each page too."""
+
+import os
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from e2e.conftest import ROOT, login
+
+pytestmark = pytest.mark.e2e
+
+ANONYMOUS = {
+    "home": "/",
+    "mentor-page": "/mentors/olena-kovalenko/",
+    "login": "/accounts/login/",
+    "register": "/accounts/register/",
+}
+MENTEE = {
+    "booking-confirmation": "FIRST_FREE_SLOT",
+    "my-consultations": "/bookings/",
+    "profile": "/accounts/profile/",
+}
+MENTOR = {
+    "mentor-schedule": "/schedule/",
+    "mentor-profile-editor": "/accounts/profile/mentor/",
+    "my-clients": "/clients/",
+}
+STAFF = {
+    "dashboard": "/dashboard/",
+    "dashboard-bookings": "/dashboard/bookings/",
+    "dashboard-people": "/dashboard/people/",
+}
+WHO = {
+    "anonymous": (None, ANONYMOUS),
+    "mentee": ("petro.savchuk@example.com", MENTEE),
+    "mentor": ("olena.kovalenko@example.com", MENTOR),
+    "staff": ("staff@example.com", STAFF),
+}
+SCREENSHOTS = ROOT / "docs" / "screenshots" if os.environ.get("SCREENSHOTS") else ROOT / "test-results" / "screenshots"
+
+
+def _resolve(page, path):
+    if path == "FIRST_FREE_SLOT":
+        page.goto("/mentors/andriy-shevchenko/")
+        return page.locator("a[href^='/book/']").first.get_attribute("href")
+    return path
+
+
+def _serious(results) -> list[str]:
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.mark.parametrize("who", list(WHO))
+def test_main_pages_have_no_serious_accessibility_violations(new_page, site, who):
+    account, pages = WHO[who]
+    axe = Axe()
+    problems = {}
+    for width, suffix in ((1280, "desktop"), (390, "mobile")):
+        page = new_page(width=width, height=844 if width < 500 else 900)
+        if account:
+            login(page, account)
+        for name, path in pages.items():
+            page.goto(_resolve(page, path))
+            page.wait_for_load_state("networkidle")
+            if suffix == "desktop":
+                found = _serious(axe.run(page))
+                if found:
+                    problems[name] = found
+            # Scroll through the page so lazily loaded photos are in the screenshot.
+            page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+            page.wait_for_load_state("networkidle")
+            page.evaluate("window.scrollTo(0, 0)")
+            Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOTS / f"{name}-{suffix}.png"), full_page=True)
+    assert problems == {}
