@@ -1,0 +1,497 @@
+#!/usr/bin/env python
+"""
+The benchmark (``make bench``): pages, booking contention, the reminder sweep and mail delivery, at
+realistic scale on PostgreSQL, side by side with the ceiling of the same stack.
+
+It creates (or reuses) the PostgreSQL database BENCH_DATABASE_URL, migrates it, counts the SQL queries
+of every page at small scale (10 mentors) and at bench scale (1,000 mentors, 5,000 mentees), then
+serves the site with gunicorn (DEBUG off, whitenoise, BENCH_WORKERS sync workers) and loads it from
+loopback only: wrk for GETs, a small Python client for POSTs. Every scenario is bounded in time.
+Results: a table on stdout and bench/results/latest.json.
+"""
+
+import datetime as dt
+import json
+import os
+import platform
+import secrets
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from http.client import HTTPConnection
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mentorship_bench")
+WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
+DURATION = int(os.environ.get("BENCH_SECONDS", "10"))
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
+BASE = f"http://127.0.0.1:{PORT}"
+
+os.environ.update(
+    {
+        "DJANGO_SETTINGS_MODULE": "mentorship_platform.settings",
+        "DEBUG": "false",
+        "SECRET_KEY": os.environ.get("SECRET_KEY", secrets.token_urlsafe(40)),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "DATABASE_URL": DATABASE_URL,
+        "BENCH_ENDPOINTS": "true",
+        "SECURE_COOKIES": "false",
+        "SCHEDULER_AUTOSTART": "false",
+        "LOG_LEVEL": "WARNING",
+        "BOOKING_MIN_NOTICE_MINUTES": "60",
+        # A cache shared by the workers, as in production (README); BENCH_CACHE_URL=locmemcache:// without Redis.
+        "CACHE_URL": os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/1"),
+    }
+)
+sys.path.insert(0, str(ROOT))
+
+
+def ensure_database():
+    if subprocess.run(["pg_isready", "-q", "-h", "127.0.0.1", "-p", "5432"]).returncode != 0:
+        version = os.listdir("/etc/postgresql")[0]
+        subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "start"], check=False)
+        for _ in range(30):
+            if subprocess.run(["pg_isready", "-q", "-h", "127.0.0.1", "-p", "5432"]).returncode == 0:
+                break
+            time.sleep(1)
+    name = DATABASE_URL.rsplit("/", 1)[1]
+    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], capture_output=True)
+
+
+ensure_database()
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
+from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
+from django.core.cache import cache  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client, override_settings  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from accounts.models import User  # noqa: E402
+from schedule import delivery, services  # noqa: E402
+from schedule.models import Booking, Reminder, Slot  # noqa: E402
+from schedule.tests.smtp import SMTPServer  # noqa: E402
+
+PAGES = [
+    # (name, path, account or None)
+    ("home (anonymous)", "/", None),
+    ("home, topic search", "/?topic=programming", None),
+    ("mentor page", "/mentors/bench-mentor-1/", None),
+    ("My consultations, mentee (50)", "/bookings/", "mentee0@bench.example"),
+    ("My consultations, mentor (200)", "/bookings/", "mentor0@bench.example"),
+    ("dashboard stats", "/dashboard/", "staff0@bench.example"),
+]
+CEILING = [("ceiling: plain view", "/bench/plain/", None), ("ceiling: base.html", "/bench/template/", None)]
+
+
+def say(message):
+    print(message, flush=True)
+
+
+# --- Queries per page ---
+
+
+def count_queries() -> dict[str, int]:
+    counts = {}
+    for name, path, account in PAGES:
+        client = Client()
+        if account:
+            client.force_login(User.objects.get(email=account))
+        client.get(path)  # warm per-process state (content types, templates)
+        cache.clear()  # count the queries of a page that is not cached
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        counts[name] = len(ctx.captured_queries)
+    return counts
+
+
+# --- Load ---
+
+
+def session_cookie(email: str) -> str:
+    user = User.objects.get(email=email)
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+def wrk(path: str, cookie: str | None = None) -> dict:
+    command = [
+        "wrk",
+        f"-t{min(2, CONNECTIONS)}",
+        f"-c{CONNECTIONS}",
+        f"-d{DURATION}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(ROOT / "bench" / "report.lua"),
+        BASE + path,
+    ]
+    if cookie:
+        command[1:1] = ["-H", f"Cookie: {cookie}"]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    result = json.loads(output.strip().splitlines()[-1])
+    result["rps"] = result["requests"] / result["duration_s"]
+    return result
+
+
+def post(path: str, cookie: str, data: dict) -> tuple[int, float]:
+    """One POST with the session cookie and a CSRF token; returns (status, seconds)."""
+    token = secrets.token_hex(16)
+    body = urlencode({**data, "csrfmiddlewaretoken": token})
+    started = time.perf_counter()
+    conn = HTTPConnection("127.0.0.1", PORT, timeout=30)
+    conn.request(
+        "POST",
+        path,
+        body=body,
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": f"{cookie}; {settings.CSRF_COOKIE_NAME}={token}",
+            "Referer": BASE + path,
+        },
+    )
+    response = conn.getresponse()
+    response.read()
+    conn.close()
+    return response.status, time.perf_counter() - started
+
+
+def percentiles(samples: list[float]) -> dict:
+    ordered = sorted(samples)
+
+    def pick(q):
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+    return {"p50": pick(0.50), "p95": pick(0.95), "p99": pick(0.99)}
+
+
+def booking_posts() -> dict:
+    """CONNECTIONS clients, each a different mentee, booking distinct free slots for DURATION seconds."""
+    now = timezone.now()
+    free = list(
+        Slot.objects.filter(status=Slot.Status.AVAILABLE, start__gt=now + dt.timedelta(hours=3))
+        .exclude(mentor__email__startswith="mentor0@")
+        .order_by("start")
+        .values_list("pk", "start")[:20000]
+    )
+    # Give each client slots with distinct start times, so no mentee overlaps their own booking.
+    queues: list[list[int]] = [[] for _ in range(CONNECTIONS)]
+    seen: list[set] = [set() for _ in range(CONNECTIONS)]
+    for i, (pk, start) in enumerate(free):
+        k = i % CONNECTIONS
+        if start not in seen[k]:
+            seen[k].add(start)
+            queues[k].append(pk)
+    mentees = list(User.objects.filter(email__startswith="mentee", is_mentor=False).order_by("pk")[1 : CONNECTIONS + 1])
+    cookies = [session_cookie(m.email) for m in mentees]
+    latencies, statuses = [], []
+    stop = time.monotonic() + DURATION
+    lock = threading.Lock()
+
+    def client(k):
+        for pk in queues[k]:
+            if time.monotonic() > stop:
+                return
+            status, seconds = post(f"/book/{pk}/", cookies[k], {"note": "bench"})
+            with lock:
+                latencies.append(seconds)
+                statuses.append(status)
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=client, args=(k,)) for k in range(CONNECTIONS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.monotonic() - started
+    booked = Booking.objects.filter(note="bench").count()
+    return {
+        "requests": len(latencies),
+        "rps": len(latencies) / elapsed,
+        "bookings_made": booked,
+        "non_redirect": sum(1 for s in statuses if s != 302),
+        **percentiles(latencies),
+    }
+
+
+def race(contenders: int = 50) -> dict:
+    """``contenders`` mentees POST the same free slot at the same moment."""
+    slot = (
+        Slot.objects.filter(status=Slot.Status.AVAILABLE, start__gt=timezone.now() + dt.timedelta(hours=3))
+        .order_by("-start")
+        .first()
+    )
+    mentees = User.objects.filter(email__startswith="mentee", is_mentor=False).order_by("-pk")[:contenders]
+    cookies = [session_cookie(m.email) for m in mentees]
+    barrier = threading.Barrier(contenders)
+    results = []
+    lock = threading.Lock()
+
+    def contender(cookie):
+        barrier.wait()
+        outcome = post(f"/book/{slot.pk}/", cookie, {"note": "race"})
+        with lock:
+            results.append(outcome)
+
+    threads = [threading.Thread(target=contender, args=(c,)) for c in cookies]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    latencies = [seconds for _status, seconds in results]
+    return {
+        "contenders": contenders,
+        "bookings": Booking.objects.filter(slot=slot, status=Booking.Status.CONFIRMED).count(),
+        "slowest_ms": max(latencies) * 1000,
+        **percentiles(latencies),
+    }
+
+
+# --- Background work ---
+
+
+def reminder_sweep(count: int = 10_000) -> dict:
+    """Time one sweep that finds ``count`` bookings due for their 1-hour reminder at once."""
+    now = timezone.now()
+    mentors = User.objects.bulk_create(
+        User(email=f"sweep{i}@bench.example", first_name="Sweep", last_name=str(i), is_mentor=True)
+        for i in range(count // 10)
+    )
+    mentees = list(User.objects.filter(email__startswith="mentee", is_mentor=False).order_by("pk")[: count // 10])
+    slots = Slot.objects.bulk_create(
+        Slot(
+            mentor=m,
+            # the 1-hour reminder of each is due within the last 25 minutes: inside the grace window
+            start=now + dt.timedelta(minutes=35 + 2 * k),
+            end=now + dt.timedelta(minutes=36 + 2 * k),
+            status=Slot.Status.BOOKED,
+        )
+        for m in mentors
+        for k in range(10)
+    )
+    # each mentee takes one slot per start time, so nobody is double-booked
+    Booking.objects.bulk_create(
+        Booking(
+            slot=s, mentor_id=s.mentor_id, mentee=mentees[i // 10 % len(mentees)], created_at=now - dt.timedelta(days=2)
+        )
+        for i, s in enumerate(slots)
+    )
+    with override_settings(REMINDER_OFFSETS=[60]):
+        started = time.monotonic()
+        result = services.reminder_sweep(now=now)
+        seconds = time.monotonic() - started
+    return {"bookings": len(slots), "queued": result.queued, "seconds": seconds}
+
+
+def outbox_drain(limit_seconds: float = 30) -> dict:
+    """Deliver the queued reminders to a local SMTP sink; messages per second."""
+    with (
+        SMTPServer() as sink,
+        override_settings(
+            EMAIL_HOST="127.0.0.1",
+            EMAIL_PORT=sink.port,
+            EMAIL_USE_TLS=False,
+            POST_OFFICE={**settings.POST_OFFICE, "BACKENDS": {"default": "schedule.mail.SMTPBackend"}},
+        ),
+    ):
+        started = time.monotonic()
+        sent = 0
+        while time.monotonic() - started < limit_seconds:
+            result = delivery.deliver_batch()
+            if not result.handled:
+                break
+            sent += result.sent
+        seconds = time.monotonic() - started
+    return {"sent": sent, "received": len(sink.messages), "seconds": seconds, "per_second": sent / seconds}
+
+
+def cleanup_background():
+    """Remove what the background scenarios created (by id lists: plain indexed deletes)."""
+    from post_office.models import Email, Log
+
+    sweep_mentors = list(User.objects.filter(email__startswith="sweep").values_list("pk", flat=True))
+    bookings = list(Booking.objects.filter(mentor_id__in=sweep_mentors).values_list("pk", flat=True))
+    Reminder.objects.filter(booking_id__in=bookings).delete()
+    Booking.objects.filter(pk__in=bookings).delete()
+    Slot.objects.filter(mentor_id__in=sweep_mentors).delete()
+    User.objects.filter(pk__in=sweep_mentors).delete()
+    Log.objects.all().delete()
+    Email.objects.all().delete()
+
+
+# --- Orchestration ---
+
+
+def serve():
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "mentorship_platform.wsgi",
+            "-b",
+            f"127.0.0.1:{PORT}",
+            "-w",
+            str(WORKERS),
+            "--timeout",
+            "60",
+            "--backlog",
+            "2048",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=os.environ.copy(),
+    )
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(BASE + "/bench/plain/", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.2)
+    return process
+
+
+def table(rows, headers):
+    widths = [max(len(str(h)), *(len(str(r[i])) for r in rows)) for i, h in enumerate(headers)]
+    lines = [" | ".join(str(h).ljust(w) for h, w in zip(headers, widths, strict=True))]
+    lines.append("-+-".join("-" * w for w in widths))
+    lines += [" | ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
+    return "\n".join(lines)
+
+
+def main():
+    if not shutil.which("wrk"):
+        sys.exit("wrk is missing: apt-get install -y wrk (make bench does this)")
+    say("== migrate, collectstatic ==")
+    call_command("migrate", "--noinput", verbosity=0)
+    call_command("collectstatic", "--noinput", verbosity=0)
+    say("== queries per page at small scale (10 mentors) ==")
+    cleanup_background()
+    call_command("seed_bench", mentors=10, mentees=100, bookings=300, verbosity=0)
+    small = count_queries()
+    say("== seeding bench scale (1,000 mentors, 5,000 mentees) ==")
+    started = time.monotonic()
+    call_command("seed_bench", mentors=1000, mentees=5000, bookings=10_000)
+    seed_seconds = time.monotonic() - started
+    large = count_queries()
+
+    say(f"== serving with gunicorn, {WORKERS} workers; {CONNECTIONS} connections, {DURATION} s per scenario ==")
+    server = serve()
+    results = {}
+    try:
+        for name, path, account in CEILING + PAGES:
+            results[name] = wrk(path, session_cookie(account) if account else None)
+            say(f"  {name}: {results[name]['rps']:.0f} req/s, p95 {results[name]['p95']:.1f} ms")
+        say("  booking POSTs on distinct slots ...")
+        posts = booking_posts()
+        say(f"  booking POST: {posts['rps']:.0f} req/s, p95 {posts['p95']:.1f} ms, {posts['bookings_made']} booked")
+        contention = race()
+        say(f"  50 POSTs on one slot: {contention['bookings']} booking, slowest {contention['slowest_ms']:.0f} ms")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    say("== background work ==")
+    sweep = reminder_sweep()
+    say(f"  reminder sweep: {sweep['queued']} reminders for {sweep['bookings']} bookings in {sweep['seconds']:.1f} s")
+    drain = outbox_drain()
+    say(f"  outbox drain: {drain['sent']} messages in {drain['seconds']:.1f} s = {drain['per_second']:.0f}/s")
+    cleanup_background()
+
+    template_rps = results["ceiling: base.html"]["rps"]
+    rows = []
+    for name, _path, _account in CEILING + PAGES:
+        r = results[name]
+        rows.append(
+            [
+                name,
+                f"{r['rps']:.0f}",
+                f"{r['p50']:.1f}",
+                f"{r['p95']:.1f}",
+                f"{r['p99']:.1f}",
+                f"{r['rps'] / template_rps:.0%}",
+                small.get(name, "-"),
+                large.get(name, "-"),
+                r["errors"] + r["non_2xx_3xx"],
+            ]
+        )
+    rows.append(
+        [
+            "booking POST (distinct slots)",
+            f"{posts['rps']:.0f}",
+            f"{posts['p50']:.1f}",
+            f"{posts['p95']:.1f}",
+            f"{posts['p99']:.1f}",
+            f"{posts['rps'] / template_rps:.0%}",
+            "-",
+            "-",
+            posts["non_redirect"],
+        ]
+    )
+    say("")
+    say(
+        table(
+            rows,
+            ["scenario", "req/s", "p50 ms", "p95 ms", "p99 ms", "vs base.html", "SQL small", "SQL bench", "errors"],
+        )
+    )
+    say("")
+    say(
+        f"50 concurrent POSTs on one slot: {contention['bookings']} booking; refusals p50 {contention['p50']:.0f} ms, "
+        f"slowest {contention['slowest_ms']:.0f} ms"
+    )
+    say(f"Reminder sweep: {sweep['queued']} reminders ({sweep['bookings']} bookings due) in {sweep['seconds']:.1f} s")
+    say(f"Outbox drain to a local SMTP sink: {drain['per_second']:.0f} messages/s ({drain['sent']} sent)")
+    say(f"seed_bench at full scale: {seed_seconds:.1f} s")
+    machine = f"{platform.node()}: {os.cpu_count()} cores, Python {platform.python_version()}, PostgreSQL"
+    say(f"Machine: {machine}; gunicorn {WORKERS} sync workers; wrk {CONNECTIONS} connections, {DURATION} s each")
+
+    out = ROOT / "bench" / "results" / "latest.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(
+        json.dumps(
+            {
+                "when": timezone.now().isoformat(),
+                "machine": machine,
+                "workers": WORKERS,
+                "connections": CONNECTIONS,
+                "seconds_per_scenario": DURATION,
+                "pages": results,
+                "queries_small": small,
+                "queries_bench": large,
+                "booking_posts": posts,
+                "same_slot_race": contention,
+                "reminder_sweep": sweep,
+                "outbox_drain": drain,
+                "seed_bench_seconds": seed_seconds,
+                "queries_equal": small == large,
+                "median_page_p95_ms": statistics.median(results[n]["p95"] for n, *_ in PAGES),
+            },
+            indent=2,
+        )
+    )
+    say(f"\nWritten {out.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
