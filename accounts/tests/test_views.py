@@ -299,6 +299,15 @@ def test_password_reset_sends_an_email_with_a_working_link(client, mentee, mailo
     page = client.get(path, follow=True)
     assert "Choose a new password" in page.content.decode()
 
+    done = client.post(
+        page.redirect_chain[-1][0], {"new_password1": "n3w-Secret-pass", "new_password2": "n3w-Secret-pass"}
+    )
+    assert done.status_code == 302
+    mentee.refresh_from_db()
+    assert mentee.check_password("n3w-Secret-pass")
+    again = client.get(path, follow=True).content.decode()
+    assert "This link has expired" in again and reverse("accounts:password_reset") in again
+
 
 @pytest.mark.parametrize(
     "path",
