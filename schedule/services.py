@@ -246,6 +246,10 @@ def _claim_and_book(*, slot_id: int, mentee: User, note: str, now: dt.datetime) 
         )
     if slot.status == Slot.Status.HIDDEN or not (slot.mentor.is_active and slot.mentor.is_mentor):
         raise BookingError(_("This slot is no longer available."), code="unavailable")
+    # One mentee's bookings take turns (a row lock until commit), or two at once could both pass the
+    # overlap check below, neither seeing the other's uncommitted booking. SQLite's IMMEDIATE
+    # transactions already take turns.
+    list(User.objects.select_for_update().filter(pk=mentee.pk).values_list("pk", flat=True))
     clash = Booking.objects.filter(
         mentee=mentee, status=Booking.Status.CONFIRMED, slot__start__lt=slot.end, slot__end__gt=slot.start
     ).exclude(slot=slot)

@@ -76,3 +76,21 @@ def test_concurrent_slot_creation_for_the_same_time_keeps_one():
     )
     assert sum(isinstance(r, Slot) for r in results) == 1
     assert Slot.objects.filter(mentor=mentor, start=start).count() == 1
+
+
+def test_one_mentee_booking_two_overlapping_slots_of_different_mentors_at_once_gets_one():
+    first = SlotFactory()
+    second = SlotFactory(start=first.start + dt.timedelta(minutes=30), end=first.end + dt.timedelta(minutes=30))
+    assert first.mentor_id != second.mentor_id
+    mentee = UserFactory()
+
+    for _ in range(5):  # a race is a matter of timing: give it several chances
+        results = run_at_once(
+            [lambda s=s: services.booking_create(slot_id=s.pk, mentee=mentee) for s in (first, second)]
+        )
+
+        assert sum(isinstance(r, Booking) for r in results) == 1
+        [refusal] = [r for r in results if isinstance(r, services.BookingError)]
+        assert refusal.code == "mentee_overlap"
+        assert Booking.objects.filter(mentee=mentee, status=Booking.Status.CONFIRMED).count() == 1
+        services.booking_cancel(booking=Booking.objects.get(mentee=mentee, status="confirmed"), by=mentee)
