@@ -85,6 +85,13 @@ class BookingForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Optional. Your mentor sees this before the session."),
     )
+    # The start the mentee was shown (Unix seconds): if the mentor moves the slot meanwhile, the
+    # booking is refused rather than made for a time the mentee never saw.
+    shown_start = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def expected_start(self) -> dt.datetime | None:
+        value = self.cleaned_data.get("shown_start")
+        return None if value is None else dt.datetime.fromtimestamp(value, tz=dt.UTC)
 
 
 class CancelForm(forms.Form):

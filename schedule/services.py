@@ -218,21 +218,38 @@ def _bookings_changed(booking: Booking) -> None:
     directory.changed(directory.user_namespace(booking.mentor_id))
 
 
-def booking_create(*, slot_id: int, mentee: User, note: str = "", now: dt.datetime | None = None) -> Booking:
-    """Book a slot for a mentee, or raise BookingError with the reason it cannot be booked."""
+def booking_create(
+    *,
+    slot_id: int,
+    mentee: User,
+    note: str = "",
+    expected_start: dt.datetime | None = None,
+    now: dt.datetime | None = None,
+) -> Booking:
+    """
+    Book a slot for a mentee, or raise BookingError with the reason it cannot be booked.
+    ``expected_start`` is the start the mentee was shown: a slot moved since then is refused.
+    """
     now = now or timezone.now()
     try:
         with transaction.atomic():
-            booking = _claim_and_book(slot_id=slot_id, mentee=mentee, note=note, now=now)
+            booking = _claim_and_book(slot_id=slot_id, mentee=mentee, note=note, expected_start=expected_start, now=now)
     except IntegrityError:  # the partial unique index saw a confirmed booking: the whole attempt rolled back
         raise SlotTakenError() from None
     return booking
 
 
-def _claim_and_book(*, slot_id: int, mentee: User, note: str, now: dt.datetime) -> Booking:
+def _claim_and_book(
+    *, slot_id: int, mentee: User, note: str, expected_start: dt.datetime | None, now: dt.datetime
+) -> Booking:
     slot = Slot.objects.select_related("mentor").filter(pk=slot_id).first()
     if slot is None:
         raise BookingError(_("This slot no longer exists."), code="missing")
+    if expected_start is not None and slot.start != expected_start:
+        raise BookingError(
+            _("The mentor has moved this session to another time. Please check the new time and confirm again."),
+            code="moved",
+        )
     if slot.mentor_id == mentee.pk:
         raise BookingError(_("You cannot book your own slot."), code="own_slot")
     if slot.start <= now:
@@ -255,7 +272,8 @@ def _claim_and_book(*, slot_id: int, mentee: User, note: str, now: dt.datetime) 
     ).exclude(slot=slot)
     if clash.exists():
         raise BookingError(_("You already have a session booked at this time."), code="mentee_overlap")
-    claimed = Slot.objects.filter(pk=slot.pk, status=Slot.Status.AVAILABLE).update(
+    # Only the slot as checked above: still free, and not moved meanwhile by its mentor.
+    claimed = Slot.objects.filter(pk=slot.pk, status=Slot.Status.AVAILABLE, start=slot.start, end=slot.end).update(
         status=Slot.Status.BOOKED, updated_at=now
     )
     if not claimed:

@@ -142,13 +142,20 @@ def booking_confirm(request, slot_pk):
     form = BookingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            booking = services.booking_create(slot_id=slot_pk, mentee=request.user, note=form.cleaned_data["note"])
+            booking = services.booking_create(
+                slot_id=slot_pk,
+                mentee=request.user,
+                note=form.cleaned_data["note"],
+                expected_start=form.expected_start(),
+            )
         except BookingError as error:
             mine = Booking.objects.filter(slot_id=slot_pk, mentee=request.user, status=Booking.Status.CONFIRMED).first()
             if mine is not None:  # a double submit or a refresh: the first request already booked it
                 messages.info(request, _("You have already booked this session."))
                 return redirect(mine)
             messages.error(request, error.message)
+            if error.code == "moved":  # show the new time on the same page
+                return redirect("schedule:booking_confirm", slot_pk)
             slot = Slot.objects.select_related("mentor__mentor_profile").filter(pk=slot_pk).first()
             return redirect(slot.mentor.mentor_profile if slot else "home")
         messages.success(request, _("Your session is booked. A confirmation email is on its way."))
@@ -166,6 +173,8 @@ def booking_confirm(request, slot_pk):
     if slot.mentor_id == request.user.pk:
         messages.error(request, _("You cannot book your own slot."))
         return redirect(profile_url)
+    if not form.is_bound:
+        form = BookingForm(initial={"shown_start": int(slot.start.timestamp())})
     return render(request, "schedule/booking_confirm.html", {"slot": slot, "mentor": slot.mentor, "form": form})
 
 

@@ -256,11 +256,12 @@ def test_the_confirmation_email_shows_both_zones(mentee):
         ("taken", "taken"),
         ("clash", "mentee_overlap"),
         ("inactive_mentor", "unavailable"),
+        ("moved", "moved"),
     ],
 )
 def test_booking_rules_refuse_with_a_clear_message_and_change_nothing(mentee, setup, code):
     slot = SlotFactory(start=at(24), end=at(25))
-    booker = mentee
+    booker, shown_start = mentee, None
     if setup == "own":
         booker = slot.mentor
     elif setup == "past":
@@ -277,11 +278,14 @@ def test_booking_rules_refuse_with_a_clear_message_and_change_nothing(mentee, se
     elif setup == "clash":
         other = SlotFactory(start=at(24.5), end=at(25.5))
         services.booking_create(slot_id=other.pk, mentee=mentee, now=NOW)
+    elif setup == "moved":  # the mentee was shown 24h from now; the mentor moved it since
+        shown_start = slot.start
+        services.slot_update(slot=slot, start=at(48), end=at(49), now=NOW)
     bookings_before, emails_before = Booking.objects.count(), Email.objects.count()
     status_before = Slot.objects.get(pk=slot.pk).status
 
     with pytest.raises(BookingError) as error:
-        services.booking_create(slot_id=slot.pk, mentee=booker, now=NOW)
+        services.booking_create(slot_id=slot.pk, mentee=booker, expected_start=shown_start, now=NOW)
 
     assert error.value.code == code
     assert error.value.message

@@ -9,6 +9,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from accounts.tests.factories import MentorFactory, UserFactory
+from schedule import services
 from schedule.models import Booking, Slot
 from schedule.tests.factories import BookingFactory, SlotFactory
 
@@ -98,6 +99,26 @@ def test_submitting_the_same_booking_twice_creates_one_booking(client, mentee):
     assert Booking.objects.count() == 1
     assert "already booked this session" in second.content.decode()
     assert client.get(url)["Location"] == Booking.objects.get().get_absolute_url()
+
+
+def test_a_slot_moved_after_the_mentee_saw_it_is_not_booked_and_the_new_time_is_shown(client, mentee):
+    slot = SlotFactory(start=in_days(3, 15), end=in_days(3, 16))
+    client.force_login(mentee)
+    url = reverse("schedule:booking_confirm", args=[slot.pk])
+    shown = client.get(url).context["form"]["shown_start"].value()
+    assert shown == int(slot.start.timestamp())
+
+    services.slot_update(slot=slot, start=in_days(4, 9), end=in_days(4, 10))
+    response = client.post(url, {"note": "", "shown_start": shown}, follow=True)
+
+    assert not Booking.objects.exists()
+    assert response.redirect_chain[-1][0] == url
+    page = response.content.decode()
+    assert "moved this session to another time" in page
+    assert response.context["form"]["shown_start"].value() == int(in_days(4, 9).timestamp())
+
+    client.post(url, {"note": "", "shown_start": response.context["form"]["shown_start"].value()})
+    assert Booking.objects.get().slot.start == in_days(4, 9)
 
 
 def test_the_loser_of_a_race_sees_a_friendly_message_on_the_mentor_page(client, mentee):
