@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -242,7 +242,17 @@ def booking_create(
 def _claim_and_book(
     *, slot_id: int, mentee: User, note: str, expected_start: dt.datetime | None, now: dt.datetime
 ) -> Booking:
-    slot = Slot.objects.select_related("mentor").filter(pk=slot_id).first()
+    # One mentee's bookings take turns (a row lock until commit), or two at once could both pass the
+    # overlap check, neither seeing the other's uncommitted booking. SQLite's IMMEDIATE transactions
+    # already take turns.
+    list(User.objects.select_for_update().filter(pk=mentee.pk).values_list("pk", flat=True))
+    mentee_clash = Booking.objects.filter(
+        mentee=mentee,
+        status=Booking.Status.CONFIRMED,
+        slot__start__lt=OuterRef("end"),
+        slot__end__gt=OuterRef("start"),
+    ).exclude(slot=OuterRef("pk"))
+    slot = Slot.objects.select_related("mentor").annotate(mentee_clash=Exists(mentee_clash)).filter(pk=slot_id).first()
     if slot is None:
         raise BookingError(_("This slot no longer exists."), code="missing")
     if expected_start is not None and slot.start != expected_start:
@@ -263,14 +273,7 @@ def _claim_and_book(
         )
     if slot.status == Slot.Status.HIDDEN or not (slot.mentor.is_active and slot.mentor.is_mentor):
         raise BookingError(_("This slot is no longer available."), code="unavailable")
-    # One mentee's bookings take turns (a row lock until commit), or two at once could both pass the
-    # overlap check below, neither seeing the other's uncommitted booking. SQLite's IMMEDIATE
-    # transactions already take turns.
-    list(User.objects.select_for_update().filter(pk=mentee.pk).values_list("pk", flat=True))
-    clash = Booking.objects.filter(
-        mentee=mentee, status=Booking.Status.CONFIRMED, slot__start__lt=slot.end, slot__end__gt=slot.start
-    ).exclude(slot=slot)
-    if clash.exists():
+    if slot.mentee_clash:
         raise BookingError(_("You already have a session booked at this time."), code="mentee_overlap")
     # Only the slot as checked above: still free, and not moved meanwhile by its mentor.
     claimed = Slot.objects.filter(pk=slot.pk, status=Slot.Status.AVAILABLE, start=slot.start, end=slot.end).update(
