@@ -161,6 +161,17 @@ def test_staff_see_the_figures_change_and_cancel_from_the_dashboard(new_page, si
     staff.goto("/dashboard/")
     figure = staff.locator(".stat-card", has_text="Bookings today").locator(".stat-value")
     before = int(figure.inner_text())
+    # Every mentor in the top-mentors table has a drawn bar, as long as their count says.
+    bars = staff.evaluate(
+        "() => Chart.getChart('chart-top').getDatasetMeta(0).data"
+        ".map(bar => bar.getProps(['x', 'base'], true)).map(bar => Math.round(bar.x - bar.base))"
+    )
+    counts = [
+        int(cell)
+        for cell in staff.locator("[aria-labelledby=chart-top-heading] tbody td:nth-child(2)").all_inner_texts()
+    ]
+    assert counts and all(length > 0 for length in bars)
+    assert len(bars) == len(counts) and bars == sorted(bars, reverse=True)
 
     mentee = new_page()
     register(mentee, first="Dash", last="Board")

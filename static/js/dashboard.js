@@ -50,6 +50,10 @@
       labels: data.topMentors.labels,
       datasets: [{ label: data.labels.completed, data: data.topMentors.counts, backgroundColor: brand }]
     },
-    options: Object.assign({}, options, { indexAxis: "y" })
+    // Horizontal bars: the names are on the y axis, the counts on x.
+    options: Object.assign({}, options, {
+      indexAxis: "y",
+      scales: { x: { beginAtZero: true, ticks: { precision: 0 } } }
+    })
   });
 })();
