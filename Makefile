@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
+# Compiled translation catalogues (not committed): built from the .po files by the install step.
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 
 .PHONY: install run test e2e screenshots bench lint format migrate seed clean
 
@@ -15,11 +17,21 @@ $(STAMP): requirements.txt | $(PY)
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
 
-install: $(STAMP)
+%.mo: %.po
+	@command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext >/dev/null)
+	msgfmt --check -o $@ $<
+
+install: $(STAMP) $(CATALOGUES)
+
+# Debian's Chromium drives the browser tests; installed when missing, as `make bench` does for wrk.
+/usr/bin/chromium:
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 
 # `make run` is for development: DEBUG on and the scheduler in-process unless the environment says otherwise.
 run seed migrate: export DEBUG ?= true
 run: export SCHEDULER_AUTOSTART ?= true
+# Links in emails and invites point at the port the site is served on.
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 
 migrate: install
 	$(PY) manage.py migrate --noinput
@@ -38,12 +50,12 @@ test: install
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/pytest
 
-## Browser journeys and accessibility checks in Debian's Chromium (apt-get install chromium).
-e2e: install
+## Browser journeys and accessibility checks in Debian's Chromium (installed when missing).
+e2e: install /usr/bin/chromium
 	$(VENV)/bin/pytest -m e2e e2e
 
 ## Regenerate docs/screenshots/ (desktop and mobile) of every main page.
-screenshots: install
+screenshots: install /usr/bin/chromium
 	SCREENSHOTS=1 $(VENV)/bin/pytest -m e2e e2e/test_accessibility.py
 
 ## Benchmark on PostgreSQL (BENCH_DATABASE_URL); prints a table and writes bench/results/latest.json.
@@ -59,4 +71,5 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 
 clean:
+	rm -f $(CATALOGUES)
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

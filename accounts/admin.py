@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts import services
 from accounts.models import MentorProfile, Topic, User
@@ -29,13 +30,17 @@ class UserAdmin(BaseUserAdmin):
         for user in queryset.filter(is_mentor=False):
             services.user_set_mentor(user=user, is_mentor=True)
             count += 1
-        self.message_user(request, _("%(n)d users are now mentors.") % {"n": count}, messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(n)d user is now a mentor.", "%(n)d users are now mentors.", count) % {"n": count},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
-    search_fields = ["name"]
+    list_display = ["name", "name_uk", "slug"]
+    search_fields = ["name", "name_uk"]
     prepopulated_fields = {"slug": ["name"]}
 
 

@@ -98,7 +98,11 @@ class ProfileForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
     timezone = TimezoneField()
-    language = forms.ChoiceField(label=_("Language for emails"), choices=User._meta.get_field("language").choices)
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=User._meta.get_field("language").choices,
+        help_text=_("The site, your emails and reminders use this language."),
+    )
     photo = PhotoField(
         label=_("Photo"), required=False, help_text=_("JPEG, PNG or WEBP, up to 5 MB. It is cropped to a square.")
     )

@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.timezones import validate_timezone
@@ -90,7 +91,10 @@ class User(AbstractUser):
 
 
 class Topic(models.Model):
+    """A subject mentors teach. Its name is the platform's text, so it is kept in every language."""
+
     name = models.CharField(_("name"), max_length=60, unique=True)
+    name_uk = models.CharField(_("name in Ukrainian"), max_length=60, blank=True)
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
 
     class Meta:
@@ -99,6 +103,13 @@ class Topic(models.Model):
         verbose_name_plural = _("topics")
 
     def __str__(self):
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the active language (English when no translation has been entered)."""
+        if self.name_uk and (get_language() or "").startswith("uk"):
+            return self.name_uk
         return self.name
 
 

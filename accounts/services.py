@@ -67,6 +67,14 @@ def mentor_profile_ensure(*, user: User) -> MentorProfile:
     return profile
 
 
+def user_set_language(*, user: User, language: str) -> User:
+    """The language of the user's pages, emails and reminders."""
+    user.language = language
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["language"])
+    return user
+
+
 def user_update(
     *,
     user: User,

@@ -6,14 +6,17 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import check_for_language, get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
+from django.views.i18n import set_language as django_set_language
 
 from accounts import directory, selectors, services
 from accounts.forms import MentorProfileForm, ProfileForm, RegistrationForm
@@ -162,3 +165,22 @@ def mentor_profile_edit(request):
         messages.success(request, _("Your mentor profile has been saved."))
         return redirect("accounts:mentor_profile_edit")
     return render(request, "accounts/mentor_profile_form.html", {"form": form, "profile": profile})
+
+
+def _passes_csrf_check(request) -> bool:
+    return CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {}) is None
+
+
+@csrf_exempt
+@require_POST
+def set_language(request):
+    """
+    The language switcher in every page's footer. Django's view sets the cookie and redirects back
+    (to a safe ``next`` only). The cookie is a display preference, so the form carries no CSRF token
+    for visitors: that keeps the anonymous home page cacheable whole. A signed-in user's choice is
+    also stored on the profile, where it drives their emails, and that change needs a valid token.
+    """
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and check_for_language(language) and _passes_csrf_check(request):
+        services.user_set_language(user=request.user, language=language)
+    return django_set_language(request)

@@ -29,7 +29,7 @@ class PeopleFilterForm(FilterForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["topic"].choices = [("", _("All topics")), *Topic.objects.values_list("slug", "name")]
+        self.fields["topic"].choices = [("", _("All topics")), *((t.slug, t.label) for t in Topic.objects.all())]
 
 
 class SlotFilterForm(FilterForm):

@@ -21,6 +21,7 @@ from accounts import services as account_services
 from accounts.decorators import staff_required
 from accounts.forms import MentorProfileForm
 from accounts.models import User
+from core.dates import when
 from dashboard import selectors
 from dashboard.forms import (
     BookingFilterForm,
@@ -68,11 +69,11 @@ def _stats_context() -> dict:
     top = selectors.top_mentors()
     chart_data = {
         "bookingsPerDay": {
-            "labels": [d["day"].strftime("%d %b") for d in per_day],
+            "labels": [when(d["day"], "chart_day") for d in per_day],
             "counts": [d["count"] for d in per_day],
         },
         "slotsPerDay": {
-            "labels": [d["day"].strftime("%a %d") for d in slot_days],
+            "labels": [when(d["day"], "chart_weekday") for d in slot_days],
             "booked": [d["booked"] for d in slot_days],
             "free": [d["free"] for d in slot_days],
         },
@@ -240,11 +241,7 @@ def slot_bulk_create(request, pk):
     except BookingError as error:
         messages.error(request, error.message)
     else:
-        messages.success(
-            request,
-            _("%(created)d slots created, %(skipped)d skipped.")
-            % {"created": result.created, "skipped": result.skipped},
-        )
+        messages.success(request, result.summary())
     return redirect("dashboard:person_detail", pk=mentor.pk)
 
 
@@ -296,7 +293,7 @@ def slot_delete(request, pk):
             request,
             title=_("Delete this slot?"),
             text=_("%(mentor)s, %(when)s. This cannot be undone.")
-            % {"mentor": slot.mentor.display_name, "when": timezone.localtime(slot.start).strftime("%d %b %Y %H:%M")},
+            % {"mentor": slot.mentor.display_name, "when": when(slot.start, "compact")},
             action_label=_("Delete slot"),
         )
     try:

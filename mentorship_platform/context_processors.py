@@ -2,4 +2,4 @@ from django.conf import settings
 
 
 def site(request):
-    return {"CURRENCY": settings.BOOKING_CURRENCY}
+    return {"CURRENCY": settings.BOOKING_CURRENCY, "LANGUAGE_NATIVE_NAMES": settings.LANGUAGE_NATIVE_NAMES}

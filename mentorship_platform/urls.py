@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.i18n import set_language
 from django.views.static import serve
 
 from accounts import views as accounts_views
@@ -13,7 +12,7 @@ urlpatterns = [
     path("", include("schedule.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("admin/", admin.site.urls),
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/setlang/", accounts_views.set_language, name="set_language"),
 ]
 
 if settings.SERVE_MEDIA:

@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from post_office.admin import EmailAdmin as PostOfficeEmailAdmin
 from post_office.models import STATUS, Email
 
@@ -45,7 +46,11 @@ class BookingAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{booking}: {error.message}", messages.WARNING)
             else:
                 cancelled += 1
-        self.message_user(request, _("%(n)d bookings cancelled.") % {"n": cancelled}, messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(n)d booking cancelled.", "%(n)d bookings cancelled.", cancelled) % {"n": cancelled},
+            messages.SUCCESS,
+        )
 
 
 class DeliveryLogAdmin(PostOfficeEmailAdmin):
@@ -99,7 +104,12 @@ class DeliveryLogAdmin(PostOfficeEmailAdmin):
         for email in queryset.filter(status=STATUS.failed):
             delivery.email_retry(email=email)
             count += 1
-        self.message_user(request, _("%(n)d emails queued for another attempt.") % {"n": count}, messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(n)d email queued for another attempt.", "%(n)d emails queued for another attempt.", count)
+            % {"n": count},
+            messages.SUCCESS,
+        )
 
 
 admin.site.unregister(Email)

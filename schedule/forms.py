@@ -3,6 +3,8 @@ import zoneinfo
 
 from django import forms
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 WEEKDAY_CHOICES = [
@@ -14,7 +16,14 @@ WEEKDAY_CHOICES = [
     (5, _("Sat")),
     (6, _("Sun")),
 ]
-DURATION_CHOICES = [(m, _("%(m)d min") % {"m": m}) for m in (15, 30, 45, 60, 90, 120)]
+
+
+def _minutes_label(minutes: int) -> str:
+    return gettext("%(m)d min") % {"m": minutes}
+
+
+# Labels are translated when a form is shown, in the viewer's language (not once at import).
+DURATION_CHOICES = [(m, lazy(_minutes_label, str)(m)) for m in (15, 30, 45, 60, 90, 120)]
 
 
 class DateInput(forms.DateInput):

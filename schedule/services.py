@@ -18,9 +18,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts import directory
 from accounts.models import User
+from core.dates import duration
 from schedule import emails
 from schedule.models import Booking, Reminder, Slot
 
@@ -52,6 +54,30 @@ class BulkResult:
     @property
     def skipped(self) -> int:
         return self.skipped_past + self.skipped_overlap
+
+    def summary(self) -> str:
+        """What happened, for the person who asked: "12 slots created; 2 skipped (in the past)."."""
+        created = ngettext("%(n)d slot created.", "%(n)d slots created.", self.created) % {"n": self.created}
+        parts = [created]
+        if self.skipped_past:
+            parts.append(
+                ngettext(
+                    "%(n)d skipped because it is in the past.",
+                    "%(n)d skipped because they are in the past.",
+                    self.skipped_past,
+                )
+                % {"n": self.skipped_past}
+            )
+        if self.skipped_overlap:
+            parts.append(
+                ngettext(
+                    "%(n)d skipped because it overlaps an existing slot.",
+                    "%(n)d skipped because they overlap existing slots.",
+                    self.skipped_overlap,
+                )
+                % {"n": self.skipped_overlap}
+            )
+        return " ".join(parts)
 
 
 def _require_mentor(user: User) -> None:
@@ -146,7 +172,11 @@ def slot_bulk_create(
     now = now or timezone.now()
     _require_mentor(mentor)
     if not 1 <= weeks <= MAX_BULK_WEEKS:
-        raise BookingError(_("Choose between 1 and %(max)d weeks.") % {"max": MAX_BULK_WEEKS}, code="weeks")
+        raise BookingError(
+            ngettext("Choose between 1 and %(max)d week.", "Choose between 1 and %(max)d weeks.", MAX_BULK_WEEKS)
+            % {"max": MAX_BULK_WEEKS},
+            code="weeks",
+        )
     if not MIN_SLOT_MINUTES <= session_minutes <= MAX_SLOT_MINUTES:
         raise BookingError(_("Choose a session length between 15 minutes and 8 hours."), code="bad_length")
     if day_end <= day_start:
@@ -266,9 +296,9 @@ def _claim_and_book(
         raise BookingError(_("This slot is in the past."), code="past")
     notice = dt.timedelta(minutes=settings.BOOKING_MIN_NOTICE_MINUTES)
     if slot.start < now + notice:
-        hours = settings.BOOKING_MIN_NOTICE_MINUTES / 60
         raise BookingError(
-            _("Sessions must be booked at least %(hours)s hours in advance.") % {"hours": f"{hours:g}"},
+            _("Sessions must be booked at least %(notice)s in advance.")
+            % {"notice": duration(settings.BOOKING_MIN_NOTICE_MINUTES)},
             code="notice",
         )
     if slot.status == Slot.Status.HIDDEN or not (slot.mentor.is_active and slot.mentor.is_mentor):

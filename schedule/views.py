@@ -77,16 +77,7 @@ def slot_bulk_create(request):
             messages.error(request, error.message)
         else:
             level = messages.success if result.created else messages.warning
-            level(
-                request,
-                _("%(created)d slots created, %(skipped)d skipped (%(past)d in the past, %(overlap)d overlapping).")
-                % {
-                    "created": result.created,
-                    "skipped": result.skipped,
-                    "past": result.skipped_past,
-                    "overlap": result.skipped_overlap,
-                },
-            )
+            level(request, result.summary())
         return redirect("schedule:mentor_schedule")
     return render(
         request,

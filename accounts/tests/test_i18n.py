@@ -1,8 +1,14 @@
 """Every string a user reads is marked for translation, so a Ukrainian version only needs a catalogue."""
 
+import gettext
+import os
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
+import polib
 import pytest
 from django.conf import settings
 
@@ -39,3 +45,60 @@ def test_the_scan_finds_literal_text_and_ignores_marked_text():
 )
 def test_templates_have_no_untranslated_text(path):
     assert untranslated_text(path.read_text()) == []
+
+
+# --- The Ukrainian catalogue: complete, compiled, and current with the code ---
+
+CATALOGUE = Path(settings.BASE_DIR) / "locale" / "uk" / "LC_MESSAGES" / "django.po"
+UKRAINIAN_PLURAL_FORMS = 4
+
+
+def _entry_key(entry) -> tuple[str, str, str]:
+    return (entry.msgctxt or "", entry.msgid, entry.msgid_plural or "")
+
+
+def test_every_ukrainian_message_is_translated_and_none_is_fuzzy():
+    catalogue = polib.pofile(str(CATALOGUE))
+    untranslated = [e.msgid for e in catalogue.untranslated_entries()]
+    fuzzy = [e.msgid for e in catalogue.fuzzy_entries()]
+    incomplete_plurals = [
+        e.msgid
+        for e in catalogue.translated_entries()
+        if e.msgid_plural and sum(1 for text in e.msgstr_plural.values() if text) < UKRAINIAN_PLURAL_FORMS
+    ]
+    assert (untranslated, fuzzy, incomplete_plurals) == ([], [], [])
+    assert not catalogue.metadata_is_fuzzy and catalogue.metadata["Language"] == "uk"
+
+
+def test_the_compiled_catalogue_is_fresh():
+    """`make install` compiles django.mo from django.po; a stale one would serve old texts."""
+    compiled = CATALOGUE.with_suffix(".mo")
+    assert compiled.exists(), "run `make install` (msgfmt) to compile the catalogue"
+    with compiled.open("rb") as stream:
+        served = gettext.GNUTranslations(stream)._catalog
+    for entry in polib.pofile(str(CATALOGUE)).translated_entries():
+        msgid = f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid
+        if entry.msgid_plural:
+            assert served[(msgid, 0)] == entry.msgstr_plural[0], entry.msgid
+        else:
+            assert served[msgid] == entry.msgstr, entry.msgid
+
+
+def test_the_catalogue_holds_exactly_the_strings_of_the_code_and_templates(tmp_path):
+    """makemessages on a copy of the tree finds no string the catalogue lacks, and no leftover."""
+    base = Path(settings.BASE_DIR)
+    ignored = shutil.ignore_patterns(
+        ".*", "__pycache__", "locale", "media", "staticfiles", "test-results", "*.sqlite3*"
+    )
+    copy = tmp_path / "tree"
+    shutil.copytree(base, copy, ignore=ignored)
+    (copy / "locale").mkdir()
+    subprocess.run(
+        [sys.executable, "manage.py", "makemessages", "-l", "uk", "--no-location", "--ignore", "e2e/*",
+         "--ignore", "bench/*", "--verbosity", "0"],
+        cwd=copy, check=True, env={**os.environ, "DEBUG": "true"},
+    )  # fmt: skip
+    fresh = {_entry_key(e) for e in polib.pofile(str(copy / "locale/uk/LC_MESSAGES/django.po"))}
+    ours = {_entry_key(e) for e in polib.pofile(str(CATALOGUE)) if not e.obsolete}
+    assert sorted(fresh - ours) == [], "new strings: run makemessages (README, Translations) and translate them"
+    assert sorted(ours - fresh) == [], "strings no longer used: run makemessages to drop them"

@@ -162,7 +162,7 @@ def test_a_mentor_edits_the_public_profile(client, mentor):
     assert profile.headline == "Python for grown-ups"
     assert list(profile.topics.all()) == [topic]
     page = client.get(profile.get_absolute_url()).content.decode()
-    assert "Python for grown-ups" in page and "75 USD" in page and "Programming" in page
+    assert "Python for grown-ups" in page and "$75" in page and "Programming" in page
 
 
 def test_a_negative_price_is_refused(client, mentor):

@@ -48,7 +48,7 @@ def test_a_reminder_is_written_in_the_recipients_zone(mentee):
     [mentee_mail] = [m for m in reminder_mails() if m.to == [mentee.email]]
     with time_machine.travel(NOW, tick=False):
         message = rendered(mentee_mail)
-    assert "Your time: Monday 23 November 2026, 05:00" in message.body
+    assert "Your time: Monday, 23 November 2026, 05:00" in message.body
     assert "starts in 1\xa0hour" in message.body
     assert message.subject.startswith("Reminder: session with")
 

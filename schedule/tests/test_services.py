@@ -246,6 +246,29 @@ def test_the_confirmation_email_shows_both_zones(mentee):
     assert "/bookings/" in mail.body and "<a href" in html
 
 
+HOSTILE_NAME = "Seán O'Brien & <Co>"
+HOSTILE_TEXT = "Bring <b>notes</b> & 'ideas' \"quoted\""
+
+
+def test_plain_text_emails_and_subjects_carry_names_and_notes_as_written(django_capture_on_commit_callbacks):
+    """Text parts and subjects are not HTML: no &amp; or &#x27; there; the HTML part stays escaped."""
+    mentor = MentorFactory(first_name=HOSTILE_NAME, last_name="")
+    mentee = UserFactory(first_name="Ann & <Bob>", last_name="")
+    slot = SlotFactory(mentor=mentor, start=at(24), end=at(25))
+    booking = services.booking_create(slot_id=slot.pk, mentee=mentee, note=HOSTILE_TEXT, now=NOW)
+    [confirmation] = [m for m in queued("confirmation") if m.to == [mentee.email]]
+    mail = rendered(confirmation)
+    assert HOSTILE_NAME in mail.subject and HOSTILE_NAME in mail.body and HOSTILE_TEXT in mail.body
+    assert "&amp;" not in mail.body + mail.subject and "&#x27;" not in mail.body + mail.subject
+    [(html, _mimetype)] = mail.alternatives
+    assert "O&#x27;Brien &amp; &lt;Co&gt;" in html and "<b>notes</b>" not in html
+
+    services.booking_cancel(booking=booking, by=mentor, reason=HOSTILE_TEXT, now=NOW)
+    [cancellation] = [m for m in queued("cancellation") if m.to == [mentee.email]]
+    mail = rendered(cancellation)
+    assert HOSTILE_TEXT in mail.body and HOSTILE_NAME in mail.subject and "&amp;" not in mail.subject
+
+
 @pytest.mark.parametrize(
     ("setup", "code"),
     [

@@ -18,8 +18,24 @@ from schedule import services as schedule_services
 from schedule.models import Booking, Slot
 
 PASSWORD = "demo-pass-2026"
+STAFF_EMAIL = "staff@example.com"
+# The accounts to try first, with their role (printed here and by `runserver` in development).
+DEMO_LOGINS = {
+    STAFF_EMAIL: "staff",
+    "olena.kovalenko@example.com": "mentor",
+    "petro.savchuk@example.com": "mentee",
+    "anna.smith@example.com": "mentee",
+}
 
-TOPICS = ["Programming", "Fitness", "Investing", "Design", "Careers", "Languages"]
+# English name -> Ukrainian name (topic names are the platform's text, shown in the viewer's language).
+TOPICS = {
+    "Programming": "Програмування",
+    "Fitness": "Фітнес",
+    "Investing": "Інвестування",
+    "Design": "Дизайн",
+    "Careers": "Кар’єра",
+    "Languages": "Мови",
+}
 
 # (first, last, timezone, topics, headline, price, years, languages)
 MENTORS = [
@@ -130,11 +146,12 @@ class Command(BaseCommand):
             return
         with transaction.atomic():
             topics = {
-                name: Topic.objects.get_or_create(slug=slugify(name), defaults={"name": name})[0] for name in TOPICS
+                name: Topic.objects.update_or_create(slug=slugify(name), defaults={"name": name, "name_uk": name_uk})[0]
+                for name, name_uk in TOPICS.items()
             }
             mentors = [self._mentor(i, row, topics) for i, row in enumerate(MENTORS)]
             mentees = [self._user(first, last, tz, is_mentor=False) for first, last, tz in MENTEES]
-            staff = self._user("Staff", "Admin", "Europe/Kyiv", is_mentor=False, email="staff@example.com")
+            staff = self._user("Staff", "Admin", "Europe/Kyiv", is_mentor=False, email=STAFF_EMAIL)
             if not staff.is_staff:
                 staff.is_staff = staff.is_superuser = True
                 staff.save(update_fields=["is_staff", "is_superuser"])
@@ -144,11 +161,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready ({created_slots} new slots, {created_bookings} new bookings).")
         )
-        self.stdout.write(f"All demo accounts use the password: {PASSWORD}")
-        self.stdout.write(f"  staff:   {staff.email}  (also /admin/)")
-        self.stdout.write(f"  mentor:  {mentors[0].email}")
-        for mentee in mentees:
-            self.stdout.write(f"  mentee:  {mentee.email}")
+        self.stdout.write(f"All demo accounts use the password {PASSWORD}; staff can also open /admin/.")
 
     def _user(self, first, last, tz, *, is_mentor, email=None):
         email = email or f"{first}.{last}@example.com".lower()

@@ -1,0 +1,23 @@
+"""``{% load local %}``: ``{{ slot.start|when:"full" }}``, ``{{ price|money }}`` in the viewer's language."""
+
+from django import template
+
+from core import dates
+from core import money as money_module
+
+register = template.Library()
+
+
+@register.filter
+def when(value, style="full"):
+    return dates.when(value, style)
+
+
+@register.filter
+def money(value, currency=None):
+    return money_module.money(value, currency)
+
+
+@register.filter
+def duration(minutes):
+    return dates.duration(minutes)
