@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Topic, User
+from core.widgets import DateInput
 from schedule.models import Booking, Slot
 
 
@@ -12,10 +13,6 @@ class FilterForm(forms.Form):
         if not self.is_valid():
             return {name: "" if not isinstance(f, forms.DateField) else None for name, f in self.fields.items()}
         return self.cleaned_data
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class PeopleFilterForm(FilterForm):

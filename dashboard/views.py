@@ -31,6 +31,7 @@ from dashboard.forms import (
     StaffCancelForm,
 )
 from schedule import delivery
+from schedule import emails as schedule_emails
 from schedule import services as schedule_services
 from schedule.forms import BulkSlotForm, SlotForm
 from schedule.models import Booking, Slot
@@ -414,10 +415,12 @@ def mail_list(request):
     status = request.GET.get("status", "")
     if status.isdigit():
         rows = rows.filter(status=int(status))
+    page = _page(request, rows)
+    page.object_list = list(page.object_list)
+    for email in page.object_list:
+        email.kind_label, email.shown_subject = schedule_emails.describe(email)
     return render(
-        request,
-        "dashboard/mail_list.html",
-        {"page": _page(request, rows), "status": status, "querystring": _querystring(request)},
+        request, "dashboard/mail_list.html", {"page": page, "status": status, "querystring": _querystring(request)}
     )
 
 

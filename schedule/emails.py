@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 from post_office.models import PRIORITY, STATUS, Email
 
 from accounts.models import User
@@ -31,6 +32,26 @@ TEMPLATES = {CONFIRMATION: "booking_confirmed", CANCELLATION: "booking_cancelled
 INVITE_METHODS = {CONFIRMATION: calendar.METHOD_REQUEST, CANCELLATION: calendar.METHOD_CANCEL}
 
 
+def kind_label(kind: str) -> str:
+    return {
+        CONFIRMATION: gettext("Booking confirmation"),
+        CANCELLATION: gettext("Cancellation"),
+        REMINDER: gettext("Reminder"),
+    }.get(kind, "")
+
+
+def describe(email: Email) -> tuple[str, str]:
+    """(kind, subject) of an outbox row for the delivery log; the subject is empty until it is rendered."""
+    headers = email.headers or {}
+    kind = headers.get(KIND_HEADER, "")
+    subject = "" if email.subject == _placeholder_subject(kind, headers.get(BOOKING_HEADER)) else email.subject
+    return kind_label(kind), subject
+
+
+def _placeholder_subject(kind: str, booking_id) -> str:
+    return f"[{kind}] booking #{booking_id}"
+
+
 def _outbox_row(*, kind: str, booking: Booking, recipient: User, offset: int | None = None) -> Email:
     headers = {KIND_HEADER: kind, BOOKING_HEADER: str(booking.pk), RECIPIENT_HEADER: str(recipient.pk)}
     if offset is not None:
@@ -38,7 +59,7 @@ def _outbox_row(*, kind: str, booking: Booking, recipient: User, offset: int | N
     return Email(
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[recipient.email],
-        subject=f"[{kind}] booking #{booking.pk}",  # replaced by the rendered subject on delivery
+        subject=_placeholder_subject(kind, booking.pk),  # replaced by the rendered subject on delivery
         headers=headers,
         status=STATUS.queued,
         priority=PRIORITY.medium,

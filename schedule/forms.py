@@ -7,6 +7,8 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import DateInput, TimeInput
+
 WEEKDAY_CHOICES = [
     (0, _("Mon")),
     (1, _("Tue")),
@@ -24,14 +26,6 @@ def _minutes_label(minutes: int) -> str:
 
 # Labels are translated when a form is shown, in the viewer's language (not once at import).
 DURATION_CHOICES = [(m, lazy(_minutes_label, str)(m)) for m in (15, 30, 45, 60, 90, 120)]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
 
 
 class SlotForm(forms.Form):

@@ -347,3 +347,22 @@ def test_the_figures_are_recomputed_after_a_booking(client, staff, mentee, djang
     with django_capture_on_commit_callbacks(execute=True):
         services.booking_create(slot_id=slot.pk, mentee=mentee)
     assert client.get(reverse("dashboard:stats")).context["stats"]["bookings"]["total"] == before + 1
+
+
+def test_the_delivery_log_shows_a_failed_messages_whole_server_reply(client, staff, mentee):
+    from post_office.models import Log
+
+    from schedule import services
+
+    reply = "550 5.1.1 <z@example.com>: Recipient address rejected: " + "user unknown in virtual mailbox table " * 4
+    booking = services.booking_create(slot_id=SlotFactory().pk, mentee=mentee)
+    email = Email.objects.filter(to=[mentee.email]).get()
+    email.status = STATUS.failed
+    email.save(update_fields=["status"])
+    Log.objects.create(email=email, status=STATUS.failed, message=reply)
+    client.force_login(staff)
+
+    page = client.get(reverse("dashboard:mail")).content.decode()
+
+    assert reply.strip().replace("<", "&lt;").replace(">", "&gt;") in page
+    assert "Booking confirmation" in page and f"booking #{booking.pk}" not in page  # kind, not the placeholder

@@ -357,3 +357,13 @@ def test_slot_actions_are_post_only(client, mentor, name):
     slot = SlotFactory(mentor=mentor)
     client.force_login(mentor)
     assert client.get(reverse(name, args=[slot.pk])).status_code == 405
+
+
+def test_date_and_time_fields_keep_iso_values_in_ukrainian(client, mentor):
+    """A date input with "24.11.2026" shows empty: HTML5 inputs need ISO whatever the language."""
+    mentor.language = "uk"
+    mentor.save(update_fields=["language"])
+    client.force_login(mentor)
+    page = client.get(reverse("schedule:mentor_schedule")).content.decode()
+    today = timezone.localdate().isoformat()
+    assert f'name="first_day" value="{today}"' in page and 'name="day_start" value="10:00"' in page
