@@ -56,7 +56,7 @@ e2e: install /usr/bin/chromium
 
 ## Regenerate docs/screenshots/ (desktop and mobile) of every main page.
 screenshots: install /usr/bin/chromium
-	SCREENSHOTS=1 $(VENV)/bin/pytest -m e2e e2e/test_accessibility.py
+	SCREENSHOTS=1 $(VENV)/bin/pytest -m e2e e2e/test_accessibility.py e2e/test_ukrainian.py
 
 ## Benchmark on PostgreSQL (BENCH_DATABASE_URL); prints a table and writes bench/results/latest.json.
 bench: install

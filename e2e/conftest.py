@@ -135,9 +135,9 @@ def browser():
 def new_page(browser, site):
     contexts = []
 
-    def make(timezone_id="Europe/Kyiv", width=1280, height=900):
+    def make(timezone_id="Europe/Kyiv", width=1280, height=900, locale="en-GB"):
         context = browser.new_context(
-            base_url=site.url, timezone_id=timezone_id, viewport={"width": width, "height": height}, locale="en-GB"
+            base_url=site.url, timezone_id=timezone_id, viewport={"width": width, "height": height}, locale=locale
         )
         context.set_default_timeout(15_000)
         contexts.append(context)
