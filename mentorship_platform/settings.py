@@ -173,6 +173,8 @@ EMAIL_FILE_PATH = (
     (_email.get("EMAIL_FILE_PATH") or str(BASE_DIR / "sent-mail")) if "filebased" in _email["EMAIL_BACKEND"] else None
 )
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# The wait for the server's reply to the end of a message: long, or a slow server gets it twice.
+EMAIL_DATA_TIMEOUT = env.int("EMAIL_DATA_TIMEOUT", default=300)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Mentorship <no-reply@mentorship.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 _transport = _email["EMAIL_BACKEND"]

@@ -26,7 +26,8 @@ from schedule.models import Reminder
 
 logger = logging.getLogger(__name__)
 
-LEASE = dt.timedelta(minutes=5)
+# Long enough for a batch's slowest sends (EMAIL_DATA_TIMEOUT each) before another drain may take it.
+LEASE = dt.timedelta(minutes=15)
 MAX_BACKOFF = dt.timedelta(hours=6)
 BATCH_SIZE = 200
 
@@ -122,7 +123,16 @@ def _record(attempts: list[tuple[Email, BaseException | None, str]]) -> None:
     with transaction.atomic():
         Email.objects.bulk_update(
             [email for email, _error, _reply in attempts],
-            ["status", "scheduled_time", "number_of_retries", "last_updated", "subject", "message", "html_message"],
+            [
+                "status",
+                "scheduled_time",
+                "number_of_retries",
+                "last_updated",
+                "subject",
+                "message",
+                "html_message",
+                "message_id",
+            ],
         )
         Log.objects.bulk_create(
             Log(

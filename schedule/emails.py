@@ -10,6 +10,7 @@ cancelled in the meantime is dropped instead of sent.
 """
 
 import zoneinfo
+from email.utils import make_msgid
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -30,6 +31,10 @@ OFFSET_HEADER = "X-Mentorship-Offset"
 CONFIRMATION, CANCELLATION, REMINDER = "confirmation", "cancellation", "reminder"
 TEMPLATES = {CONFIRMATION: "booking_confirmed", CANCELLATION: "booking_cancelled", REMINDER: "booking_reminder"}
 INVITE_METHODS = {CONFIRMATION: calendar.METHOD_REQUEST, CANCELLATION: calendar.METHOD_CANCEL}
+
+
+def new_message_id() -> str:
+    return make_msgid(domain=settings.POST_OFFICE["MESSAGE_ID_FQDN"])
 
 
 def kind_label(kind: str) -> str:
@@ -59,6 +64,7 @@ def _outbox_row(*, kind: str, booking: Booking, recipient: User, offset: int | N
     return Email(
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[recipient.email],
+        message_id=new_message_id(),  # the same on every attempt: a retry is the same message
         subject=_placeholder_subject(kind, booking.pk),  # replaced by the rendered subject on delivery
         headers=headers,
         status=STATUS.queued,
@@ -115,6 +121,8 @@ def prepare(emails: list[Email]) -> dict[int, EmailMultiAlternatives | None]:
     messages = {}
     for email in emails:
         headers = email.headers or {}
+        if not email.message_id:  # rows queued before Message-IDs were fixed at queueing time
+            email.message_id = new_message_id()
         if email.pk not in ours:
             messages[email.pk] = email.email_message()
             continue

@@ -1,5 +1,6 @@
 """A real SMTP server for tests (aiosmtpd on a free local port), whose replies a test can script."""
 
+import asyncio
 import contextlib
 import socket
 import threading
@@ -14,13 +15,21 @@ def free_port() -> int:
 
 
 class ScriptedHandler:
-    """Replies to DATA with the next scripted reply ("250 ..." when the script is empty)."""
+    """
+    Replies to DATA with the next scripted reply ("250 ..." when the script is empty), after
+    ``delay`` seconds (a slow server). ``received`` keeps every message offered, ``messages`` the accepted.
+    """
 
     def __init__(self):
         self.replies: list[str] = []
         self.messages: list[bytes] = []
+        self.received: list[bytes] = []
+        self.delay = 0.0
 
     async def handle_DATA(self, server, session, envelope):
+        self.received.append(envelope.content)
+        if self.delay:
+            await asyncio.sleep(self.delay)
         reply = self.replies.pop(0) if self.replies else "250 2.0.0 Message accepted"
         if reply.startswith("250"):
             self.messages.append(envelope.content)

@@ -76,6 +76,31 @@ def test_a_421_is_retried_with_backoff_and_then_delivered(smtp_settings, booking
     assert_booking_intact(booking)
 
 
+def test_every_attempt_at_one_message_carries_the_same_message_id(smtp_settings, booking):
+    """A receiving server (or the recipient's client) can then recognise a retry as the same message."""
+    with SMTPServer() as server:
+        smtp_settings(server.port)
+        server.handler.replies = ["421 4.3.0 Try again later"]
+        delivery.outbox_drain()
+        delivery.outbox_drain(now=later(2))
+
+    ids = [email.message_from_bytes(raw)["Message-ID"] for raw in server.handler.received]
+    assert len(ids) == 3 and len(set(ids)) == 2  # two emails; the first was offered twice
+    assert ids[0] == ids[2] and ids[0].endswith("@mentorship.local>")
+
+
+def test_a_slow_reply_to_the_end_of_data_is_awaited_not_retried(settings, smtp_settings, booking):
+    """Giving up after the command timeout would resend a message the server then delivers."""
+    settings.EMAIL_DATA_TIMEOUT = 5
+    with SMTPServer() as server:
+        smtp_settings(server.port, timeout=0.3)
+        server.handler.delay = 0.8  # longer than the command timeout, shorter than the DATA one
+        result = delivery.outbox_drain()
+
+    assert (result.sent, result.requeued) == (2, 0)
+    assert len(server.handler.received) == 2 and statuses() == [STATUS.sent, STATUS.sent]
+
+
 def test_a_550_is_a_permanent_failure_and_is_not_retried(smtp_settings, booking):
     with SMTPServer() as server:
         smtp_settings(server.port)
