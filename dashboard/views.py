@@ -33,7 +33,7 @@ from dashboard.forms import (
 from schedule import delivery
 from schedule import emails as schedule_emails
 from schedule import services as schedule_services
-from schedule.forms import BulkSlotForm, SlotForm
+from schedule.forms import SlotForm, availability_forms
 from schedule.models import Booking, Slot
 from schedule.services import BookingError
 
@@ -132,8 +132,7 @@ def _person_context(person, **forms):
         .order_by("slot__start")[:10]
         if person.is_mentor
         else selectors.bookings(mentee=person.email).order_by("-slot__start")[:10],
-        "slot_form": SlotForm(tzname=person.timezone),
-        "bulk_form": BulkSlotForm(),
+        **(availability_forms(person) if person.is_mentor else {}),
     }
     context.update(forms)
     return context
@@ -216,10 +215,11 @@ def person_deactivate(request, pk):
 @require_POST
 def slot_create(request, pk):
     mentor = get_object_or_404(User, pk=pk, is_mentor=True)
-    form = SlotForm(request.POST, tzname=mentor.timezone)
+    forms = availability_forms(mentor, request.POST, bound="slot_form")
+    form = forms["slot_form"]
     if not form.is_valid():
         with timezone.override(zoneinfo.ZoneInfo(mentor.timezone)):
-            return render(request, "dashboard/person_detail.html", _person_context(mentor, slot_form=form), status=400)
+            return render(request, "dashboard/person_detail.html", _person_context(mentor, **forms), status=400)
     try:
         schedule_services.slot_create(mentor=mentor, start=form.cleaned_data["start"], end=form.cleaned_data["end"])
     except BookingError as error:
@@ -233,10 +233,11 @@ def slot_create(request, pk):
 @require_POST
 def slot_bulk_create(request, pk):
     mentor = get_object_or_404(User, pk=pk, is_mentor=True)
-    form = BulkSlotForm(request.POST)
+    forms = availability_forms(mentor, request.POST, bound="bulk_form")
+    form = forms["bulk_form"]
     if not form.is_valid():
         with timezone.override(zoneinfo.ZoneInfo(mentor.timezone)):
-            return render(request, "dashboard/person_detail.html", _person_context(mentor, bulk_form=form), status=400)
+            return render(request, "dashboard/person_detail.html", _person_context(mentor, **forms), status=400)
     try:
         result = schedule_services.slot_bulk_create(mentor=mentor, **form.cleaned_data)
     except BookingError as error:
@@ -248,8 +249,11 @@ def slot_bulk_create(request, pk):
 
 @staff_required
 def slot_list(request):
-    form = SlotFilterForm(request.GET or None)
-    values = form.values() if form.is_bound else {}
+    # The list starts at today: staff come here for what is ahead. An empty "From" shows everything.
+    data = request.GET.copy()
+    data.setdefault("date_from", timezone.localdate().isoformat())
+    form = SlotFilterForm(data)
+    values = form.values()
     rows = selectors.slots(
         mentor=values.get("mentor", ""),
         status=values.get("status", ""),

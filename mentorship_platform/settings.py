@@ -195,6 +195,8 @@ POST_OFFICE = {
 # --- BOOKING RULES ---
 BOOKING_MIN_NOTICE_MINUTES = env.int("BOOKING_MIN_NOTICE_MINUTES", default=120)
 BOOKING_CURRENCY = env("BOOKING_CURRENCY", default="USD")
+# How far ahead a slot may be published (and so booked).
+BOOKING_HORIZON_DAYS = env.int("BOOKING_HORIZON_DAYS", default=180)
 # Minutes before a session at which reminders go out, to the mentee and to the mentor.
 REMINDER_OFFSETS = env.list("REMINDER_OFFSETS", cast=int, default=[24 * 60, 60])
 # A reminder more than this many minutes late (e.g. the scheduler was down) is skipped, not sent.

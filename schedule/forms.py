@@ -2,11 +2,14 @@ import datetime as dt
 import zoneinfo
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import MentorProfile
+from core.dates import when
 from core.widgets import DateInput, TimeInput
 
 WEEKDAY_CHOICES = [
@@ -28,6 +31,25 @@ def _minutes_label(minutes: int) -> str:
 DURATION_CHOICES = [(m, lazy(_minutes_label, str)(m)) for m in (15, 30, 45, 60, 90, 120)]
 
 
+def duration_choices(default_minutes: int | None) -> list:
+    """The usual lengths, plus the mentor's own default when it is not one of them (e.g. 50)."""
+    if default_minutes is None or default_minutes in dict(DURATION_CHOICES):
+        return DURATION_CHOICES
+    return sorted([*DURATION_CHOICES, (default_minutes, lazy(_minutes_label, str)(default_minutes))])
+
+
+def check_schedule_date(value: dt.date, *, today: dt.date) -> dt.date:
+    """A date a slot can be on: not before yesterday (zones differ), not past the booking horizon."""
+    last = today + dt.timedelta(days=settings.BOOKING_HORIZON_DAYS)
+    if not today - dt.timedelta(days=1) <= value <= last:
+        raise forms.ValidationError(
+            _("Choose a date between %(first)s and %(last)s."),
+            params={"first": when(today, "date"), "last": when(last, "date")},
+            code="out_of_range",
+        )
+    return value
+
+
 class SlotForm(forms.Form):
     """One slot, in the mentor's own wall-clock time."""
 
@@ -35,16 +57,31 @@ class SlotForm(forms.Form):
     start_time = forms.TimeField(label=_("Start time"), widget=TimeInput)
     duration = forms.TypedChoiceField(label=_("Duration"), choices=DURATION_CHOICES, coerce=int, initial=60)
 
-    def __init__(self, *args, tzname: str, **kwargs):
+    def __init__(self, *args, tzname: str, default_minutes: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.tz = zoneinfo.ZoneInfo(tzname)
+        self.fields["duration"].choices = duration_choices(default_minutes)
+        if default_minutes:
+            self.fields["duration"].initial = default_minutes
+
+    def clean_date(self):
+        return check_schedule_date(self.cleaned_data["date"], today=dt.datetime.now(self.tz).date())
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("date") and cleaned.get("start_time") and cleaned.get("duration"):
             local = dt.datetime.combine(cleaned["date"], cleaned["start_time"]).replace(tzinfo=self.tz)
-            cleaned["start"] = local.astimezone(dt.UTC)
-            cleaned["end"] = cleaned["start"] + dt.timedelta(minutes=cleaned["duration"])
+            start = local.astimezone(dt.UTC)
+            if start.astimezone(self.tz).replace(tzinfo=None) != local.replace(tzinfo=None):
+                self.add_error(
+                    "start_time",
+                    _("%(time)s does not exist on that day in %(zone)s: the clocks go forward. Choose another time.")
+                    % {"time": cleaned["start_time"].strftime("%H:%M"), "zone": self.tz.key},
+                )
+                return cleaned
+            # In the repeated autumn hour the first of the two times is meant; the length is exact.
+            cleaned["start"] = start
+            cleaned["end"] = start + dt.timedelta(minutes=cleaned["duration"])
         return cleaned
 
 
@@ -69,15 +106,35 @@ class BulkSlotForm(forms.Form):
         label=_("Break between sessions (minutes)"), min_value=0, max_value=120, initial=0
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, default_minutes: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["first_day"].initial = timezone.localdate()
+        self.fields["session_minutes"].choices = duration_choices(default_minutes)
+        if default_minutes:
+            self.fields["session_minutes"].initial = default_minutes
+
+    def clean_first_day(self):
+        return check_schedule_date(self.cleaned_data["first_day"], today=timezone.localdate())
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("day_start") and cleaned.get("day_end") and cleaned["day_end"] <= cleaned["day_start"]:
             self.add_error("day_end", _("The end of the day must be after its start."))
         return cleaned
+
+
+def availability_forms(mentor, data=None, *, bound: str = "") -> dict:
+    """
+    The single-slot and recurring forms of a mentor's schedule, with the mentor's own default session
+    length selected; ``data`` binds the one named by ``bound`` ("slot_form" or "bulk_form").
+    """
+    default_minutes = MentorProfile.objects.filter(user=mentor).values_list("session_minutes", flat=True).first()
+    return {
+        "slot_form": SlotForm(
+            data if bound == "slot_form" else None, tzname=mentor.timezone, default_minutes=default_minutes
+        ),
+        "bulk_form": BulkSlotForm(data if bound == "bulk_form" else None, default_minutes=default_minutes),
+    }
 
 
 class BookingForm(forms.Form):
@@ -90,7 +147,7 @@ class BookingForm(forms.Form):
     )
     # The start the mentee was shown (Unix seconds): if the mentor moves the slot meanwhile, the
     # booking is refused rather than made for a time the mentee never saw.
-    shown_start = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    shown_start = forms.IntegerField(required=False, min_value=0, max_value=2**40, widget=forms.HiddenInput)
 
     def expected_start(self) -> dt.datetime | None:
         value = self.cleaned_data.get("shown_start")

@@ -29,6 +29,7 @@ from schedule.models import Booking, Reminder, Slot
 MIN_SLOT_MINUTES = 15
 MAX_SLOT_MINUTES = 8 * 60
 MAX_BULK_WEEKS = 12
+MAX_BULK_SLOTS = 500  # one request may not publish more (a mistaken form must not make thousands)
 
 
 class BookingError(Exception):
@@ -50,10 +51,11 @@ class BulkResult:
     created: int
     skipped_past: int
     skipped_overlap: int
+    skipped_horizon: int = 0
 
     @property
     def skipped(self) -> int:
-        return self.skipped_past + self.skipped_overlap
+        return self.skipped_past + self.skipped_overlap + self.skipped_horizon
 
     def summary(self) -> str:
         """What happened, for the person who asked: "12 slots created; 2 skipped (in the past)."."""
@@ -77,6 +79,15 @@ class BulkResult:
                 )
                 % {"n": self.skipped_overlap}
             )
+        if self.skipped_horizon:
+            parts.append(
+                ngettext(
+                    "%(n)d skipped because it is more than %(days)d days ahead.",
+                    "%(n)d skipped because they are more than %(days)d days ahead.",
+                    self.skipped_horizon,
+                )
+                % {"n": self.skipped_horizon, "days": settings.BOOKING_HORIZON_DAYS}
+            )
         return " ".join(parts)
 
 
@@ -89,22 +100,36 @@ def _overlaps_existing(*, mentor: User, start: dt.datetime, end: dt.datetime) ->
     return Slot.objects.filter(mentor=mentor, start__lt=end, end__gt=start).exists()
 
 
-@transaction.atomic
-def slot_create(*, mentor: User, start: dt.datetime, end: dt.datetime, now: dt.datetime | None = None) -> Slot:
-    """Publish one slot. Refuses past times, odd lengths and overlaps with the mentor's other slots."""
-    now = now or timezone.now()
-    _require_mentor(mentor)
+def horizon_end(now: dt.datetime) -> dt.datetime:
+    """The latest start a slot may have: mentees book at most BOOKING_HORIZON_DAYS ahead."""
+    return now + dt.timedelta(days=settings.BOOKING_HORIZON_DAYS)
+
+
+def check_slot_window(*, start: dt.datetime, end: dt.datetime, now: dt.datetime) -> None:
+    """The rules every slot's time obeys, whether it is created alone, in bulk or moved."""
     if end <= start:
         raise BookingError(_("A slot must end after it starts."), code="end_before_start")
-    minutes = (end - start).total_seconds() / 60
-    if not MIN_SLOT_MINUTES <= minutes <= MAX_SLOT_MINUTES:
+    if not MIN_SLOT_MINUTES <= (end - start).total_seconds() / 60 <= MAX_SLOT_MINUTES:
         raise BookingError(
             _("A slot must last between %(min)d minutes and %(max)d hours.")
             % {"min": MIN_SLOT_MINUTES, "max": MAX_SLOT_MINUTES // 60},
             code="bad_length",
         )
     if start <= now:
-        raise BookingError(_("You cannot create a slot in the past."), code="past")
+        raise BookingError(_("A slot cannot start in the past."), code="past")
+    if start > horizon_end(now):
+        raise BookingError(
+            _("Slots can be published at most %(days)d days ahead.") % {"days": settings.BOOKING_HORIZON_DAYS},
+            code="horizon",
+        )
+
+
+@transaction.atomic
+def slot_create(*, mentor: User, start: dt.datetime, end: dt.datetime, now: dt.datetime | None = None) -> Slot:
+    """Publish one slot. Refuses past or far-off times, odd lengths and overlaps with the mentor's other slots."""
+    now = now or timezone.now()
+    _require_mentor(mentor)
+    check_slot_window(start=start, end=end, now=now)
     if _overlaps_existing(mentor=mentor, start=start, end=end):
         raise BookingError(_("This time overlaps one of your existing slots."), code="overlap")
     slot = Slot(mentor=mentor, start=start, end=end)
@@ -149,8 +174,9 @@ def wall_clock_starts(
             aware = local.replace(tzinfo=tz)
             start_utc = aware.astimezone(dt.UTC)
             if start_utc.astimezone(tz).replace(tzinfo=None) == local:  # skip non-existent local times
-                end_utc = (local + session).replace(tzinfo=tz).astimezone(dt.UTC)
-                pairs.append((start_utc, end_utc))
+                # The length is exact in real time: a 60-minute session starting in the repeated
+                # autumn hour ends 60 minutes later, not at the next 'local + 60 minutes'.
+                pairs.append((start_utc, start_utc + session))
             local += step
     return pairs
 
@@ -181,8 +207,14 @@ def slot_bulk_create(
         raise BookingError(_("Choose a session length between 15 minutes and 8 hours."), code="bad_length")
     if day_end <= day_start:
         raise BookingError(_("The end of the day must be after its start."), code="end_before_start")
+    tz = zoneinfo.ZoneInfo(mentor.timezone)
+    if not (now - dt.timedelta(days=1)).date() <= first_day <= horizon_end(now).astimezone(tz).date():
+        raise BookingError(
+            _("Slots can be published at most %(days)d days ahead.") % {"days": settings.BOOKING_HORIZON_DAYS},
+            code="horizon",
+        )
     pairs = wall_clock_starts(
-        tz=zoneinfo.ZoneInfo(mentor.timezone),
+        tz=tz,
         first_day=first_day,
         weeks=weeks,
         weekdays=weekdays,
@@ -193,8 +225,21 @@ def slot_bulk_create(
     )
     future = [(s, e) for s, e in pairs if s > now]
     skipped_past = len(pairs) - len(future)
+    last_start = horizon_end(now)
+    within = [(s, e) for s, e in future if s <= last_start]
+    skipped_horizon = len(future) - len(within)
+    future = within
+    if len(future) > MAX_BULK_SLOTS:
+        raise BookingError(
+            _(
+                "This would publish %(count)d slots; one request can publish at most %(max)d. "
+                "Choose fewer days or weeks."
+            )
+            % {"count": len(future), "max": MAX_BULK_SLOTS},
+            code="too_many",
+        )
     if not future:
-        return BulkResult(created=0, skipped_past=skipped_past, skipped_overlap=0)
+        return BulkResult(created=0, skipped_past=skipped_past, skipped_overlap=0, skipped_horizon=skipped_horizon)
     existing = list(
         Slot.objects.filter(mentor=mentor, start__lt=future[-1][1], end__gt=future[0][0]).values_list("start", "end")
     )
@@ -210,7 +255,12 @@ def slot_bulk_create(
     except IntegrityError:
         raise BookingError(_("Your schedule changed while saving. Please try again."), code="overlap") from None
     directory.changed()
-    return BulkResult(created=len(new_slots), skipped_past=skipped_past, skipped_overlap=len(future) - len(new_slots))
+    return BulkResult(
+        created=len(new_slots),
+        skipped_past=skipped_past,
+        skipped_overlap=len(future) - len(new_slots),
+        skipped_horizon=skipped_horizon,
+    )
 
 
 def slot_set_hidden(*, slot: Slot, hidden: bool) -> Slot:
@@ -436,12 +486,7 @@ def slot_update(*, slot: Slot, start: dt.datetime, end: dt.datetime, now: dt.dat
         raise BookingError(_("This slot no longer exists."), code="missing")
     if locked.status == Slot.Status.BOOKED:
         raise BookingError(_("This slot is booked. Cancel the booking first."), code="booked")
-    if end <= start:
-        raise BookingError(_("A slot must end after it starts."), code="end_before_start")
-    if not MIN_SLOT_MINUTES <= (end - start).total_seconds() / 60 <= MAX_SLOT_MINUTES:
-        raise BookingError(_("A slot must last between 15 minutes and 8 hours."), code="bad_length")
-    if start <= now:
-        raise BookingError(_("You cannot move a slot into the past."), code="past")
+    check_slot_window(start=start, end=end, now=now)
     if Slot.objects.filter(mentor_id=locked.mentor_id, start__lt=end, end__gt=start).exclude(pk=slot.pk).exists():
         raise BookingError(_("This time overlaps one of the mentor's other slots."), code="overlap")
     changed = Slot.objects.filter(pk=slot.pk, status__in=[Slot.Status.AVAILABLE, Slot.Status.HIDDEN]).update(

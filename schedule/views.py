@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts import directory
 from accounts.decorators import mentor_required
 from schedule import calendar, selectors, services
-from schedule.forms import BookingForm, BulkSlotForm, CancelForm, SlotForm
+from schedule.forms import BookingForm, CancelForm, availability_forms
 from schedule.models import Booking, Slot
 from schedule.services import BookingError
 
@@ -40,8 +40,7 @@ def mentor_schedule(request):
         {
             "page": page,
             "days": selectors.group_by_local_day(page.object_list),
-            "slot_form": SlotForm(tzname=request.user.timezone),
-            "bulk_form": BulkSlotForm(),
+            **availability_forms(request.user),
         },
     )
 
@@ -49,7 +48,8 @@ def mentor_schedule(request):
 @mentor_required
 @require_POST
 def slot_create(request):
-    form = SlotForm(request.POST, tzname=request.user.timezone)
+    forms = availability_forms(request.user, request.POST, bound="slot_form")
+    form = forms["slot_form"]
     if form.is_valid():
         try:
             services.slot_create(mentor=request.user, start=form.cleaned_data["start"], end=form.cleaned_data["end"])
@@ -61,7 +61,7 @@ def slot_create(request):
     return render(
         request,
         "schedule/schedule_manage.html",
-        {"page": None, "days": [], "slot_form": form, "bulk_form": BulkSlotForm(), "form_errors": True},
+        {"page": None, "days": [], **forms, "form_errors": True},
         status=400,
     )
 
@@ -69,7 +69,8 @@ def slot_create(request):
 @mentor_required
 @require_POST
 def slot_bulk_create(request):
-    form = BulkSlotForm(request.POST)
+    forms = availability_forms(request.user, request.POST, bound="bulk_form")
+    form = forms["bulk_form"]
     if form.is_valid():
         try:
             result = services.slot_bulk_create(mentor=request.user, **form.cleaned_data)
@@ -82,13 +83,7 @@ def slot_bulk_create(request):
     return render(
         request,
         "schedule/schedule_manage.html",
-        {
-            "page": None,
-            "days": [],
-            "slot_form": SlotForm(tzname=request.user.timezone),
-            "bulk_form": form,
-            "form_errors": True,
-        },
+        {"page": None, "days": [], **forms, "form_errors": True},
         status=400,
     )
 
@@ -119,8 +114,12 @@ def slot_unhide(request, pk):
 
 
 @mentor_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def slot_delete(request, pk):
+    """GET asks for confirmation (deleting cannot be undone); POST deletes."""
+    if request.method == "GET":
+        slot = get_object_or_404(Slot, pk=pk, mentor=request.user)
+        return render(request, "schedule/slot_delete.html", {"slot": slot})
     return _slot_action(request, pk, lambda s: services.slot_delete(slot=s), _("The slot has been deleted."))
 
 

@@ -263,9 +263,10 @@ def test_staff_edit_a_mentor_profile(client, staff, mentor):
     assert mentor.mentor_profile.headline == "New headline"
 
 
+@time_machine.travel(NOW, tick=False)
 def test_staff_create_move_and_delete_slots_with_the_same_rules(client, staff, mentor):
     client.force_login(staff)
-    day = (NOW + dt.timedelta(days=400)).date().isoformat()
+    day = (NOW + dt.timedelta(days=14)).date().isoformat()
     client.post(
         reverse("dashboard:slot_bulk_create", args=[mentor.pk]),
         {
@@ -366,3 +367,16 @@ def test_the_delivery_log_shows_a_failed_messages_whole_server_reply(client, sta
 
     assert reply.strip().replace("<", "&lt;").replace(">", "&gt;") in page
     assert "Booking confirmation" in page and f"booking #{booking.pk}" not in page  # kind, not the placeholder
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_staff_slot_list_starts_at_today_unless_asked_otherwise(client, staff):
+    past = SlotFactory(start=NOW - dt.timedelta(days=3), end=NOW - dt.timedelta(days=3, hours=-1))
+    ahead = SlotFactory(start=NOW + dt.timedelta(days=3), end=NOW + dt.timedelta(days=3, hours=1))
+    client.force_login(staff)
+
+    shown = list(client.get(reverse("dashboard:slots")).context["page"].object_list)
+    everything = list(client.get(reverse("dashboard:slots"), {"date_from": ""}).context["page"].object_list)
+
+    assert shown == [ahead]
+    assert set(everything) == {past, ahead}

@@ -144,7 +144,7 @@ def test_recurring_slots_keep_their_wall_clock_time_across_daylight_saving(tznam
         day_start=dt.time(10, 0),
         day_end=dt.time(11, 0),
         session_minutes=60,
-        now=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+        now=dt.datetime.combine(first_day - dt.timedelta(days=7), dt.time(), tzinfo=dt.UTC),
     )
 
     slots = list(Slot.objects.order_by("start"))
@@ -388,3 +388,74 @@ def test_a_booking_whose_end_has_passed_shows_as_completed():
     with time_machine.travel(NOW, tick=False):
         assert booking.is_completed
         assert booking.display_status == "Completed"
+
+
+# --- limits: the horizon and the size of one bulk request ---
+
+
+def test_a_slot_beyond_the_booking_horizon_is_refused(mentor, settings):
+    settings.BOOKING_HORIZON_DAYS = 30
+    with pytest.raises(BookingError) as refused:
+        services.slot_create(mentor=mentor, start=at(31 * 24), end=at(31 * 24 + 1), now=NOW)
+    assert refused.value.code == "horizon" and not Slot.objects.exists()
+
+
+def test_a_slot_cannot_be_moved_beyond_the_horizon_either(mentor, settings):
+    settings.BOOKING_HORIZON_DAYS = 30
+    slot = services.slot_create(mentor=mentor, start=at(24), end=at(25), now=NOW)
+    with pytest.raises(BookingError) as refused:
+        services.slot_update(slot=slot, start=at(40 * 24), end=at(40 * 24 + 1), now=NOW)
+    assert refused.value.code == "horizon"
+
+
+def test_one_bulk_request_publishes_at_most_500_slots_and_says_so(mentor):
+    with pytest.raises(BookingError) as refused:
+        services.slot_bulk_create(
+            mentor=mentor,
+            first_day=NOW.date() + dt.timedelta(days=1),
+            weeks=12,
+            weekdays=range(7),
+            day_start=dt.time(0, 0),
+            day_end=dt.time(23, 45),
+            session_minutes=15,
+            now=NOW,
+        )
+    assert refused.value.code == "too_many" and "at most 500" in refused.value.message
+    assert not Slot.objects.exists()
+
+
+def test_bulk_times_past_the_horizon_are_skipped_and_counted(mentor, settings):
+    settings.BOOKING_HORIZON_DAYS = 10
+    result = services.slot_bulk_create(
+        mentor=mentor,
+        first_day=NOW.date() + dt.timedelta(days=1),
+        weeks=3,
+        weekdays=range(7),
+        day_start=dt.time(10, 0),
+        day_end=dt.time(11, 0),
+        session_minutes=60,
+        now=NOW,
+    )
+    assert result.created == 10 and result.skipped_horizon == 11
+    assert "more than 10 days ahead" in result.summary()
+
+
+def test_bulk_sessions_in_the_repeated_autumn_hour_last_exactly_their_length():
+    """Kyiv, 25 October 2026: 03:00-04:00 happens twice. A 60-minute session is 60 minutes long."""
+    mentor = MentorFactory(timezone="Europe/Kyiv")
+    services.slot_bulk_create(
+        mentor=mentor,
+        first_day=dt.date(2026, 10, 25),
+        weeks=1,
+        weekdays=[6],
+        day_start=dt.time(2, 0),
+        day_end=dt.time(5, 0),
+        session_minutes=60,
+        now=dt.datetime(2026, 10, 20, tzinfo=dt.UTC),
+    )
+    assert {s.duration_minutes for s in Slot.objects.all()} == {60}
+    assert [s.start.astimezone(KYIV).strftime("%H:%M") for s in Slot.objects.order_by("start")] == [
+        "02:00",
+        "03:00",
+        "04:00",
+    ]
