@@ -228,3 +228,24 @@ def test_refresh_and_back_after_a_booking_never_book_twice(new_page, site):
     page.reload()
     count = site.python(f"from schedule.models import Booking; print(Booking.objects.filter(slot_id={slot}).count())")
     assert count == "1"
+
+
+def test_an_anonymous_visitor_in_new_york_sees_new_york_times_up_to_the_confirmation(new_page, site):
+    """The browser reports its zone in a cookie (URL-encoded): the visitor's clicks mean what they read."""
+    visitor = new_page(timezone_id="America/New_York")
+    visitor.goto("/")  # site.js stores the zone on the first page
+    visitor.goto("/mentors/james-carter/")
+    expect(visitor.locator("footer")).to_contain_text("America/New_York")
+    link = first_slot_link(visitor)
+    shown = link.inner_text().split("–")[0].strip()
+    slot = slot_id(link.get_attribute("href"))
+    start = dt.datetime.fromisoformat(
+        site.python(f"from schedule.models import Slot; print(Slot.objects.get(pk={slot}).start.isoformat())")
+    )
+    assert shown == start.astimezone(zoneinfo.ZoneInfo("America/New_York")).strftime("%H:%M")
+
+    link.click()
+    visitor.get_by_role("link", name="Create an account").click()
+    register(visitor, first="Visiting", last="Yorker")
+    expect(visitor.get_by_role("heading", name="Confirm your booking")).to_be_visible()
+    assert f"{shown} –" in visitor.locator("dl").inner_text()
