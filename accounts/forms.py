@@ -2,6 +2,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.images import normalize_photo
@@ -108,6 +109,13 @@ class ProfileForm(forms.Form):
     )
 
 
+def _https_by_default(field, **kwargs):
+    """A link typed without a scheme ("zoom.us/j/1") is https, as it will be from Django 6 on."""
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
+
+
 class MentorProfileForm(forms.ModelForm):
     topics = forms.ModelMultipleChoiceField(
         label=_("Topics"), queryset=Topic.objects.all(), widget=forms.CheckboxSelectMultiple, required=False
@@ -115,5 +123,15 @@ class MentorProfileForm(forms.ModelForm):
 
     class Meta:
         model = MentorProfile
-        fields = ["headline", "bio", "topics", "years_experience", "price", "session_minutes", "languages"]
+        fields = [
+            "headline",
+            "bio",
+            "topics",
+            "years_experience",
+            "price",
+            "session_minutes",
+            "languages",
+            "meeting_url",
+        ]
         widgets = {"bio": forms.Textarea(attrs={"rows": 6})}
+        formfield_callback = _https_by_default

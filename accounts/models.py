@@ -2,7 +2,7 @@ import hashlib
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -138,6 +138,16 @@ class MentorProfile(models.Model):
     )
     languages = models.CharField(
         _("languages spoken"), max_length=200, blank=True, help_text=_("For example: English, Ukrainian")
+    )
+    meeting_url = models.URLField(
+        _("your meeting link"),
+        max_length=500,
+        blank=True,
+        validators=[URLValidator(schemes=["https"])],
+        help_text=_(
+            "Your personal Zoom, Google Meet or Teams link (https). Leave it empty and every booking gets "
+            "its own private video room."
+        ),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

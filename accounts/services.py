@@ -117,17 +117,30 @@ def mentor_profile_update(
     price: Decimal,
     session_minutes: int,
     languages: str,
+    meeting_url: str | None = None,
 ) -> MentorProfile:
+    """Save the public profile; ``meeting_url`` None keeps the current link (staff edits leave it alone)."""
     profile.headline = headline
     profile.bio = bio
     profile.years_experience = years_experience
     profile.price = price
     profile.session_minutes = session_minutes
     profile.languages = languages
+    if meeting_url is not None:
+        profile.meeting_url = meeting_url
     profile.full_clean()
     with transaction.atomic():
         profile.save(
-            update_fields=["headline", "bio", "years_experience", "price", "session_minutes", "languages", "updated_at"]
+            update_fields=[
+                "headline",
+                "bio",
+                "years_experience",
+                "price",
+                "session_minutes",
+                "languages",
+                "meeting_url",
+                "updated_at",
+            ]
         )
         profile.topics.set(topics)
         directory.changed()

@@ -195,6 +195,9 @@ POST_OFFICE = {
 # --- BOOKING RULES ---
 BOOKING_MIN_NOTICE_MINUTES = env.int("BOOKING_MIN_NOTICE_MINUTES", default=120)
 BOOKING_CURRENCY = env("BOOKING_CURRENCY", default="USD")
+# The private video room of a booking whose mentor has no meeting link of their own; {room} is an
+# unguessable name made for each booking.
+MEETING_URL_TEMPLATE = env("MEETING_URL_TEMPLATE", default="https://meet.jit.si/mentorship-{room}")
 # How far ahead a slot may be published (and so booked).
 BOOKING_HORIZON_DAYS = env.int("BOOKING_HORIZON_DAYS", default=180)
 # Minutes before a session at which reminders go out, to the mentee and to the mentor.

@@ -1,9 +1,13 @@
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+JOIN_EARLY = dt.timedelta(minutes=10)
 
 
 class Slot(models.Model):
@@ -85,6 +89,8 @@ class Booking(models.Model):
     cancel_reason = models.TextField(_("cancellation reason"), blank=True, max_length=1000)
     # Bumped on every change so calendar clients apply updates (iCalendar SEQUENCE).
     sequence = models.PositiveIntegerField(default=0)
+    # Where the session happens, fixed when it is booked: the mentor's own link or a private room.
+    meeting_url = models.URLField(_("meeting link"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -127,6 +133,12 @@ class Booking(models.Model):
         if self.is_completed:
             return _("Completed")
         return self.get_status_display()
+
+    @property
+    def can_join(self) -> bool:
+        """The Join button shows from 10 minutes before the start until the end."""
+        now = timezone.now()
+        return self.is_confirmed and self.slot.start - JOIN_EARLY <= now < self.slot.end
 
     @property
     def calendar_uid(self) -> str:

@@ -24,6 +24,7 @@ from accounts import directory
 from accounts.models import User
 from core.dates import duration
 from schedule import emails
+from schedule.meetings import new_meeting_url
 from schedule.models import Booking, Reminder, Slot
 
 MIN_SLOT_MINUTES = 15
@@ -332,7 +333,12 @@ def _claim_and_book(
         slot__start__lt=OuterRef("end"),
         slot__end__gt=OuterRef("start"),
     ).exclude(slot=OuterRef("pk"))
-    slot = Slot.objects.select_related("mentor").annotate(mentee_clash=Exists(mentee_clash)).filter(pk=slot_id).first()
+    slot = (
+        Slot.objects.select_related("mentor", "mentor__mentor_profile")
+        .annotate(mentee_clash=Exists(mentee_clash))
+        .filter(pk=slot_id)
+        .first()
+    )
     if slot is None:
         raise BookingError(_("This slot no longer exists."), code="missing")
     if expected_start is not None and slot.start != expected_start:
@@ -361,7 +367,14 @@ def _claim_and_book(
     )
     if not claimed:
         raise SlotTakenError()
-    booking = Booking(slot=slot, mentor=slot.mentor, mentee=mentee, note=note.strip(), created_at=now)
+    booking = Booking(
+        slot=slot,
+        mentor=slot.mentor,
+        mentee=mentee,
+        note=note.strip(),
+        created_at=now,
+        meeting_url=new_meeting_url(slot.mentor),
+    )
     # slot, mentor and mentee were just loaded: skip re-querying them; the DB constraints still apply
     booking.full_clean(exclude=["slot", "mentor", "mentee"], validate_constraints=False)
     booking.save()

@@ -209,7 +209,13 @@ def booking_detail(request, pk):
     return render(
         request,
         "schedule/booking_detail.html",
-        {"booking": booking, "slot": booking.slot, "is_mentor_side": booking.slot.mentor_id == request.user.pk},
+        {
+            "booking": booking,
+            "slot": booking.slot,
+            "is_mentor_side": booking.slot.mentor_id == request.user.pk,
+            "google_calendar_url": calendar.google_calendar_url(booking),
+            "outlook_calendar_url": calendar.outlook_calendar_url(booking),
+        },
     )
 
 
