@@ -173,3 +173,24 @@ class Reminder(models.Model):
 
     def __str__(self):
         return f"{self.booking_id} −{self.offset_minutes} min → {self.recipient_id}"
+
+
+class CalendarFeed(models.Model):
+    """
+    A person's private calendar subscription (Google Calendar, Outlook, Apple Calendar): the secret
+    token in its URL is the only key, so resetting it revokes every copy of the old link.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self):
+        return str(self.user)
+
+    def get_absolute_url(self):
+        return reverse("schedule:calendar_feed", kwargs={"token": self.token})

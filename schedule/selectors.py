@@ -106,3 +106,17 @@ def id_page(queryset: QuerySet, *, number, per_page: int) -> Page:
     rows = queryset.in_bulk(list(page.object_list))
     page.object_list = [rows[pk] for pk in page.object_list]
     return page
+
+
+FEED_PAST_DAYS = 30
+FEED_MAX_EVENTS = 500
+
+
+def calendar_feed_bookings(*, user: User, now=None) -> list[Booking]:
+    """
+    What a subscribed calendar shows: the user's sessions from a month back on, with cancelled ones
+    (marked cancelled, so calendars remove them). Bounded, newest first.
+    """
+    now = now or timezone.now()
+    rows = bookings_for_user(user=user).filter(slot__end__gt=now - dt.timedelta(days=FEED_PAST_DAYS))
+    return list(rows.order_by("-slot__start")[:FEED_MAX_EVENTS])

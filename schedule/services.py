@@ -10,6 +10,7 @@ failure never loses a booking.
 
 import dataclasses
 import datetime as dt
+import secrets
 import zoneinfo
 from collections.abc import Iterable
 
@@ -25,7 +26,7 @@ from accounts.models import User
 from core.dates import duration
 from schedule import emails
 from schedule.meetings import new_meeting_url
-from schedule.models import Booking, Reminder, Slot
+from schedule.models import Booking, CalendarFeed, Reminder, Slot
 
 MIN_SLOT_MINUTES = 15
 MAX_SLOT_MINUTES = 8 * 60
@@ -510,3 +511,12 @@ def slot_update(*, slot: Slot, start: dt.datetime, end: dt.datetime, now: dt.dat
     slot.start, slot.end = start, end
     directory.changed()
     return slot
+
+
+def calendar_feed_reset(*, user: User) -> CalendarFeed:
+    """Give the user a calendar subscription link, or a new one: the old link stops working at once."""
+    token = secrets.token_urlsafe(32)
+    feed, _created = CalendarFeed.objects.update_or_create(
+        user=user, defaults={"token": token, "created_at": timezone.now()}
+    )
+    return feed

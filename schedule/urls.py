@@ -17,4 +17,6 @@ urlpatterns = [
     path("bookings/<id:pk>/cancel/", views.booking_cancel, name="booking_cancel"),
     path("bookings/<id:pk>/invite.ics", views.booking_invite, name="booking_invite"),
     path("clients/", views.client_list, name="client_list"),
+    path("calendar/link/", views.calendar_feed_reset, name="calendar_feed_reset"),
+    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
 ]

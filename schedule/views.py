@@ -5,7 +5,8 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -15,7 +16,7 @@ from accounts import directory
 from accounts.decorators import mentor_required
 from schedule import calendar, selectors, services
 from schedule.forms import BookingForm, CancelForm, availability_forms
-from schedule.models import Booking, Slot
+from schedule.models import Booking, CalendarFeed, Slot
 from schedule.services import BookingError
 
 PAGE_SIZE = 20
@@ -24,7 +25,9 @@ BOOKINGS_PER_PAGE = 10  # per list on My consultations (upcoming, history)
 
 def _visible_booking(request, pk) -> Booking:
     """A booking the current user takes part in; anyone else's is a 404."""
-    return get_object_or_404(selectors.bookings_for_user(user=request.user), pk=pk)
+    return get_object_or_404(
+        selectors.bookings_for_user(user=request.user).select_related("slot__mentor__mentor_profile"), pk=pk
+    )
 
 
 # --- Mentor: availability ---
@@ -200,7 +203,39 @@ def booking_list(request):
             request=request,
         )
         cache.set(cache_key, lists_html, directory.TTL_SECONDS)
-    return render(request, "schedule/booking_list.html", {"lists_html": mark_safe(lists_html)})  # our template
+    return render(
+        request,
+        "schedule/booking_list.html",
+        {
+            "lists_html": mark_safe(lists_html),  # rendered from our own template above
+            "feed": CalendarFeed.objects.filter(user=request.user).first(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def calendar_feed_reset(request):
+    had_one = CalendarFeed.objects.filter(user=request.user).exists()
+    services.calendar_feed_reset(user=request.user)
+    if had_one:
+        messages.success(request, _("Your calendar link is new; the old one no longer works."))
+    else:
+        messages.success(request, _("Your calendar link is ready. Add it to your calendar app to subscribe."))
+    return redirect(reverse("schedule:booking_list") + "#calendar-feed")
+
+
+def calendar_feed(request, token):
+    """The subscribed calendar of the feed's owner; the token in the URL is the only key."""
+    feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token[:64], user__is_active=True)
+    with translation.override(feed.user.language):
+        body = calendar.feed(
+            selectors.calendar_feed_bookings(user=feed.user),
+            name=_("Mentorship: %(name)s") % {"name": feed.user.display_name},
+        )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
 
 
 @login_required

@@ -392,3 +392,18 @@ def test_date_and_time_fields_keep_iso_values_in_ukrainian(client, mentor):
     page = client.get(reverse("schedule:mentor_schedule")).content.decode()
     today = timezone.localdate().isoformat()
     assert f'name="first_day" value="{today}"' in page and 'name="day_start" value="10:00"' in page
+
+
+def test_pages_of_sessions_take_a_fixed_number_of_queries(client, mentee, django_assert_num_queries):
+    """Pinned: session + user, then the page's own reads (a regression shows as a new number here)."""
+    mentor = MentorFactory()
+    bookings = [BookingFactory(mentee=mentee, slot__mentor=mentor) for _ in range(12)]
+    client.force_login(mentee)
+    with django_assert_num_queries(6):  # session, user, calendar feed, upcoming and past (ids + rows, one empty)
+        client.get(reverse("schedule:booking_list"))
+    with django_assert_num_queries(3):  # session, user, the booking with slot, mentor, profile, mentee
+        client.get(bookings[0].get_absolute_url())
+    client.force_login(mentor)
+    slot = SlotFactory(mentor=mentor)
+    with django_assert_num_queries(3):  # session, user, the slot
+        client.get(reverse("schedule:slot_delete", args=[slot.pk]))
