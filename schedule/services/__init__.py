@@ -1,0 +1,47 @@
+"""
+State changes for slots, bookings and reminders (one module per concern; import from here).
+"""
+
+from schedule import emails  # noqa: F401 (tests patch services.emails)
+from schedule.services.bookings import booking_cancel, booking_create, calendar_feed_reset
+from schedule.services.errors import BookingError, SlotTakenError
+from schedule.services.reminders import REMINDER_CHUNK, SweepResult, reminder_sweep
+from schedule.services.slots import (
+    MAX_BULK_SLOTS,
+    MAX_BULK_WEEKS,
+    MAX_SLOT_MINUTES,
+    MIN_SLOT_MINUTES,
+    BulkResult,
+    check_slot_window,
+    horizon_end,
+    slot_bulk_create,
+    slot_create,
+    slot_delete,
+    slot_set_hidden,
+    slot_update,
+    wall_clock_starts,
+)
+
+__all__ = [
+    "MAX_BULK_SLOTS",
+    "MAX_BULK_WEEKS",
+    "MAX_SLOT_MINUTES",
+    "MIN_SLOT_MINUTES",
+    "REMINDER_CHUNK",
+    "BookingError",
+    "BulkResult",
+    "SlotTakenError",
+    "SweepResult",
+    "booking_cancel",
+    "booking_create",
+    "calendar_feed_reset",
+    "check_slot_window",
+    "horizon_end",
+    "reminder_sweep",
+    "slot_bulk_create",
+    "slot_create",
+    "slot_delete",
+    "slot_set_hidden",
+    "slot_update",
+    "wall_clock_starts",
+]
