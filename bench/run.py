@@ -94,7 +94,34 @@ PAGES = [
     ("My consultations, mentee (50)", "/bookings/", "mentee0@bench.example"),
     ("My consultations, mentor (200)", "/bookings/", "mentor0@bench.example"),
     ("dashboard stats", "/dashboard/", "staff0@bench.example"),
+    # Paths that depend on the data are resolved after seeding.
+    (
+        "booking page, mentee",
+        lambda: _first_booking("mentee0@bench.example").get_absolute_url(),
+        "mentee0@bench.example",
+    ),
+    ("calendar feed, mentor (200)", lambda: _feed_url("mentor0@bench.example"), None),
+    ("slot delete question, mentor", lambda: _free_slot_delete_url("mentor0@bench.example"), "mentor0@bench.example"),
 ]
+
+
+def _first_booking(email: str) -> Booking:
+    return Booking.objects.filter(mentee__email=email).order_by("pk").first()
+
+
+def _feed_url(email: str) -> str:
+    return services.calendar_feed_reset(user=User.objects.get(email=email)).get_absolute_url()
+
+
+def _free_slot_delete_url(email: str) -> str:
+    slot = Slot.objects.filter(mentor__email=email, status=Slot.Status.AVAILABLE).order_by("start").last()
+    return f"/schedule/slots/{slot.pk}/delete/"
+
+
+def resolve(path) -> str:
+    return path() if callable(path) else path
+
+
 CEILING = [("ceiling: plain view", "/bench/plain/", None), ("ceiling: base.html", "/bench/template/", None)]
 
 
@@ -108,6 +135,7 @@ def say(message):
 def count_queries() -> dict[str, int]:
     counts = {}
     for name, path, account in PAGES:
+        path = resolve(path)
         client = Client()
         if account:
             client.force_login(User.objects.get(email=account))
@@ -400,7 +428,7 @@ def main():
     results = {}
     try:
         for name, path, account in CEILING + PAGES:
-            results[name] = wrk(path, session_cookie(account) if account else None)
+            results[name] = wrk(resolve(path), session_cookie(account) if account else None)
             say(f"  {name}: {results[name]['rps']:.0f} req/s, p95 {results[name]['p95']:.1f} ms")
         say("  booking POSTs on distinct slots ...")
         posts = booking_posts()
