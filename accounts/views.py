@@ -21,6 +21,7 @@ from django.views.i18n import set_language as django_set_language
 from accounts import directory, selectors, services
 from accounts.forms import MentorProfileForm, ProfileForm, RegistrationForm
 from accounts.models import MentorProfile
+from schedule import picker as schedule_picker
 from schedule import selectors as schedule_selectors
 
 MENTORS_PER_PAGE = 12
@@ -74,15 +75,20 @@ def mentor_detail(request, slug):
         user__is_mentor=True,
         user__is_active=True,
     )
-    # The availability list is the same for every viewer in a zone: cached like the directory.
-    cache_key = directory.key("availability", str(profile.pk), get_language(), timezone.get_current_timezone_name())
-    availability_html = cache.get(cache_key)
+    week = schedule_picker.parse_week(request.GET.get("week"))
+    # A week of availability is the same for every anonymous viewer in a zone: cached like the
+    # directory. A signed-in viewer's own sessions are marked on it, so theirs is rendered fresh.
+    anonymous = not request.user.is_authenticated
+    cache_key = directory.key(
+        "availability", str(profile.pk), get_language(), timezone.get_current_timezone_name(), str(week)
+    )
+    availability_html = cache.get(cache_key) if anonymous else None
     if availability_html is None:
-        days = schedule_selectors.available_slots_by_day(mentor=profile.user)
-        availability_html = render_to_string(
-            "accounts/_availability.html", {"mentor": profile.user, "days": days}, request=request
+        availability_html = schedule_picker.render(
+            request, mentor=profile.user, week=week, viewer=request.user, mode="book"
         )
-        cache.set(cache_key, availability_html, directory.TTL_SECONDS)
+        if anonymous:
+            cache.set(cache_key, availability_html, directory.TTL_SECONDS)
     return render(
         request,
         "accounts/mentor_detail.html",

@@ -29,6 +29,7 @@ STYLES = {
         "time": "H:i",
         "chart_day": "j M",
         "chart_weekday": "D j",
+        "day_month": "j F",  # 24 November
     },
     "uk": {
         "full": "l, j E Y, H:i",  # вівторок, 24 листопада 2026, 13:00
@@ -44,6 +45,7 @@ STYLES = {
         "time": "H:i",
         "chart_day": "d.m",
         "chart_weekday": "D, j",
+        "day_month": "j E",  # 24 листопада
     },
 }
 # Languages that write day and month names in lower case inside a date.

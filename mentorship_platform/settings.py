@@ -198,6 +198,8 @@ BOOKING_CURRENCY = env("BOOKING_CURRENCY", default="USD")
 # The private video room of a booking whose mentor has no meeting link of their own; {room} is an
 # unguessable name made for each booking.
 MEETING_URL_TEMPLATE = env("MEETING_URL_TEMPLATE", default="https://meet.jit.si/mentorship-{room}")
+# How many times one booking may be moved to another time.
+BOOKING_MAX_RESCHEDULES = env.int("BOOKING_MAX_RESCHEDULES", default=2)
 # How far ahead a slot may be published (and so booked).
 BOOKING_HORIZON_DAYS = env.int("BOOKING_HORIZON_DAYS", default=180)
 # Minutes before a session at which reminders go out, to the mentee and to the mentor.

@@ -9,6 +9,7 @@ booking request or a reminder sweep never pays for rendering, and a reminder who
 cancelled in the meantime is dropped instead of sent.
 """
 
+import datetime as dt
 import zoneinfo
 from email.utils import make_msgid
 
@@ -27,10 +28,21 @@ KIND_HEADER = "X-Mentorship-Kind"
 BOOKING_HEADER = "X-Mentorship-Booking"
 RECIPIENT_HEADER = "X-Mentorship-Recipient"
 OFFSET_HEADER = "X-Mentorship-Offset"
+PREVIOUS_START_HEADER = "X-Mentorship-Previous-Start"
 
-CONFIRMATION, CANCELLATION, REMINDER = "confirmation", "cancellation", "reminder"
-TEMPLATES = {CONFIRMATION: "booking_confirmed", CANCELLATION: "booking_cancelled", REMINDER: "booking_reminder"}
-INVITE_METHODS = {CONFIRMATION: calendar.METHOD_REQUEST, CANCELLATION: calendar.METHOD_CANCEL}
+CONFIRMATION, CANCELLATION, REMINDER, RESCHEDULE = "confirmation", "cancellation", "reminder", "rescheduled"
+TEMPLATES = {
+    CONFIRMATION: "booking_confirmed",
+    CANCELLATION: "booking_cancelled",
+    REMINDER: "booking_reminder",
+    RESCHEDULE: "booking_rescheduled",
+}
+# A moved session is a REQUEST with the same UID and a higher SEQUENCE: calendars move the event.
+INVITE_METHODS = {
+    CONFIRMATION: calendar.METHOD_REQUEST,
+    CANCELLATION: calendar.METHOD_CANCEL,
+    RESCHEDULE: calendar.METHOD_REQUEST,
+}
 
 
 def new_message_id() -> str:
@@ -42,6 +54,7 @@ def kind_label(kind: str) -> str:
         CONFIRMATION: gettext("Booking confirmation"),
         CANCELLATION: gettext("Cancellation"),
         REMINDER: gettext("Reminder"),
+        RESCHEDULE: gettext("New time"),
     }.get(kind, "")
 
 
@@ -57,10 +70,13 @@ def _placeholder_subject(kind: str, booking_id) -> str:
     return f"[{kind}] booking #{booking_id}"
 
 
-def _outbox_row(*, kind: str, booking: Booking, recipient: User, offset: int | None = None) -> Email:
+def _outbox_row(
+    *, kind: str, booking: Booking, recipient: User, offset: int | None = None, extra: dict | None = None
+) -> Email:
     headers = {KIND_HEADER: kind, BOOKING_HEADER: str(booking.pk), RECIPIENT_HEADER: str(recipient.pk)}
     if offset is not None:
         headers[OFFSET_HEADER] = str(offset)
+    headers.update(extra or {})
     return Email(
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[recipient.email],
@@ -86,6 +102,23 @@ def enqueue_booking_cancelled(booking: Booking) -> list[Email]:
     return Email.objects.bulk_create(
         _outbox_row(kind=CANCELLATION, booking=booking, recipient=r) for r in _both_sides(booking)
     )
+
+
+def enqueue_booking_rescheduled(booking: Booking, *, previous_start: dt.datetime) -> list[Email]:
+    """Both sides learn the new time; the old one travels with the row, since mail is rendered at delivery."""
+    extra = {PREVIOUS_START_HEADER: previous_start.isoformat()}
+    return Email.objects.bulk_create(
+        _outbox_row(kind=RESCHEDULE, booking=booking, recipient=r, extra=extra) for r in _both_sides(booking)
+    )
+
+
+def drop_queued_reminders(booking: Booking) -> int:
+    """Reminders queued for a booking's old time are not sent (the sweep queues new ones)."""
+    deleted, _by_model = Email.objects.filter(
+        **{f"headers__{KIND_HEADER}": REMINDER, f"headers__{BOOKING_HEADER}": str(booking.pk)},
+        status__in=[STATUS.queued, STATUS.requeued],
+    ).delete()
+    return deleted
 
 
 def enqueue_reminders(reminders: list[Reminder]) -> list[Email]:
@@ -143,6 +176,8 @@ def prepare(emails: list[Email]) -> dict[int, EmailMultiAlternatives | None]:
             "role": "mentee" if recipient == mentee else "mentor",
             "now": timezone.now(),
         }
+        if headers.get(PREVIOUS_START_HEADER):
+            context["previous_start"] = dt.datetime.fromisoformat(headers[PREVIOUS_START_HEADER])
         email.subject, email.message, email.html_message = render(
             template=TEMPLATES[kind], recipient=recipient, context=context
         )

@@ -89,6 +89,9 @@ class Booking(models.Model):
     cancel_reason = models.TextField(_("cancellation reason"), blank=True, max_length=1000)
     # Bumped on every change so calendar clients apply updates (iCalendar SEQUENCE).
     sequence = models.PositiveIntegerField(default=0)
+    # Moves to another time (bounded by BOOKING_MAX_RESCHEDULES); the last one's moment.
+    reschedule_count = models.PositiveSmallIntegerField(_("times moved"), default=0)
+    rescheduled_at = models.DateTimeField(_("last moved at"), null=True, blank=True)
     # Where the session happens, fixed when it is booked: the mentor's own link or a private room.
     meeting_url = models.URLField(_("meeting link"), max_length=500, blank=True)
 
@@ -133,6 +136,11 @@ class Booking(models.Model):
         if self.is_completed:
             return _("Completed")
         return self.get_status_display()
+
+    @property
+    def agreed_at(self) -> dt.datetime:
+        """When the current time was agreed: booked, or last moved."""
+        return self.rescheduled_at or self.created_at
 
     @property
     def can_join(self) -> bool:

@@ -1,5 +1,6 @@
 """Reads about slots and bookings that cross relations; every list is built in a fixed number of queries."""
 
+import dataclasses
 import datetime as dt
 import itertools
 import zoneinfo
@@ -11,8 +12,6 @@ from django.utils import timezone
 
 from accounts.models import MentorProfile, User
 from schedule.models import Booking, Slot
-
-AVAILABILITY_WEEKS = 8
 
 
 def bookable_after(now: dt.datetime | None = None) -> dt.datetime:
@@ -37,10 +36,69 @@ def group_by_local_day(slots, tz: zoneinfo.ZoneInfo | None = None) -> list[tuple
     return [(day, list(group)) for day, group in itertools.groupby(slots, key=lambda s: s.start.astimezone(tz).date())]
 
 
-def available_slots_by_day(*, mentor: User, now=None) -> list[tuple[dt.date, list[Slot]]]:
+@dataclasses.dataclass
+class WeekView:
+    """A week of a mentor's bookable times in the viewer's zone, with what the navigation needs."""
+
+    start: dt.date  # the Monday
+    days: list[tuple[dt.date, list[Slot]]]  # all seven, empty ones too
+    earliest: dt.date | None  # the day of the first bookable time, for "earliest available"
+    previous: dt.date | None  # the previous Monday, unless this is the current week
+    next: dt.date | None  # the next Monday, unless it is past the booking horizon
+    clashes: set[int]  # ids of slots that overlap one of the viewer's own sessions
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(slots for _day, slots in self.days)
+
+
+def monday(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def _local_midnight(day: dt.date, tz) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time()).replace(tzinfo=tz).astimezone(dt.UTC)
+
+
+def week_availability(
+    *, mentor: User, week: dt.date | None = None, viewer: User | None = None, exclude: Slot | None = None, now=None
+) -> WeekView:
+    """
+    One week (Monday to Sunday, in the active zone) of ``mentor``'s bookable times: ``week`` is any day
+    in it; None means the week of the earliest bookable time. Three queries: the earliest time, the
+    week's slots and, for a signed-in viewer, their own sessions that week (to mark clashes).
+    """
     now = now or timezone.now()
-    slots = bookable_slots(now=now).filter(mentor=mentor, start__lt=now + dt.timedelta(weeks=AVAILABILITY_WEEKS))
-    return group_by_local_day(slots.order_by("start"))
+    tz = timezone.get_current_timezone()
+    today = now.astimezone(tz).date()
+    mine = bookable_slots(now=now).filter(mentor=mentor)
+    if exclude is not None:
+        mine = mine.exclude(pk=exclude.pk)
+    first = mine.order_by("start").values_list("start", flat=True).first()
+    earliest = first.astimezone(tz).date() if first else None
+    last_week = monday(today + dt.timedelta(days=settings.BOOKING_HORIZON_DAYS))
+    start = monday(week or earliest or today)
+    start = min(max(start, monday(today)), last_week)
+    begin, end = _local_midnight(start, tz), _local_midnight(start + dt.timedelta(days=7), tz)
+    slots = list(mine.filter(start__gte=begin, start__lt=end).order_by("start"))
+    by_day = dict(group_by_local_day(slots, tz))
+    clashes = set()
+    if viewer is not None and viewer.is_authenticated and slots:
+        taken = (
+            bookings_for_user(user=viewer)
+            .filter(status=Booking.Status.CONFIRMED, slot__start__lt=end, slot__end__gt=begin)
+            .values_list("slot__start", "slot__end")
+        )
+        taken = list(taken)
+        clashes = {s.pk for s in slots if any(b_start < s.end and b_end > s.start for b_start, b_end in taken)}
+    return WeekView(
+        start=start,
+        days=[(day, by_day.get(day, [])) for day in (start + dt.timedelta(days=i) for i in range(7))],
+        earliest=earliest,
+        previous=start - dt.timedelta(days=7) if start > monday(today) else None,
+        next=start + dt.timedelta(days=7) if start < last_week else None,
+        clashes=clashes,
+    )
 
 
 def mentor_upcoming_slots(*, mentor: User, now=None) -> QuerySet[Slot]:

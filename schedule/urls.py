@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from schedule import views
 
@@ -15,8 +15,10 @@ urlpatterns = [
     path("bookings/", views.booking_list, name="booking_list"),
     path("bookings/<id:pk>/", views.booking_detail, name="booking_detail"),
     path("bookings/<id:pk>/cancel/", views.booking_cancel, name="booking_cancel"),
+    path("bookings/<id:pk>/move/", views.booking_reschedule, name="booking_reschedule"),
     path("bookings/<id:pk>/invite.ics", views.booking_invite, name="booking_invite"),
     path("clients/", views.client_list, name="client_list"),
     path("calendar/link/", views.calendar_feed_reset, name="calendar_feed_reset"),
-    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+    # A token is URL-safe base64 (secrets.token_urlsafe): anything else is a 404 before any query.
+    re_path(r"^calendar/(?P<token>[A-Za-z0-9_-]{20,64})\.ics$", views.calendar_feed, name="calendar_feed"),
 ]

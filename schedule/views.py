@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -14,7 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import directory
 from accounts.decorators import mentor_required
-from schedule import calendar, selectors, services
+from core.dates import when
+from schedule import calendar, picker, selectors, services
 from schedule.forms import BookingForm, CancelForm, availability_forms
 from schedule.models import Booking, CalendarFeed, Slot
 from schedule.services import BookingError
@@ -251,6 +254,53 @@ def booking_detail(request, pk):
             "google_calendar_url": calendar.google_calendar_url(booking),
             "outlook_calendar_url": calendar.outlook_calendar_url(booking),
         },
+    )
+
+
+def _parse_choice(value: str) -> tuple[int, dt.datetime] | None:
+    """A week-picker choice "slot id:start (Unix seconds)", or None when it is not one."""
+    slot_id, _sep, shown = (value or "").partition(":")
+    if not (slot_id.isdigit() and shown.isdigit() and len(slot_id) <= 18 and len(shown) <= 10):
+        return None
+    return int(slot_id), dt.datetime.fromtimestamp(int(shown), tz=dt.UTC)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def booking_reschedule(request, pk):
+    """Move a booking to another free time of the same mentor, chosen on a week picker."""
+    booking = _visible_booking(request, pk)
+    if request.method == "POST":
+        choice = _parse_choice(request.POST.get("slot", ""))
+        if choice is None:
+            messages.error(request, _("Choose one of the free times below."))
+        else:
+            try:
+                services.booking_reschedule(
+                    booking=booking, new_slot_id=choice[0], by=request.user, expected_start=choice[1]
+                )
+            except BookingError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(
+                    request,
+                    _("The session has moved to %(when)s. You both have an email with the new time.")
+                    % {"when": when(booking.slot.start, "full")},
+                )
+                return redirect(booking)
+        return redirect(request.get_full_path())
+    picker_html = picker.render(
+        request,
+        mentor=booking.mentor,
+        week=picker.parse_week(request.GET.get("week")),
+        viewer=booking.mentee,
+        mode="move",
+        exclude=booking.slot,
+    )
+    return render(
+        request,
+        "schedule/booking_reschedule.html",
+        {"booking": booking, "slot": booking.slot, "picker_html": mark_safe(picker_html)},  # our template
     )
 
 

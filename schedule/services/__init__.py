@@ -3,7 +3,7 @@ State changes for slots, bookings and reminders (one module per concern; import 
 """
 
 from schedule import emails  # noqa: F401 (tests patch services.emails)
-from schedule.services.bookings import booking_cancel, booking_create, calendar_feed_reset
+from schedule.services.bookings import booking_cancel, booking_create, booking_reschedule, calendar_feed_reset
 from schedule.services.errors import BookingError, SlotTakenError
 from schedule.services.reminders import REMINDER_CHUNK, SweepResult, reminder_sweep
 from schedule.services.slots import (
@@ -34,6 +34,7 @@ __all__ = [
     "SweepResult",
     "booking_cancel",
     "booking_create",
+    "booking_reschedule",
     "calendar_feed_reset",
     "check_slot_window",
     "horizon_end",

@@ -14,13 +14,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts import directory
 from accounts.models import User
 from core.dates import duration
 from schedule import emails
 from schedule.meetings import new_meeting_url
-from schedule.models import Booking, CalendarFeed, Slot
+from schedule.models import Booking, CalendarFeed, Reminder, Slot
 from schedule.services.errors import BookingError, SlotTakenError
 
 
@@ -52,6 +53,28 @@ def booking_create(
     return booking
 
 
+def _check_bookable(slot: Slot, *, expected_start: dt.datetime | None, now: dt.datetime) -> None:
+    """The rules a slot meets to be taken, by a new booking or a moved one (``mentee_clash`` annotated)."""
+    if expected_start is not None and slot.start != expected_start:
+        raise BookingError(
+            _("The mentor has moved this session to another time. Please check the new time and confirm again."),
+            code="moved",
+        )
+    if slot.start <= now:
+        raise BookingError(_("This slot is in the past."), code="past")
+    notice = dt.timedelta(minutes=settings.BOOKING_MIN_NOTICE_MINUTES)
+    if slot.start < now + notice:
+        raise BookingError(
+            _("Sessions must be booked at least %(notice)s in advance.")
+            % {"notice": duration(settings.BOOKING_MIN_NOTICE_MINUTES)},
+            code="notice",
+        )
+    if slot.status == Slot.Status.HIDDEN or not (slot.mentor.is_active and slot.mentor.is_mentor):
+        raise BookingError(_("This slot is no longer available."), code="unavailable")
+    if slot.mentee_clash:
+        raise BookingError(_("You already have a session booked at this time."), code="mentee_overlap")
+
+
 def _claim_and_book(
     *, slot_id: int, mentee: User, note: str, expected_start: dt.datetime | None, now: dt.datetime
 ) -> Booking:
@@ -73,26 +96,9 @@ def _claim_and_book(
     )
     if slot is None:
         raise BookingError(_("This slot no longer exists."), code="missing")
-    if expected_start is not None and slot.start != expected_start:
-        raise BookingError(
-            _("The mentor has moved this session to another time. Please check the new time and confirm again."),
-            code="moved",
-        )
     if slot.mentor_id == mentee.pk:
         raise BookingError(_("You cannot book your own slot."), code="own_slot")
-    if slot.start <= now:
-        raise BookingError(_("This slot is in the past."), code="past")
-    notice = dt.timedelta(minutes=settings.BOOKING_MIN_NOTICE_MINUTES)
-    if slot.start < now + notice:
-        raise BookingError(
-            _("Sessions must be booked at least %(notice)s in advance.")
-            % {"notice": duration(settings.BOOKING_MIN_NOTICE_MINUTES)},
-            code="notice",
-        )
-    if slot.status == Slot.Status.HIDDEN or not (slot.mentor.is_active and slot.mentor.is_mentor):
-        raise BookingError(_("This slot is no longer available."), code="unavailable")
-    if slot.mentee_clash:
-        raise BookingError(_("You already have a session booked at this time."), code="mentee_overlap")
+    _check_bookable(slot, expected_start=expected_start, now=now)
     # Only the slot as checked above: still free, and not moved meanwhile by its mentor.
     claimed = Slot.objects.filter(pk=slot.pk, status=Slot.Status.AVAILABLE, start=slot.start, end=slot.end).update(
         status=Slot.Status.BOOKED, updated_at=now
@@ -147,6 +153,92 @@ def booking_cancel(
         slot.status = new_status
         emails.enqueue_booking_cancelled(booking)
         _bookings_changed(booking)
+    return booking
+
+
+def booking_reschedule(
+    *,
+    booking: Booking,
+    new_slot_id: int,
+    by: User,
+    expected_start: dt.datetime | None = None,
+    now: dt.datetime | None = None,
+) -> Booking:
+    """
+    Move a confirmed booking to another free slot of the same mentor, up to the minimum notice before
+    its current start and at most BOOKING_MAX_RESCHEDULES times. One transaction claims the new slot
+    (as booking does: two people moving into one slot, one wins) and frees the old one, so the old
+    slot is never left booked. The booking keeps its id and calendar UID; its SEQUENCE goes up, both
+    sides are emailed the old and the new time with a REQUEST invite, and reminders follow the new time.
+    """
+    now = now or timezone.now()
+    if by.pk not in (booking.mentee_id, booking.mentor_id):
+        raise BookingError(_("You cannot move this booking."), code="forbidden")
+    try:
+        with transaction.atomic():
+            return _move(booking=booking, new_slot_id=new_slot_id, expected_start=expected_start, now=now)
+    except IntegrityError:  # the one-confirmed-booking-per-slot index saw another booking take it
+        raise SlotTakenError() from None
+
+
+def _move(*, booking: Booking, new_slot_id: int, expected_start: dt.datetime | None, now: dt.datetime) -> Booking:
+    # The mentee's bookings take turns (as in booking_create), then this booking's row is locked.
+    list(User.objects.select_for_update().filter(pk=booking.mentee_id).values_list("pk", flat=True))
+    locked = Booking.objects.select_for_update(of=("self",)).select_related("slot").filter(pk=booking.pk).first()
+    if locked is None or locked.status != Booking.Status.CONFIRMED:
+        raise BookingError(_("This booking is cancelled and cannot be moved."), code="cancelled")
+    old = locked.slot
+    notice = dt.timedelta(minutes=settings.BOOKING_MIN_NOTICE_MINUTES)
+    if old.start < now + notice:
+        raise BookingError(
+            _("A session can be moved up to %(notice)s before it starts; this one starts sooner.")
+            % {"notice": duration(settings.BOOKING_MIN_NOTICE_MINUTES)},
+            code="too_late",
+        )
+    if locked.reschedule_count >= settings.BOOKING_MAX_RESCHEDULES:
+        raise BookingError(
+            ngettext(
+                "This session has already been moved %(n)d time, the most allowed. You can still cancel it.",
+                "This session has already been moved %(n)d times, the most allowed. You can still cancel it.",
+                locked.reschedule_count,
+            )
+            % {"n": locked.reschedule_count},
+            code="limit",
+        )
+    mentee_clash = Booking.objects.filter(
+        mentee_id=locked.mentee_id,
+        status=Booking.Status.CONFIRMED,
+        slot__start__lt=OuterRef("end"),
+        slot__end__gt=OuterRef("start"),
+    ).exclude(pk=locked.pk)
+    slot = (
+        Slot.objects.select_related("mentor")
+        .annotate(mentee_clash=Exists(mentee_clash))
+        .filter(pk=new_slot_id, mentor_id=locked.mentor_id)
+        .first()
+    )
+    if slot is None:
+        raise BookingError(_("This time is not one of your mentor's free times."), code="missing")
+    if slot.pk == old.pk:
+        raise BookingError(_("The session is already at this time."), code="same")
+    _check_bookable(slot, expected_start=expected_start, now=now)
+    claimed = Slot.objects.filter(pk=slot.pk, status=Slot.Status.AVAILABLE, start=slot.start, end=slot.end).update(
+        status=Slot.Status.BOOKED, updated_at=now
+    )
+    if not claimed:
+        raise SlotTakenError()
+    Booking.objects.filter(pk=locked.pk).update(
+        slot=slot,
+        sequence=F("sequence") + 1,
+        reschedule_count=F("reschedule_count") + 1,
+        rescheduled_at=now,
+    )
+    Slot.objects.filter(pk=old.pk, status=Slot.Status.BOOKED).update(status=Slot.Status.AVAILABLE, updated_at=now)
+    Reminder.objects.filter(booking=locked).delete()
+    emails.drop_queued_reminders(locked)
+    booking.refresh_from_db()
+    emails.enqueue_booking_rescheduled(booking, previous_start=old.start)
+    _bookings_changed(booking)
     return booking
 
 

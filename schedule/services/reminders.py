@@ -71,7 +71,7 @@ def _reminders_for(bookings, *, offset: int, now: dt.datetime, grace: dt.timedel
     rows, to_send = [], []
     for booking in bookings:
         moment = booking.slot.start - window
-        late = moment < booking.created_at or now - moment > grace
+        late = moment < booking.agreed_at or now - moment > grace
         status = Reminder.Status.SKIPPED if late else Reminder.Status.SENT
         for recipient in (booking.mentee, booking.slot.mentor):
             reminder = Reminder(

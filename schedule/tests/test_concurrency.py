@@ -94,3 +94,28 @@ def test_one_mentee_booking_two_overlapping_slots_of_different_mentors_at_once_g
         assert refusal.code == "mentee_overlap"
         assert Booking.objects.filter(mentee=mentee, status=Booking.Status.CONFIRMED).count() == 1
         services.booking_cancel(booking=Booking.objects.get(mentee=mentee, status="confirmed"), by=mentee)
+
+
+def test_two_people_moving_into_one_slot_one_wins_and_no_old_slot_is_left_booked():
+    mentor = SlotFactory().mentor
+    target = SlotFactory(mentor=mentor)
+    first = services.booking_create(slot_id=SlotFactory(mentor=mentor).pk, mentee=UserFactory())
+    second = services.booking_create(slot_id=SlotFactory(mentor=mentor).pk, mentee=UserFactory())
+    old_slots = {first.pk: first.slot_id, second.pk: second.slot_id}
+
+    results = run_at_once(
+        [
+            lambda b=b: services.booking_reschedule(booking=b, new_slot_id=target.pk, by=b.mentee)
+            for b in (first, second)
+        ]
+    )
+
+    moved = [r for r in results if isinstance(r, Booking)]
+    refused = [r for r in results if isinstance(r, services.BookingError)]
+    assert len(moved) == 1 and [r.code for r in refused] == ["taken"]
+    assert Booking.objects.filter(slot=target, status=Booking.Status.CONFIRMED).count() == 1
+    winner = moved[0].pk
+    loser = second.pk if winner == first.pk else first.pk
+    assert Booking.objects.get(pk=loser).slot_id == old_slots[loser]  # the loser keeps its time
+    assert Slot.objects.get(pk=old_slots[loser]).status == Slot.Status.BOOKED
+    assert Slot.objects.get(pk=old_slots[winner]).status == Slot.Status.AVAILABLE  # freed in the same transaction
