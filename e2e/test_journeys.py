@@ -249,3 +249,24 @@ def test_an_anonymous_visitor_in_new_york_sees_new_york_times_up_to_the_confirma
     register(visitor, first="Visiting", last="Yorker")
     expect(visitor.get_by_role("heading", name="Confirm your booking")).to_be_visible()
     assert f"{shown} –" in visitor.locator("dl").inner_text()
+
+
+def test_a_mentee_books_then_moves_the_session_and_both_calendars_follow(new_page, site, smtp_sink):
+    page = new_page()
+    address = register(page, first="Mover", last="Mentee")
+    book_first_free_slot(page, "taras-hnatiuk")
+    booking_url = page.url
+    expect(page.get_by_role("link", name="Google Calendar")).to_be_visible()
+
+    page.get_by_role("link", name="Move to another time").click()
+    expect(page.get_by_role("heading", name="Move the session to another time")).to_be_visible()
+    page.get_by_role("link", name="Next week").click()  # plain links, no JavaScript needed
+    page.locator("button[name=slot]").first.click()
+
+    expect(page.locator(".alert-success")).to_contain_text("The session has moved to")
+    assert page.url.split("#")[0] == booking_url  # back on the same booking, now at the new time
+    message = smtp_sink.wait_for(lambda m: address in m["To"] and str(m["Subject"]).strip().startswith("New time"))
+    invite = next(part for part in message.walk() if part.get_content_type() == "text/calendar")
+    body = invite.get_payload(decode=True)
+    assert b"METHOD:REQUEST" in body and b"SEQUENCE:1" in body
+    assert "moved from" in message.get_body(preferencelist=("plain",)).get_content()
