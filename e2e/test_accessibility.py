@@ -19,6 +19,8 @@ ANONYMOUS = {
 MENTEE = {
     "booking-confirmation": "FIRST_FREE_SLOT",
     "my-consultations": "/bookings/",
+    "booking-page": "FIRST_BOOKING",
+    "move-session": "FIRST_BOOKING_MOVE",
     "profile": "/accounts/profile/",
 }
 MENTOR = {
@@ -44,6 +46,10 @@ def _resolve(page, path):
     if path == "FIRST_FREE_SLOT":
         page.goto("/mentors/andriy-shevchenko/")
         return page.locator("a[href^='/book/']").first.get_attribute("href")
+    if path in ("FIRST_BOOKING", "FIRST_BOOKING_MOVE"):
+        page.goto("/bookings/")
+        booking = page.locator("#upcoming-heading + ul a[href^='/bookings/']").first.get_attribute("href")
+        return booking + ("move/" if path == "FIRST_BOOKING_MOVE" else "")
     return path
 
 
