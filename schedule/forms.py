@@ -123,12 +123,17 @@ class BulkSlotForm(forms.Form):
         return cleaned
 
 
+def profile_session_minutes(mentor) -> int | None:
+    """The default session length on the mentor's public profile."""
+    return MentorProfile.objects.filter(user=mentor).values_list("session_minutes", flat=True).first()
+
+
 def availability_forms(mentor, data=None, *, bound: str = "") -> dict:
     """
     The single-slot and recurring forms of a mentor's schedule, with the mentor's own default session
     length selected; ``data`` binds the one named by ``bound`` ("slot_form" or "bulk_form").
     """
-    default_minutes = MentorProfile.objects.filter(user=mentor).values_list("session_minutes", flat=True).first()
+    default_minutes = profile_session_minutes(mentor)
     return {
         "slot_form": SlotForm(
             data if bound == "slot_form" else None, tzname=mentor.timezone, default_minutes=default_minutes
@@ -164,3 +169,124 @@ class CancelForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not can_hide:
             del self.fields["hide_slot"]
+
+
+RANGES_PER_DAY = 3
+WEEKDAY_NAMES = [
+    _("Monday"),
+    _("Tuesday"),
+    _("Wednesday"),
+    _("Thursday"),
+    _("Friday"),
+    _("Saturday"),
+    _("Sunday"),
+]
+
+
+class WeeklyHoursForm(forms.Form):
+    """
+    Standing weekly hours: up to three ranges on each weekday (fields ``d<weekday>_<n>_start``/``_end``)
+    and the rules that apply to all of them. Plain inputs, so it works without JavaScript.
+    """
+
+    is_active = forms.BooleanField(label=_("Publish my weekly hours"), required=False, initial=True)
+    session_minutes = forms.TypedChoiceField(label=_("Session length"), choices=DURATION_CHOICES, coerce=int)
+    buffer_minutes = forms.IntegerField(label=_("Break between sessions (minutes)"), min_value=0, max_value=240)
+    min_notice_hours = forms.IntegerField(
+        label=_("Minimum notice (hours)"),
+        min_value=0,
+        max_value=30 * 24,
+        help_text=_("Mentees cannot book a time that starts sooner than this."),
+    )
+    max_per_day = forms.IntegerField(
+        label=_("Most sessions a day"),
+        min_value=1,
+        max_value=48,
+        required=False,
+        help_text=_("Leave empty for no limit."),
+    )
+    horizon_weeks = forms.IntegerField(
+        label=_("How far ahead mentees may book (weeks)"), min_value=1, max_value=settings.BOOKING_HORIZON_DAYS // 7
+    )
+
+    def __init__(self, *args, default_minutes: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session_minutes"].choices = duration_choices(default_minutes)
+        self.days = []
+        for weekday, name in enumerate(WEEKDAY_NAMES):
+            ranges = []
+            for n in range(RANGES_PER_DAY):
+                start, end = f"d{weekday}_{n}_start", f"d{weekday}_{n}_end"
+                self.fields[start] = forms.TimeField(
+                    label=_("%(day)s, from") % {"day": name}, required=False, widget=TimeInput
+                )
+                self.fields[end] = forms.TimeField(
+                    label=_("%(day)s, until") % {"day": name}, required=False, widget=TimeInput
+                )
+                ranges.append((self[start], self[end]))
+            self.days.append((name, ranges))
+
+    @classmethod
+    def initial_for(cls, schedule) -> dict:
+        """The form's initial values from a saved schedule (or sensible defaults without one)."""
+        if schedule is None:
+            initial = {"is_active": True, "buffer_minutes": 0, "min_notice_hours": 2, "horizon_weeks": 8}
+            for weekday in range(5):
+                initial |= {f"d{weekday}_0_start": dt.time(9), f"d{weekday}_0_end": dt.time(17)}
+            return initial
+        initial = {
+            "is_active": schedule.is_active,
+            "session_minutes": schedule.session_minutes,
+            "buffer_minutes": schedule.buffer_minutes,
+            "min_notice_hours": schedule.min_notice_minutes // 60,
+            "max_per_day": schedule.max_per_day,
+            "horizon_weeks": max(1, schedule.horizon_days // 7),
+        }
+        counts = [0] * 7
+        for hours in schedule.hours.all():
+            n = counts[hours.weekday]
+            if n < RANGES_PER_DAY:
+                initial |= {f"d{hours.weekday}_{n}_start": hours.start, f"d{hours.weekday}_{n}_end": hours.end}
+                counts[hours.weekday] += 1
+        return initial
+
+    def clean(self):
+        cleaned = super().clean()
+        hours = []
+        for weekday in range(7):
+            for n in range(RANGES_PER_DAY):
+                start, end = cleaned.get(f"d{weekday}_{n}_start"), cleaned.get(f"d{weekday}_{n}_end")
+                if start is None and end is None:
+                    continue
+                if start is None or end is None:
+                    self.add_error(f"d{weekday}_{n}_start", _("Give both the start and the end of the range."))
+                elif end <= start:
+                    self.add_error(f"d{weekday}_{n}_end", _("The end must be after the start."))
+                else:
+                    hours.append((weekday, start, end))
+        cleaned["hours"] = hours
+        return cleaned
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "hours": data["hours"],
+            "session_minutes": data["session_minutes"],
+            "buffer_minutes": data["buffer_minutes"],
+            "min_notice_minutes": data["min_notice_hours"] * 60,
+            "max_per_day": data["max_per_day"],
+            "horizon_days": data["horizon_weeks"] * 7,
+            "is_active": data["is_active"],
+        }
+
+
+class DateOverrideForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=DateInput)
+    kind = forms.ChoiceField(
+        label=_("What"), choices=[("off", _("A day off")), ("extra", _("Extra hours"))], initial="off"
+    )
+    start = forms.TimeField(label=_("From"), required=False, widget=TimeInput)
+    end = forms.TimeField(label=_("Until"), required=False, widget=TimeInput)
+
+    def clean_date(self):
+        return check_schedule_date(self.cleaned_data["date"], today=timezone.localdate())

@@ -33,6 +33,12 @@ def deliver_outbox():
 
 
 @close_old_connections
+def publish_availability():
+    result = services.weekly_publish_all()
+    logger.info("Weekly hours: %d slots published, %d removed", result.created, result.removed)
+
+
+@close_old_connections
 def delete_old_job_executions():
     DjangoJobExecution.objects.delete_old_job_executions(int(JOB_EXECUTION_MAX_AGE.total_seconds()))
     logger.info("Deleted job executions older than %s (at %s)", JOB_EXECUTION_MAX_AGE, timezone.now())
@@ -44,6 +50,9 @@ SCHEDULES = [
     ("send_reminders", send_reminders, "interval", {"minutes": 1}, 600),
     # Every OUTBOX_POLL_SECONDS (10 s): deliver queued mail, so confirmations arrive well within a minute.
     ("deliver_outbox", deliver_outbox, "interval", {"seconds": settings.OUTBOX_POLL_SECONDS}, 120),
+    # Hourly at :05: roll every mentor's weekly hours forward (a new day enters each horizon in
+    # every zone within the hour); idempotent, and safe if two schedulers ever ran it at once.
+    ("publish_availability", publish_availability, "cron", {"minute": 5}, 3600),
     # Nightly at 03:00 UTC: forget job-execution rows older than a week.
     ("delete_old_job_executions", delete_old_job_executions, "cron", {"hour": 3, "minute": 0}, 3600),
 ]

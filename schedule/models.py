@@ -1,6 +1,7 @@
 import datetime as dt
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -27,6 +28,11 @@ class Slot(models.Model):
     start = models.DateTimeField(_("start"))
     end = models.DateTimeField(_("end"))
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.AVAILABLE)
+    # Published from the mentor's weekly hours (the publisher may replace it while it is free), or
+    # added by hand (never touched by the publisher).
+    from_weekly_hours = models.BooleanField(_("from weekly hours"), default=False)
+    # The last moment it may be booked, when the mentor asks for more notice than the platform's.
+    book_by = models.DateTimeField(_("bookable until"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -36,6 +42,9 @@ class Slot(models.Model):
         verbose_name_plural = _("slots")
         constraints = [
             models.CheckConstraint(condition=Q(end__gt=F("start")), name="schedule_slot_end_after_start"),
+            # A backstop on every database (PostgreSQL also forbids any overlap): two publishers at
+            # once can never create the same time twice.
+            models.UniqueConstraint(fields=["mentor", "start"], name="schedule_slot_one_per_start"),
         ]
         indexes = [
             models.Index(fields=["mentor", "start"], name="schedule_slot_mentor_start"),
@@ -202,3 +211,98 @@ class CalendarFeed(models.Model):
 
     def get_absolute_url(self):
         return reverse("schedule:calendar_feed", kwargs={"token": self.token})
+
+
+class WeeklySchedule(models.Model):
+    """
+    A mentor's standing availability, in their own zone: weekly hours (``WeeklyHours``), date
+    overrides (``DateOverride``) and these settings. The publisher keeps bookable slots from it for
+    ``horizon_days`` ahead, rolling forward every day.
+    """
+
+    mentor = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="weekly_schedule", verbose_name=_("mentor")
+    )
+    is_active = models.BooleanField(_("publish my weekly hours"), default=True)
+    session_minutes = models.PositiveSmallIntegerField(
+        _("session length (minutes)"), default=60, validators=[MinValueValidator(15), MaxValueValidator(480)]
+    )
+    buffer_minutes = models.PositiveSmallIntegerField(
+        _("break between sessions (minutes)"), default=0, validators=[MaxValueValidator(240)]
+    )
+    min_notice_minutes = models.PositiveIntegerField(
+        _("minimum notice (minutes)"),
+        default=120,
+        validators=[MaxValueValidator(30 * 24 * 60)],
+        help_text=_("How long before a session mentees may still book it."),
+    )
+    max_per_day = models.PositiveSmallIntegerField(
+        _("most sessions a day"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(48)],
+        help_text=_("Leave empty for no limit."),
+    )
+    horizon_days = models.PositiveSmallIntegerField(
+        _("how far ahead mentees may book (days)"),
+        default=56,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("weekly schedule")
+        verbose_name_plural = _("weekly schedules")
+
+    def __str__(self):
+        return str(self.mentor)
+
+
+class WeeklyHours(models.Model):
+    """One range of hours on one weekday (a day may have several, e.g. 9-12 and 14-18)."""
+
+    schedule = models.ForeignKey(WeeklySchedule, on_delete=models.CASCADE, related_name="hours")
+    weekday = models.PositiveSmallIntegerField(_("day"), validators=[MaxValueValidator(6)])  # Monday is 0
+    start = models.TimeField(_("from"))
+    end = models.TimeField(_("until"))
+
+    class Meta:
+        ordering = ["weekday", "start"]
+        verbose_name = _("weekly hours")
+        verbose_name_plural = _("weekly hours")
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="schedule_weeklyhours_end_after_start"),
+            models.CheckConstraint(condition=Q(weekday__lte=6), name="schedule_weeklyhours_weekday"),
+        ]
+
+    def __str__(self):
+        return f"{self.weekday} {self.start:%H:%M}-{self.end:%H:%M}"
+
+
+class DateOverride(models.Model):
+    """A day off, or extra hours on one date, on top of the weekly hours."""
+
+    class Kind(models.TextChoices):
+        DAY_OFF = "off", _("Day off")
+        EXTRA = "extra", _("Extra hours")
+
+    schedule = models.ForeignKey(WeeklySchedule, on_delete=models.CASCADE, related_name="overrides")
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    start = models.TimeField(_("from"), null=True, blank=True)
+    end = models.TimeField(_("until"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["date", "start"]
+        verbose_name = _("date override")
+        verbose_name_plural = _("date overrides")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="off", start__isnull=True, end__isnull=True)
+                | Q(kind="extra", start__isnull=False, end__isnull=False, end__gt=F("start")),
+                name="schedule_dateoverride_shape",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.date} {self.kind}"

@@ -21,7 +21,11 @@ def bookable_after(now: dt.datetime | None = None) -> dt.datetime:
 
 
 def bookable_slots(*, now: dt.datetime | None = None) -> QuerySet[Slot]:
-    return Slot.objects.filter(status=Slot.Status.AVAILABLE, start__gte=bookable_after(now))
+    """Free slots far enough ahead: the platform's notice, and the mentor's own when it is longer."""
+    now = now or timezone.now()
+    return Slot.objects.filter(status=Slot.Status.AVAILABLE, start__gte=bookable_after(now)).filter(
+        Q(book_by__isnull=True) | Q(book_by__gte=now)
+    )
 
 
 def with_next_free_slot(mentors: QuerySet[MentorProfile], *, now=None) -> QuerySet[MentorProfile]:

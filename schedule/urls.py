@@ -6,6 +6,9 @@ app_name = "schedule"
 
 urlpatterns = [
     path("schedule/", views.mentor_schedule, name="mentor_schedule"),
+    path("schedule/weekly/", views.weekly_hours, name="weekly_hours"),
+    path("schedule/weekly/days/", views.date_override_add, name="date_override_add"),
+    path("schedule/weekly/days/<id:pk>/delete/", views.date_override_delete, name="date_override_delete"),
     path("schedule/slots/new/", views.slot_create, name="slot_create"),
     path("schedule/slots/bulk/", views.slot_bulk_create, name="slot_bulk_create"),
     path("schedule/slots/<id:pk>/hide/", views.slot_hide, name="slot_hide"),

@@ -18,8 +18,15 @@ from accounts import directory
 from accounts.decorators import mentor_required
 from core.dates import when
 from schedule import calendar, picker, selectors, services
-from schedule.forms import BookingForm, CancelForm, availability_forms
-from schedule.models import Booking, CalendarFeed, Slot
+from schedule.forms import (
+    BookingForm,
+    CancelForm,
+    DateOverrideForm,
+    WeeklyHoursForm,
+    availability_forms,
+    profile_session_minutes,
+)
+from schedule.models import Booking, CalendarFeed, DateOverride, Slot, WeeklySchedule
 from schedule.services import BookingError
 
 PAGE_SIZE = 20
@@ -92,6 +99,61 @@ def slot_bulk_create(request):
         {"page": None, "days": [], **forms, "form_errors": True},
         status=400,
     )
+
+
+@mentor_required
+@require_http_methods(["GET", "POST"])
+def weekly_hours(request):
+    """Standing weekly hours: set once, published for the whole horizon and rolled forward daily."""
+    schedule = WeeklySchedule.objects.filter(mentor=request.user).prefetch_related("hours").first()
+    default_minutes = schedule.session_minutes if schedule else profile_session_minutes(request.user)
+    initial = WeeklyHoursForm.initial_for(schedule) | ({} if schedule else {"session_minutes": default_minutes})
+    form = WeeklyHoursForm(request.POST or None, initial=initial, default_minutes=default_minutes)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.weekly_schedule_save(mentor=request.user, **form.service_arguments())
+        except BookingError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("Your weekly hours are saved: %(created)d new times published, %(removed)d removed.")
+                % {"created": result.created, "removed": result.removed},
+            )
+            return redirect("schedule:weekly_hours")
+    overrides = schedule.overrides.filter(date__gte=timezone.localdate()) if schedule else []
+    return render(
+        request,
+        "schedule/weekly_hours.html",
+        {"form": form, "schedule": schedule, "overrides": overrides, "override_form": DateOverrideForm()},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@mentor_required
+@require_POST
+def date_override_add(request):
+    form = DateOverrideForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect("schedule:weekly_hours")
+    try:
+        services.date_override_add(mentor=request.user, **form.cleaned_data)
+    except BookingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Saved. Your free times on that day follow it."))
+    return redirect("schedule:weekly_hours")
+
+
+@mentor_required
+@require_POST
+def date_override_delete(request, pk):
+    override = get_object_or_404(DateOverride, pk=pk, schedule__mentor=request.user)
+    services.date_override_delete(override=override)
+    messages.success(request, _("Removed. That day follows your weekly hours again."))
+    return redirect("schedule:weekly_hours")
 
 
 def _slot_action(request, pk, action, success_message):

@@ -21,6 +21,14 @@ from schedule.services.slots import (
     slot_update,
     wall_clock_starts,
 )
+from schedule.services.weekly import (
+    PublishResult,
+    date_override_add,
+    date_override_delete,
+    weekly_publish,
+    weekly_publish_all,
+    weekly_schedule_save,
+)
 
 __all__ = [
     "MAX_BULK_SLOTS",
@@ -30,6 +38,7 @@ __all__ = [
     "REMINDER_CHUNK",
     "BookingError",
     "BulkResult",
+    "PublishResult",
     "SlotTakenError",
     "SweepResult",
     "booking_cancel",
@@ -37,6 +46,8 @@ __all__ = [
     "booking_reschedule",
     "calendar_feed_reset",
     "check_slot_window",
+    "date_override_add",
+    "date_override_delete",
     "horizon_end",
     "reminder_sweep",
     "slot_bulk_create",
@@ -45,4 +56,7 @@ __all__ = [
     "slot_set_hidden",
     "slot_update",
     "wall_clock_starts",
+    "weekly_publish",
+    "weekly_publish_all",
+    "weekly_schedule_save",
 ]

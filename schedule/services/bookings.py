@@ -22,6 +22,7 @@ from core.dates import duration
 from schedule import emails
 from schedule.meetings import new_meeting_url
 from schedule.models import Booking, CalendarFeed, Reminder, Slot
+from schedule.services import weekly
 from schedule.services.errors import BookingError, SlotTakenError
 
 
@@ -67,6 +68,12 @@ def _check_bookable(slot: Slot, *, expected_start: dt.datetime | None, now: dt.d
         raise BookingError(
             _("Sessions must be booked at least %(notice)s in advance.")
             % {"notice": duration(settings.BOOKING_MIN_NOTICE_MINUTES)},
+            code="notice",
+        )
+    if slot.book_by is not None and slot.book_by < now:
+        raise BookingError(
+            _("This mentor asks for more notice: sessions must be booked at least %(notice)s in advance.")
+            % {"notice": duration((slot.start - slot.book_by).total_seconds() // 60)},
             code="notice",
         )
     if slot.status == Slot.Status.HIDDEN or not (slot.mentor.is_active and slot.mentor.is_mentor):
@@ -117,6 +124,7 @@ def _claim_and_book(
     booking.full_clean(exclude=["slot", "mentor", "mentee"], validate_constraints=False)
     booking.save()
     slot.status = Slot.Status.BOOKED
+    weekly.enforce_daily_cap(slot)
     emails.enqueue_booking_confirmed(booking)
     _bookings_changed(booking)
     return booking
@@ -151,6 +159,8 @@ def booking_cancel(
         Slot.objects.filter(pk=slot.pk, status=Slot.Status.BOOKED).update(status=new_status, updated_at=now)
         booking.refresh_from_db()
         slot.status = new_status
+        # A day that was full (max_per_day) has room again: the mentor's weekly hours republish it.
+        weekly.weekly_publish(mentor=slot.mentor, now=now)
         emails.enqueue_booking_cancelled(booking)
         _bookings_changed(booking)
     return booking
@@ -234,6 +244,7 @@ def _move(*, booking: Booking, new_slot_id: int, expected_start: dt.datetime | N
         rescheduled_at=now,
     )
     Slot.objects.filter(pk=old.pk, status=Slot.Status.BOOKED).update(status=Slot.Status.AVAILABLE, updated_at=now)
+    weekly.enforce_daily_cap(slot)
     Reminder.objects.filter(booking=locked).delete()
     emails.drop_queued_reminders(locked)
     booking.refresh_from_db()

@@ -137,23 +137,38 @@ def wall_clock_starts(
     daylight-saving change. Local times that do not exist (the hour skipped in spring) are left out.
     """
     weekdays = set(weekdays)
-    session = dt.timedelta(minutes=session_minutes)
-    step = dt.timedelta(minutes=session_minutes + buffer_minutes)
     pairs = []
     for offset in range(weeks * 7):
         day = first_day + dt.timedelta(days=offset)
-        if day.weekday() not in weekdays:
-            continue
-        local = dt.datetime.combine(day, day_start)
-        limit = dt.datetime.combine(day, day_end)
-        while local + session <= limit:
-            aware = local.replace(tzinfo=tz)
-            start_utc = aware.astimezone(dt.UTC)
-            if start_utc.astimezone(tz).replace(tzinfo=None) == local:  # skip non-existent local times
-                # The length is exact in real time: a 60-minute session starting in the repeated
-                # autumn hour ends 60 minutes later, not at the next 'local + 60 minutes'.
-                pairs.append((start_utc, start_utc + session))
-            local += step
+        if day.weekday() in weekdays:
+            pairs += day_pairs(
+                tz=tz,
+                day=day,
+                start=day_start,
+                end=day_end,
+                session_minutes=session_minutes,
+                buffer_minutes=buffer_minutes,
+            )
+    return pairs
+
+
+def day_pairs(
+    *, tz: zoneinfo.ZoneInfo, day: dt.date, start: dt.time, end: dt.time, session_minutes: int, buffer_minutes: int = 0
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    """
+    Sessions laid out in one range of wall-clock time on one day, as (start, end) in UTC. A local time
+    that does not exist (the hour skipped in spring) is left out; a session starting in the repeated
+    autumn hour takes the first of the two and lasts exactly its length in real time.
+    """
+    session = dt.timedelta(minutes=session_minutes)
+    step = dt.timedelta(minutes=session_minutes + buffer_minutes)
+    local, limit = dt.datetime.combine(day, start), dt.datetime.combine(day, end)
+    pairs = []
+    while local + session <= limit:
+        start_utc = local.replace(tzinfo=tz).astimezone(dt.UTC)
+        if start_utc.astimezone(tz).replace(tzinfo=None) == local:
+            pairs.append((start_utc, start_utc + session))
+        local += step
     return pairs
 
 

@@ -119,3 +119,23 @@ def test_two_people_moving_into_one_slot_one_wins_and_no_old_slot_is_left_booked
     assert Booking.objects.get(pk=loser).slot_id == old_slots[loser]  # the loser keeps its time
     assert Slot.objects.get(pk=old_slots[loser]).status == Slot.Status.BOOKED
     assert Slot.objects.get(pk=old_slots[winner]).status == Slot.Status.AVAILABLE  # freed in the same transaction
+
+
+def test_the_weekly_publisher_run_twice_at_once_creates_no_duplicates():
+
+    from accounts.tests.factories import MentorFactory
+
+    mentor = MentorFactory(timezone="Europe/Kyiv")
+    hours = [(d, dt.time(9), dt.time(17)) for d in range(7)]
+    services.weekly_schedule_save(
+        mentor=mentor, hours=hours, session_minutes=30, buffer_minutes=0, min_notice_minutes=120,
+        max_per_day=None, horizon_days=28,
+    )  # fmt: skip
+    Slot.objects.filter(mentor=mentor).delete()
+
+    results = run_at_once([lambda: services.weekly_publish(mentor=mentor) for _ in range(4)])
+
+    assert not [r for r in results if isinstance(r, Exception)]
+    assert sum(r.created for r in results) == Slot.objects.filter(mentor=mentor).count() > 400
+    starts = list(Slot.objects.filter(mentor=mentor).values_list("start", flat=True))
+    assert len(starts) == len(set(starts))

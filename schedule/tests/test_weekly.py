@@ -1,0 +1,267 @@
+"""Standing weekly hours: rules in the mentor's zone become bookable slots for the horizon, day after day."""
+
+import datetime as dt
+import zoneinfo
+
+import pytest
+
+from accounts.tests.factories import MentorFactory, UserFactory
+from schedule import services
+from schedule.models import Booking, DateOverride, Slot
+from schedule.services import BookingError
+
+pytestmark = pytest.mark.django_db
+
+NOW = dt.datetime(2026, 11, 23, 6, 0, tzinfo=dt.UTC)  # Monday 08:00 in Kyiv
+MON_TO_FRI_9_TO_12 = [(d, dt.time(9), dt.time(12)) for d in range(5)]
+
+
+def save(mentor, hours=MON_TO_FRI_9_TO_12, now=NOW, **settings_):
+    values = {"session_minutes": 60, "buffer_minutes": 0, "min_notice_minutes": 120, "max_per_day": None,
+              "horizon_days": 14} | settings_  # fmt: skip
+    return services.weekly_schedule_save(mentor=mentor, hours=hours, now=now, **values)
+
+
+def local_starts(mentor, tzname=None):
+    tz = zoneinfo.ZoneInfo(tzname or mentor.timezone)
+    return [s.start.astimezone(tz) for s in Slot.objects.filter(mentor=mentor).order_by("start")]
+
+
+def test_weekly_hours_publish_the_whole_horizon_in_the_mentors_zone():
+    mentor = MentorFactory(timezone="Europe/Kyiv")
+    result = save(mentor)
+    starts = local_starts(mentor)
+    # Two weeks of Mon-Fri 9, 10, 11; Monday 23rd's 9:00 is within the 2 h notice (now is 08:00).
+    assert result.created == len(starts) == 2 * 5 * 3 - 1
+    assert {s.hour for s in starts} == {9, 10, 11} and {s.weekday() for s in starts} == set(range(5))
+    assert all(s.from_weekly_hours and s.book_by == s.start - dt.timedelta(hours=2) for s in Slot.objects.all())
+
+
+def test_publishing_again_changes_nothing_and_the_horizon_rolls_forward_daily():
+    mentor = MentorFactory(timezone="Europe/Kyiv")
+    save(mentor)
+    first = set(Slot.objects.values_list("pk", flat=True))
+    assert services.weekly_publish(mentor=mentor, now=NOW) == services.PublishResult(0, 0)
+    assert set(Slot.objects.values_list("pk", flat=True)) == first
+
+    result = services.weekly_publish(mentor=mentor, now=NOW + dt.timedelta(days=1))  # Tuesday
+
+    assert result.created == 3  # the new horizon day (a Tuesday) enters; nothing else moves
+    assert first <= set(Slot.objects.values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize(
+    ("tzname", "now"),
+    [
+        ("Europe/Kyiv", dt.datetime(2026, 10, 19, 5, tzinfo=dt.UTC)),  # back on 25 October
+        ("Europe/Kyiv", dt.datetime(2027, 3, 22, 5, tzinfo=dt.UTC)),  # forward on 28 March
+        ("America/New_York", dt.datetime(2026, 10, 26, 12, tzinfo=dt.UTC)),  # back on 1 November
+        ("America/New_York", dt.datetime(2027, 3, 8, 12, tzinfo=dt.UTC)),  # forward on 14 March
+        ("Australia/Adelaide", dt.datetime(2026, 9, 28, 0, tzinfo=dt.UTC)),  # +9:30 -> +10:30 on 4 October
+        ("Australia/Adelaide", dt.datetime(2027, 3, 29, 0, tzinfo=dt.UTC)),  # +10:30 -> +9:30 on 4 April
+    ],
+)
+def test_rules_keep_their_wall_clock_time_across_daylight_saving(tzname, now):
+    mentor = MentorFactory(timezone=tzname)
+    save(mentor, hours=[(d, dt.time(9), dt.time(11)) for d in range(7)], now=now)
+    starts = local_starts(mentor)
+    assert {(s.hour, s.minute) for s in starts} == {(9, 0), (10, 0)}
+    assert len({s.utcoffset() for s in starts}) == 2  # the offset really changed within the horizon
+    assert {s.duration_minutes for s in Slot.objects.all()} == {60}
+
+
+def test_the_skipped_and_the_repeated_hour_at_night_are_handled():
+    mentor = MentorFactory(timezone="Europe/Kyiv")
+    save(mentor, hours=[(6, dt.time(2), dt.time(5))], now=dt.datetime(2026, 10, 19, 5, tzinfo=dt.UTC))
+    autumn = [s for s in local_starts(mentor) if s.date() == dt.date(2026, 10, 25)]
+    assert [s.strftime("%H:%M") for s in autumn] == ["02:00", "03:00", "04:00"]
+    assert {s.duration_minutes for s in Slot.objects.all()} == {60}
+    spring_mentor = MentorFactory(timezone="Europe/Kyiv")
+    save(spring_mentor, hours=[(6, dt.time(2), dt.time(5))], now=dt.datetime(2027, 3, 22, 5, tzinfo=dt.UTC))
+    spring = [s for s in local_starts(spring_mentor) if s.date() == dt.date(2027, 3, 28)]
+    assert [s.strftime("%H:%M") for s in spring] == ["02:00", "04:00"]  # 03:00 does not exist
+
+
+def test_a_rule_change_moves_future_free_slots_and_never_touches_booked_ones(mentee):
+    mentor = MentorFactory(timezone="Europe/Kyiv")
+    save(mentor)
+    booked_slot = Slot.objects.order_by("start")[3]
+    booking = services.booking_create(slot_id=booked_slot.pk, mentee=mentee, now=NOW)
+
+    save(mentor, hours=[(d, dt.time(14), dt.time(16)) for d in range(5)])
+
+    hours = {(s.hour, s.minute) for s in local_starts(mentor)}
+    assert hours == {(14, 0), (15, 0), (booked_slot.start.astimezone(zoneinfo.ZoneInfo("Europe/Kyiv")).hour, 0)}
+    assert Booking.objects.get(pk=booking.pk).slot_id == booked_slot.pk
+    assert Slot.objects.get(pk=booked_slot.pk).status == Slot.Status.BOOKED
+
+
+def test_hand_made_and_hidden_slots_stay_and_are_not_doubled():
+    mentor = MentorFactory(timezone="Europe/Kyiv")
+    start = dt.datetime(2026, 11, 24, 7, 30, tzinfo=dt.UTC)  # 09:30 in Kyiv
+    manual = services.slot_create(mentor=mentor, start=start, end=start + dt.timedelta(hours=1), now=NOW)
+    save(mentor)
+    tuesday = [s for s in local_starts(mentor) if s.date() == dt.date(2026, 11, 24)]
+    assert [s.strftime("%H:%M") for s in tuesday] == ["09:30", "11:00"]  # 9:00 and 10:00 overlap the manual one
+    save(mentor, hours=[])
+    assert list(Slot.objects.values_list("pk", flat=True)) == [manual.pk]
+
+
+def test_days_off_and_extra_hours():
+    mentor = MentorFactory(timezone="Europe/Kyiv")
+    save(mentor)
+    services.date_override_add(mentor=mentor, date=dt.date(2026, 11, 25), kind=DateOverride.Kind.DAY_OFF, now=NOW)
+    extra = {"kind": DateOverride.Kind.EXTRA, "start": dt.time(18), "end": dt.time(20), "now": NOW}
+    services.date_override_add(mentor=mentor, date=dt.date(2026, 11, 28), **extra)
+    days = {s.date() for s in local_starts(mentor)}
+    assert dt.date(2026, 11, 25) not in days
+    saturday = [s.strftime("%H:%M") for s in local_starts(mentor) if s.date() == dt.date(2026, 11, 28)]
+    assert saturday == ["18:00", "19:00"]
+    override = DateOverride.objects.get(kind=DateOverride.Kind.DAY_OFF)
+    services.date_override_delete(override=override, now=NOW)
+    assert dt.date(2026, 11, 25) in {s.date() for s in local_starts(mentor)}
+
+
+def test_the_mentors_notice_is_enforced_at_booking(mentee):
+    mentor = MentorFactory(timezone="Europe/Kyiv")
+    save(mentor, min_notice_minutes=48 * 60)
+    soonest = Slot.objects.order_by("start").first()
+    assert soonest.start >= NOW + dt.timedelta(hours=48)
+    # A shorter notice later: the free slots follow it.
+    save(mentor, min_notice_minutes=24 * 60)
+    assert Slot.objects.filter(book_by__isnull=False).first().book_by == Slot.objects.first().start - dt.timedelta(
+        days=1
+    )
+    late = Slot.objects.order_by("start").first()
+    with pytest.raises(BookingError) as refused:
+        services.booking_create(slot_id=late.pk, mentee=mentee, now=late.start - dt.timedelta(hours=23))
+    assert refused.value.code == "notice" and "1 day" not in refused.value.message
+
+
+def test_a_full_day_offers_no_more_times_until_a_cancellation(mentee):
+    mentor = MentorFactory(timezone="Europe/Kyiv")
+    save(mentor, max_per_day=2)
+    tuesday = [
+        s
+        for s in Slot.objects.order_by("start")
+        if s.start.astimezone(zoneinfo.ZoneInfo("Europe/Kyiv")).date() == dt.date(2026, 11, 24)
+    ]
+    first = services.booking_create(slot_id=tuesday[0].pk, mentee=mentee, now=NOW)
+    services.booking_create(slot_id=tuesday[1].pk, mentee=UserFactory(), now=NOW)
+    assert not Slot.objects.filter(pk=tuesday[2].pk).exists()  # the third time that day is gone
+    assert services.weekly_publish(mentor=mentor, now=NOW).created == 0  # and stays gone
+
+    services.booking_cancel(booking=first, by=mentee, now=NOW)
+
+    tuesday_free = Slot.objects.filter(pk__in=[tuesday[0].pk], status=Slot.Status.AVAILABLE).count()
+    assert tuesday_free == 1 and Slot.objects.filter(start=tuesday[2].start).exists()
+
+
+@pytest.mark.parametrize(
+    ("hours", "code"),
+    [
+        ([(0, dt.time(12), dt.time(9))], "end_before_start"),
+        ([(0, dt.time(9), dt.time(12)), (0, dt.time(11), dt.time(13))], "overlap"),
+        ([(7, dt.time(9), dt.time(12))], "weekday"),
+        ([(0, dt.time(0, i), dt.time(0, i + 1)) for i in range(43)], "too_many"),
+    ],
+)
+def test_bad_rules_are_refused_and_change_nothing(hours, code):
+    mentor = MentorFactory(timezone="Europe/Kyiv")
+    save(mentor)
+    before = list(Slot.objects.values_list("pk", flat=True))
+    with pytest.raises(BookingError) as refused:
+        save(mentor, hours=hours)
+    assert refused.value.code == code and list(Slot.objects.values_list("pk", flat=True)) == before
+
+
+def test_a_mentee_cannot_have_weekly_hours(mentee):
+    with pytest.raises(BookingError):
+        save(mentee)
+
+
+def test_the_daily_job_publishes_every_active_mentor():
+    a, b = MentorFactory(timezone="Europe/Kyiv"), MentorFactory(timezone="America/New_York")
+    save(a)
+    save(b)
+    Slot.objects.all().delete()
+    result = services.weekly_publish_all(now=NOW)
+    assert result.created == Slot.objects.count() > 0
+    assert {s.mentor_id for s in Slot.objects.all()} == {a.pk, b.pk}
+
+
+# --- the page ---
+
+
+def _form(**overrides):
+    data = {"is_active": "on", "session_minutes": "60", "buffer_minutes": "0", "min_notice_hours": "2",
+            "max_per_day": "", "horizon_weeks": "2", "d0_0_start": "09:00", "d0_0_end": "12:00",
+            "d2_0_start": "09:00", "d2_0_end": "10:00", "d2_1_start": "14:00", "d2_1_end": "16:00"}  # fmt: skip
+    return data | overrides
+
+
+def test_a_mentor_sets_weekly_hours_on_the_page_and_they_are_published(client, django_assert_num_queries):
+    from django.urls import reverse
+
+    mentor = MentorFactory(timezone="Europe/Kyiv")
+    client.force_login(mentor)
+    with django_assert_num_queries(4):  # session, user, schedule (none yet), the profile's session length
+        page = client.get(reverse("schedule:weekly_hours")).content.decode()
+    assert 'name="d0_0_start" id="id_d0_0_start" value="09:00"' in page  # Mon-Fri 9-17 suggested
+
+    response = client.post(reverse("schedule:weekly_hours"), _form())
+
+    assert response.status_code == 302
+    days = {s.start.astimezone(zoneinfo.ZoneInfo("Europe/Kyiv")).weekday() for s in Slot.objects.filter(mentor=mentor)}
+    assert days == {0, 2}
+    with django_assert_num_queries(5):  # session, user, schedule, its hours, the days off ahead
+        page = client.get(reverse("schedule:weekly_hours")).content.decode()
+    assert 'value="14:00"' in page and 'value="16:00"' in page
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"d0_0_end": "08:00"},
+        {"d0_0_end": ""},
+        {"session_minutes": "9" * 30},
+        {"horizon_weeks": "999"},
+        {"min_notice_hours": "-1"},
+        {"d1_0_start": "25:99", "d1_0_end": "26:00"},
+        {"buffer_minutes": "x" * 10_000},
+        {"d0_0_start": "\x00"},
+    ],
+)
+def test_bad_weekly_hours_are_explained_and_change_nothing(client, bad):
+    from django.urls import reverse
+
+    mentor = MentorFactory(timezone="Europe/Kyiv")
+    client.force_login(mentor)
+    response = client.post(reverse("schedule:weekly_hours"), _form(**bad))
+    assert response.status_code == 400 and "invalid" in response.content.decode()
+    assert not Slot.objects.exists()
+
+
+def test_days_off_on_the_page_and_nobody_elses_can_be_removed(client):
+    from django.urls import reverse
+
+    mentor, other = MentorFactory(timezone="Europe/Kyiv"), MentorFactory(timezone="Europe/Kyiv")
+    client.force_login(mentor)
+    client.post(reverse("schedule:weekly_hours"), _form())
+    day = Slot.objects.filter(mentor=mentor).order_by("start").last().start.date()
+    client.post(reverse("schedule:date_override_add"), {"date": day.isoformat(), "kind": "off"})
+    override = DateOverride.objects.get()
+    assert not Slot.objects.filter(mentor=mentor, start__date=day).exists()
+
+    client.force_login(other)
+    assert client.post(reverse("schedule:date_override_delete", args=[override.pk])).status_code == 404
+    client.force_login(mentor)
+    client.post(reverse("schedule:date_override_delete", args=[override.pk]))
+    assert not DateOverride.objects.exists() and Slot.objects.filter(mentor=mentor, start__date=day).exists()
+
+
+def test_mentees_cannot_open_weekly_hours(client, mentee):
+    from django.urls import reverse
+
+    client.force_login(mentee)
+    assert client.get(reverse("schedule:weekly_hours")).status_code == 403
