@@ -25,6 +25,7 @@ MENTEE = {
 }
 MENTOR = {
     "mentor-schedule": "/schedule/",
+    "weekly-hours": "/schedule/weekly/",
     "mentor-profile-editor": "/accounts/profile/mentor/",
     "my-clients": "/clients/",
 }

@@ -270,3 +270,26 @@ def test_a_mentee_books_then_moves_the_session_and_both_calendars_follow(new_pag
     body = invite.get_payload(decode=True)
     assert b"METHOD:REQUEST" in body and b"SEQUENCE:1" in body
     assert "moved from" in message.get_body(preferencelist=("plain",)).get_content()
+
+
+def test_a_mentor_sets_weekly_hours_once_and_is_bookable_weeks_ahead(new_page, site):
+    mentor = new_page()
+    register(mentor, role="mentor", first="Weekly", last="Hours")
+    mentor.goto("/schedule/")
+    mentor.get_by_role("link", name="Set weekly hours").click()
+    expect(mentor.locator("#id_d0_0_start")).to_have_value("09:00")  # Mon-Fri 9-17 suggested
+    mentor.fill("#id_d5_0_start", "10:00")  # and Saturday mornings
+    mentor.fill("#id_d5_0_end", "12:00")
+    mentor.get_by_role("button", name="Save and publish").click()
+    expect(mentor.locator(".alert-success")).to_contain_text("new times published")
+
+    slug = site.python(
+        "from accounts.models import MentorProfile; "
+        "print(MentorProfile.objects.get(user__email__startswith='weekly.hours').slug)"
+    )
+    visitor = new_page()
+    visitor.goto(f"/mentors/{slug}/")
+    for _ in range(6):  # several weeks ahead, every week has times
+        expect(first_slot_link(visitor)).to_be_visible()
+        visitor.get_by_role("link", name="Next week").click()
+    expect(first_slot_link(visitor)).to_be_visible()
