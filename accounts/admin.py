@@ -46,8 +46,8 @@ class TopicAdmin(admin.ModelAdmin):
 
 @admin.register(MentorProfile)
 class MentorProfileAdmin(admin.ModelAdmin):
-    list_display = ["user", "headline", "price", "session_minutes", "years_experience"]
-    list_filter = ["topics"]
+    list_display = ["user", "headline", "price", "is_free", "session_minutes", "years_experience"]
+    list_filter = ["is_free", "topics"]
     search_fields = ["user__email", "user__first_name", "user__last_name", "headline"]
     autocomplete_fields = ["user"]
     filter_horizontal = ["topics"]

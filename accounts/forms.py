@@ -1,18 +1,41 @@
+import dataclasses
+from collections.abc import Collection, Sequence
+from decimal import Decimal
+
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.db import models
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from accounts.images import normalize_photo
 from accounts.models import MentorProfile, Topic, User
+from accounts.selectors import SORT_PRICE, SORT_SOONEST
 from accounts.timezones import timezone_choices
 
 
 class TimezoneField(forms.ChoiceField):
+    """
+    The common zones first, then all of them, each with its current offset ("Europe/Kyiv (UTC+2)").
+    static/js/timezone-picker.js adds a filter box above the select; without JavaScript it is a plain select.
+    """
+
     def __init__(self, **kwargs):
         kwargs.setdefault("label", _("Time zone"))
+        kwargs.setdefault(
+            "widget",
+            forms.Select(
+                attrs={
+                    "data-timezone-picker": "true",
+                    "data-filter-label": _("Filter time zones"),
+                    "data-filter-placeholder": _("Type a city or an offset, e.g. Kyiv or +2"),
+                    "data-no-match": _("No time zone matches; all zones are listed."),
+                }
+            ),
+        )
         super().__init__(choices=timezone_choices, **kwargs)
 
 
@@ -129,9 +152,145 @@ class MentorProfileForm(forms.ModelForm):
             "topics",
             "years_experience",
             "price",
+            "is_free",
             "session_minutes",
             "languages",
             "meeting_url",
         ]
         widgets = {"bio": forms.Textarea(attrs={"rows": 6})}
         formfield_callback = _https_by_default
+
+
+# --- The mentor directory's filters ---
+
+
+@dataclasses.dataclass(frozen=True)
+class DirectorySearch:
+    """One view of the directory: validated filters, sort and page. Its ``params`` make links and cache keys."""
+
+    query: str = ""
+    topic: str = ""
+    language: str = ""
+    price_min: Decimal | None = None
+    price_max: Decimal | None = None
+    this_week: bool = False
+    sort: str = SORT_SOONEST
+    page: int = 1
+
+    def params(self) -> dict[str, str]:
+        """The values that differ from the defaults, as GET parameters, in a fixed order."""
+        values = {
+            "q": self.query,
+            "topic": self.topic,
+            "language": self.language,
+            "price_min": "" if self.price_min is None else str(self.price_min),
+            "price_max": "" if self.price_max is None else str(self.price_max),
+            "this_week": "on" if self.this_week else "",
+            "sort": "" if self.sort == SORT_SOONEST else self.sort,
+            "page": "" if self.page == 1 else str(self.page),
+        }
+        return {name: value for name, value in values.items() if value}
+
+    @property
+    def is_filtered(self) -> bool:
+        """Anything but the plain first page of the directory."""
+        return bool(self.params())
+
+    def filters(self) -> dict:
+        """The keyword arguments of ``accounts.selectors.mentor_directory``."""
+        fields = ("query", "topic", "language", "price_min", "price_max", "this_week", "sort")
+        return {name: getattr(self, name) for name in fields}
+
+    def querystring(self, **changes) -> str:
+        """This search with ``changes`` (field names), URL-encoded."""
+        return urlencode(dataclasses.replace(self, **changes).params())
+
+    def url(self, **changes) -> str:
+        """A link to this search with ``changes`` (a topic chip, "sort by price"), back on the first page."""
+        query = self.querystring(page=1, **changes)
+        return f"{reverse('home')}{'?' if query else ''}{query}#mentors"
+
+    def within(self, *, topics: Collection[str], languages: Sequence[str]) -> "DirectorySearch":
+        """
+        Ignore a topic or language that no listed mentor has, as any other bad value is ignored, and
+        spell the language as the list does ("english" selects "English").
+        """
+        spelled = {name.casefold(): name for name in languages}
+        return dataclasses.replace(
+            self,
+            topic=self.topic if self.topic in topics else "",
+            language=spelled.get(self.language.casefold(), ""),
+        )
+
+
+class DirectoryFilterForm(forms.Form):
+    """
+    The directory's GET parameters. A value that does not validate (a megabyte of text, a NUL, a
+    negative or absurd price, an unknown sort) is ignored on its own: the other filters still apply.
+    Parsing needs no database query, so a cached directory page is served without one; the choices of
+    the topic and language selects are given only for display.
+    """
+
+    q = forms.CharField(
+        label=_("Search"),
+        max_length=100,
+        required=False,
+        widget=forms.SearchInput(attrs={"class": "form-control", "placeholder": _("Name, topic or keyword")}),
+    )
+    topic = forms.SlugField(
+        label=_("Topic"), max_length=60, required=False, widget=forms.Select(attrs={"class": "form-select"})
+    )
+    language = forms.CharField(
+        label=_("Language"), max_length=50, required=False, widget=forms.Select(attrs={"class": "form-select"})
+    )
+    price_min = forms.DecimalField(
+        label=_("Min price"),
+        min_value=0,
+        max_digits=8,
+        decimal_places=2,
+        required=False,
+        widget=forms.NumberInput(attrs={"class": "form-control", "placeholder": _("Min"), "inputmode": "decimal"}),
+    )
+    price_max = forms.DecimalField(
+        label=_("Max price"),
+        min_value=0,
+        max_digits=8,
+        decimal_places=2,
+        required=False,
+        widget=forms.NumberInput(attrs={"class": "form-control", "placeholder": _("Max"), "inputmode": "decimal"}),
+    )
+    this_week = forms.BooleanField(
+        label=_("Available this week"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input", "role": "switch"}),
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        choices=[(SORT_SOONEST, _("Soonest available")), (SORT_PRICE, _("Price: low to high"))],
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    page = forms.IntegerField(min_value=1, max_value=100_000, required=False)
+
+    def __init__(self, *args, topics: Sequence[Topic] = (), languages: Sequence[str] = (), **kwargs):
+        kwargs.setdefault("auto_id", "search-%s")  # ids apart from any other form on the page
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].widget.choices = [("", _("All topics")), *((t.slug, t.label) for t in topics)]
+        self.fields["language"].widget.choices = [("", _("Any language")), *((name, name) for name in languages)]
+
+    def search(self) -> DirectorySearch:
+        self.is_valid()
+        data = self.cleaned_data  # only the fields that validated
+        price_min, price_max = data.get("price_min"), data.get("price_max")
+        if price_min is not None and price_max is not None and price_min > price_max:
+            price_min, price_max = price_max, price_min
+        return DirectorySearch(
+            query=data.get("q") or "",
+            topic=data.get("topic") or "",
+            language=data.get("language") or "",
+            price_min=price_min,
+            price_max=price_max,
+            this_week=bool(data.get("this_week")),
+            sort=data.get("sort") or SORT_SOONEST,
+            page=data.get("page") or 1,
+        )

@@ -2,6 +2,7 @@ import hashlib
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -114,7 +115,10 @@ class Topic(models.Model):
 
 
 class MentorProfile(models.Model):
-    """The public face of a mentor: what they teach, for how much, in which languages."""
+    """
+    The public face of a mentor: what they teach, for how much, in which languages. It is listed in
+    the directory only once it is complete (``accounts.selectors.listed_mentors`` holds the rule).
+    """
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentor_profile")
     slug = models.SlugField(_("public address"), max_length=80, unique=True)
@@ -130,6 +134,12 @@ class MentorProfile(models.Model):
         decimal_places=2,
         default=0,
         validators=[MinValueValidator(0)],
+    )
+    # A price of 0 is also the default of a profile nobody has filled in: only this box makes it "free".
+    is_free = models.BooleanField(
+        _("sessions are free"),
+        default=False,
+        help_text=_("Tick this if you offer sessions at no charge; leave the price at 0."),
     )
     session_minutes = models.PositiveSmallIntegerField(
         _("default session length (minutes)"),
@@ -155,6 +165,11 @@ class MentorProfile(models.Model):
     class Meta:
         verbose_name = _("mentor profile")
         verbose_name_plural = _("mentor profiles")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(is_free=False) | models.Q(price=0), name="accounts_mentorprofile_free_has_no_price"
+            ),
+        ]
 
     def __str__(self):
         return str(self.user)
@@ -162,6 +177,18 @@ class MentorProfile(models.Model):
     def get_absolute_url(self):
         return reverse("accounts:mentor_detail", kwargs={"slug": self.slug})
 
+    def clean(self):
+        super().clean()
+        if self.is_free and self.price:
+            raise ValidationError(
+                {"price": _("Free sessions have no price: set it to 0, or untick “Sessions are free”.")}
+            )
+
     @property
     def language_list(self) -> list[str]:
-        return [lang.strip() for lang in self.languages.split(",") if lang.strip()]
+        return split_languages(self.languages)
+
+
+def split_languages(text: str) -> list[str]:
+    """The free-text languages field ("English, Ukrainian") as a list of names."""
+    return [name.strip() for name in text.split(",") if name.strip()]

@@ -1,31 +1,166 @@
-"""Reads about users and mentors that cross relations."""
+"""
+Reads about users and mentors that cross relations.
 
-from django.db.models import Q, QuerySet
+The public directory lists a mentor only when the profile is ready for a visitor to book from it:
 
-from accounts.models import MentorProfile, Topic
+- a headline,
+- at least one topic,
+- a price: more than 0, or 0 with "Sessions are free" ticked (``MentorProfile.is_free``). A bare 0 is
+  also what an untouched profile holds, so it does not count as a choice;
+- free time ahead: at least one bookable slot (``schedule.selectors.bookable_slots``).
+
+There is no separate "publish" switch: a mentor is live as soon as all four hold, and drops out of
+the list by themself when, say, the last free slot is booked (the checklist on the profile editor
+then says why). The rule is written once, as annotations (``with_readiness``), which both the
+directory query and the editor's checklist use, so the two can never disagree.
+
+The public page of a mentor who is not listed still opens by direct link: the mentor previews it
+while filling the profile, and links already shared keep working while the calendar is full.
+"""
+
+import dataclasses
+import datetime as dt
+import re
+from collections import Counter
+from decimal import Decimal
+
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import MentorProfile, Topic, split_languages
+
+SORT_SOONEST = "soonest"
+SORT_PRICE = "price"
+THIS_WEEK = dt.timedelta(days=7)
+MAX_QUERY_WORDS = 5
+
+_ProfileTopic = MentorProfile.topics.through
 
 
-def mentor_directory(*, query: str = "", topic: str = "") -> QuerySet[MentorProfile]:
-    """Active mentors for the public directory, searchable by name, headline or topic."""
-    mentors = (
-        MentorProfile.objects.filter(user__is_mentor=True, user__is_active=True)
-        .select_related("user")
-        .prefetch_related("topics")
-        .order_by("user__first_name", "user__last_name", "pk")
+def with_readiness(profiles: QuerySet[MentorProfile], *, now: dt.datetime | None = None) -> QuerySet[MentorProfile]:
+    """
+    Annotate profiles with what the directory asks of them: ``has_headline``, ``has_topic``,
+    ``has_price`` and ``next_free_slot`` (the start of the next bookable slot, or None).
+    """
+    from schedule.selectors import with_next_free_slot  # schedule depends on accounts: import when used
+
+    return with_next_free_slot(profiles, now=now).annotate(
+        has_headline=ExpressionWrapper(~Q(headline=""), output_field=BooleanField()),
+        has_topic=Exists(_ProfileTopic.objects.filter(mentorprofile_id=OuterRef("pk"))),
+        has_price=ExpressionWrapper(Q(price__gt=0) | Q(is_free=True), output_field=BooleanField()),
     )
+
+
+def listed_mentors(*, now: dt.datetime | None = None) -> QuerySet[MentorProfile]:
+    """Active mentors whose profile is ready (see the module docstring), annotated by ``with_readiness``."""
+    active = MentorProfile.objects.filter(user__is_mentor=True, user__is_active=True)
+    return with_readiness(active, now=now).filter(
+        has_headline=True, has_topic=True, has_price=True, next_free_slot__isnull=False
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class Readiness:
+    """What a mentor profile has of the four things the directory asks for."""
+
+    has_headline: bool
+    has_topic: bool
+    has_price: bool
+    has_free_time: bool
+
+    @property
+    def done(self) -> int:
+        return sum(dataclasses.astuple(self))
+
+    @property
+    def total(self) -> int:
+        return len(dataclasses.fields(self))
+
+    @property
+    def is_ready(self) -> bool:
+        return self.done == self.total
+
+
+def mentor_readiness(*, profile: MentorProfile, now: dt.datetime | None = None) -> Readiness:
+    """The checklist of the profile editor, in one query, by the same expressions as ``listed_mentors``."""
+    row = (
+        with_readiness(MentorProfile.objects.filter(pk=profile.pk), now=now)
+        .values("has_headline", "has_topic", "has_price", "next_free_slot")
+        .get()
+    )
+    return Readiness(
+        has_headline=bool(row["has_headline"]),
+        has_topic=bool(row["has_topic"]),
+        has_price=bool(row["has_price"]),
+        has_free_time=row["next_free_slot"] is not None,
+    )
+
+
+def _language_pattern(language: str) -> str:
+    """One whole item of the comma-separated languages field, in any case."""
+    return rf"(^|,)\s*{re.escape(language)}\s*(,|$)"
+
+
+def mentor_directory(
+    *,
+    query: str = "",
+    topic: str = "",
+    language: str = "",
+    price_min: Decimal | None = None,
+    price_max: Decimal | None = None,
+    this_week: bool = False,
+    sort: str = SORT_SOONEST,
+    now: dt.datetime | None = None,
+) -> QuerySet[MentorProfile]:
+    """
+    Listed mentors, filtered and sorted for the directory. Every filter combines with the others:
+    ``query`` words (up to five, all must match) look in the name, headline, bio, languages and topic
+    names; ``language`` matches one whole item of the languages field, in any case; ``this_week``
+    keeps mentors with a bookable slot in the next 7 days. Sorted by the soonest free slot, or by
+    price (then soonest). No row is repeated, so the paginator's count is right without DISTINCT.
+    """
+    now = now or timezone.now()
+    mentors = listed_mentors(now=now).select_related("user").prefetch_related("topics")
     if topic:
-        mentors = mentors.filter(topics__slug=topic)
-    for word in query.split()[:5]:
+        tagged = _ProfileTopic.objects.filter(mentorprofile_id=OuterRef("pk"), topic__slug=topic)
+        mentors = mentors.filter(Exists(tagged))
+    if language:
+        mentors = mentors.filter(languages__iregex=_language_pattern(language))
+    if price_min is not None:
+        mentors = mentors.filter(price__gte=price_min)
+    if price_max is not None:
+        mentors = mentors.filter(price__lte=price_max)
+    if this_week:
+        mentors = mentors.filter(next_free_slot__lt=now + THIS_WEEK)
+    for word in query.split()[:MAX_QUERY_WORDS]:
+        topic_named = _ProfileTopic.objects.filter(
+            Q(topic__name__icontains=word) | Q(topic__name_uk__icontains=word), mentorprofile_id=OuterRef("pk")
+        )
         mentors = mentors.filter(
             Q(user__first_name__icontains=word)
             | Q(user__last_name__icontains=word)
             | Q(headline__icontains=word)
-            | Q(topics__name__icontains=word)
+            | Q(bio__icontains=word)
+            | Q(languages__icontains=word)
+            | Q(Exists(topic_named))
         )
-    if topic or query:
-        mentors = mentors.distinct()
-    return mentors
+    order = ("price", "next_free_slot") if sort == SORT_PRICE else ("next_free_slot", "price")
+    return mentors.order_by(*order, "user__first_name", "user__last_name", "pk")
 
 
-def topics_in_use() -> QuerySet[Topic]:
-    return Topic.objects.filter(mentors__user__is_mentor=True).distinct().order_by("name")
+def topics_in_use(*, now: dt.datetime | None = None) -> QuerySet[Topic]:
+    """Topics of listed mentors: a chip for a topic nobody listed teaches would lead to an empty page."""
+    return Topic.objects.filter(Exists(listed_mentors(now=now).filter(topics=OuterRef("pk")))).order_by("name")
+
+
+def languages_in_use(*, now: dt.datetime | None = None) -> list[str]:
+    """
+    The languages listed mentors speak, each once whatever its case, spelled as most of them spell it
+    ("English" over "english"), in alphabetical order.
+    """
+    spellings: dict[str, Counter] = {}
+    for text in listed_mentors(now=now).order_by("pk").values_list("languages", flat=True):
+        for name in split_languages(text):
+            spellings.setdefault(name.casefold(), Counter())[name] += 1
+    chosen = (min(counter.items(), key=lambda item: (-item[1], item[0]))[0] for counter in spellings.values())
+    return sorted(chosen, key=str.casefold)

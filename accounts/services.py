@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -60,10 +60,19 @@ def _unique_slug(user: User) -> str:
 def mentor_profile_ensure(*, user: User) -> MentorProfile:
     """Return the user's mentor profile, creating it (with a unique public slug) if missing."""
     profile = MentorProfile.objects.filter(user=user).first()
-    if profile is None:
-        profile = MentorProfile(user=user, slug=_unique_slug(user))
-        profile.full_clean()
-        profile.save()
+    if profile is not None:
+        return profile
+    profile = MentorProfile(user=user, slug=_unique_slug(user))
+    profile.full_clean()
+    try:
+        with transaction.atomic():
+            profile.save()
+    except IntegrityError:
+        # Two requests at once (a double click): the one-profile-per-user constraint let the other win.
+        existing = MentorProfile.objects.filter(user=user).first()
+        if existing is None:
+            raise
+        return existing
     return profile
 
 
@@ -117,13 +126,21 @@ def mentor_profile_update(
     price: Decimal,
     session_minutes: int,
     languages: str,
+    is_free: bool | None = None,
     meeting_url: str | None = None,
 ) -> MentorProfile:
-    """Save the public profile; ``meeting_url`` None keeps the current link (staff edits leave it alone)."""
+    """
+    Save the public profile; ``meeting_url`` None keeps the current link (staff edits leave it alone).
+    ``is_free`` is the mentor's explicit choice of free sessions (the price must then be 0; None keeps
+    the current choice): a price of 0 without it is an unfinished profile, which the directory does
+    not list.
+    """
     profile.headline = headline
     profile.bio = bio
     profile.years_experience = years_experience
     profile.price = price
+    if is_free is not None:
+        profile.is_free = is_free
     profile.session_minutes = session_minutes
     profile.languages = languages
     if meeting_url is not None:
@@ -136,6 +153,7 @@ def mentor_profile_update(
                 "bio",
                 "years_experience",
                 "price",
+                "is_free",
                 "session_minutes",
                 "languages",
                 "meeting_url",
@@ -163,6 +181,22 @@ def user_set_mentor(*, user: User, is_mentor: bool) -> User:
             mentor_profile_ensure(user=user)
         directory.changed()
     return user
+
+
+@transaction.atomic
+def mentor_become(*, user: User) -> MentorProfile:
+    """
+    A signed-in person makes themself a mentor and gets a (still empty) public profile to fill in.
+    Idempotent: for someone who already is a mentor it only returns the profile. The profile is not
+    listed until it is complete (see ``accounts.selectors.listed_mentors``), so nothing half-filled
+    reaches the directory.
+    """
+    if not user.is_active:
+        raise AccountError(_("This account is inactive."))
+    if user.is_mentor:
+        return mentor_profile_ensure(user=user)
+    user_set_mentor(user=user, is_mentor=True)
+    return mentor_profile_ensure(user=user)
 
 
 def user_deactivate(*, user: User) -> User:

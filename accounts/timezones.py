@@ -1,7 +1,9 @@
+import datetime as dt
 import functools
 import zoneinfo
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 TIMEZONE_COOKIE = "tz"
@@ -17,15 +19,75 @@ LEGACY_NAMES = frozenset(
     {"Europe/Kiev", "Europe/Uzhgorod", "Europe/Zaporozhye", "Asia/Calcutta", "Asia/Saigon", "Asia/Katmandu"}
 )
 
+# Offered first: where the platform's mentors and mentees mostly are, then the big zones of each continent.
+COMMON_TIMEZONES = (
+    "Europe/Kyiv",
+    "Europe/Warsaw",
+    "Europe/Berlin",
+    "Europe/London",
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+    "America/Sao_Paulo",
+    "Asia/Dubai",
+    "Asia/Kolkata",
+    "Asia/Singapore",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+    "UTC",
+)
+
 
 @functools.cache
-def timezone_choices() -> list[tuple[str, str]]:
+def _offered_names() -> tuple[str, ...]:
+    """Every zone a person may pick, in alphabetical order, UTC first."""
     names = sorted(
         tz
         for tz in all_timezones()
         if "/" in tz and not tz.startswith(("Etc/", "SystemV/", "US/")) and tz not in LEGACY_NAMES
     )
-    return [("UTC", "UTC"), *((name, name.replace("_", " ")) for name in names)]
+    return ("UTC", *names)
+
+
+@functools.cache
+def _zone(name: str) -> zoneinfo.ZoneInfo:
+    """ZoneInfo keeps only a few zones alive in its own cache; a list of all of them would reload them each time."""
+    return zoneinfo.ZoneInfo(name)
+
+
+def utc_offset(name: str, at: dt.datetime) -> str:
+    """The zone's offset from UTC at ``at``: "UTC+2", "UTC-5", "UTC+5:30", "UTC+0"."""
+    offset = at.astimezone(_zone(name)).utcoffset() or dt.timedelta(0)
+    minutes = int(offset.total_seconds()) // 60
+    sign = "-" if minutes < 0 else "+"
+    hours, minutes = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}" + (f":{minutes:02d}" if minutes else "")
+
+
+def timezone_label(name: str, at: dt.datetime) -> str:
+    """ "America/New York (UTC-5)": the name as people read it, with today's offset (it moves with DST)."""
+    if name == "UTC":
+        return "UTC"
+    return f"{name.replace('_', ' ')} ({utc_offset(name, at)})"
+
+
+def timezone_choices(now: dt.datetime | None = None) -> list[tuple[str, list[tuple[str, str]]]]:
+    """
+    The choices of a time-zone select, as two groups: the common zones, then all the others. A zone
+    is in one group only, so the select never holds the same value twice. The group names follow the
+    active language; the offsets are those of the current quarter of an hour (they move with DST).
+    """
+    now = now or timezone.now()
+    common, others = _labelled(now.replace(minute=now.minute - now.minute % 15, second=0, microsecond=0))
+    return [(_("Common"), list(common)), (_("All zones"), list(others))]
+
+
+@functools.lru_cache(maxsize=4)
+def _labelled(at: dt.datetime) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
+    common = tuple((name, timezone_label(name, at)) for name in COMMON_TIMEZONES)
+    others = tuple((name, timezone_label(name, at)) for name in _offered_names() if name not in COMMON_TIMEZONES)
+    return common, others
 
 
 def is_valid_timezone(name: str) -> bool:

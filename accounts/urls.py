@@ -47,5 +47,6 @@ urlpatterns = [
     ),
     path("accounts/profile/", views.profile_edit, name="profile"),
     path("accounts/profile/mentor/", views.mentor_profile_edit, name="mentor_profile_edit"),
+    path("accounts/become-mentor/", views.become_mentor, name="become_mentor"),
     path("mentors/<slug:slug>/", views.mentor_detail, name="mentor_detail"),
 ]

@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
@@ -19,19 +20,18 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django.views.i18n import set_language as django_set_language
 
 from accounts import directory, selectors, services
-from accounts.forms import MentorProfileForm, ProfileForm, RegistrationForm
+from accounts.forms import DirectoryFilterForm, MentorProfileForm, ProfileForm, RegistrationForm
 from accounts.models import MentorProfile
 from schedule import picker as schedule_picker
 from schedule import selectors as schedule_selectors
+from schedule.forms import WaitlistForm
 
 MENTORS_PER_PAGE = 12
 
 
 def home(request):
-    query = request.GET.get("q", "").strip()[:100]
-    topic = request.GET.get("topic", "").strip()[:60]
-    page_number = request.GET.get("page", "1")[:6]
-    parts = (get_language(), timezone.get_current_timezone_name(), query, topic, page_number)
+    search = DirectoryFilterForm(request.GET).search()
+    parts = (get_language(), timezone.get_current_timezone_name(), search.querystring())
     # Anonymous visitors without pending messages all see the same page: serve it whole from the cache.
     whole_page = not request.user.is_authenticated and not len(messages.get_messages(request))
     page_key = directory.key("home-page", *parts)
@@ -40,32 +40,40 @@ def home(request):
     cache_key = directory.key("home", *parts)
     mentors_html = cache.get(cache_key)
     if mentors_html is None:
-        mentors = schedule_selectors.with_next_free_slot(selectors.mentor_directory(query=query, topic=topic))
-        page = Paginator(mentors, MENTORS_PER_PAGE).get_page(page_number)
-        mentors_html = render_to_string(
-            "accounts/_mentor_directory.html",
-            {
-                "page": page,
-                "query": query,
-                "topic": topic,
-                "topics": list(selectors.topics_in_use()),
-                "searching": bool(query or topic),
-                "pagination_query": urlencode({k: v for k, v in (("q", query), ("topic", topic)) if v}),
-            },
-            request=request,
-        )
+        mentors_html = _render_directory(request, search)
         cache.set(cache_key, mentors_html, directory.TTL_SECONDS)
     response = render(
         request,
         "accounts/home.html",
         {
-            "mentors_html": mark_safe(mentors_html),  # rendered from our own template above
-            "show_hero": not (query or topic) and page_number in ("", "1"),
+            "mentors_html": mark_safe(mentors_html),  # rendered from our own template below
+            "show_hero": not search.is_filtered,
         },
     )
     if whole_page:
         cache.set(page_key, response.content.decode(), directory.TTL_SECONDS)
     return response
+
+
+def _render_directory(request, search) -> str:
+    """The directory section of the home page: filters, topic chips, one page of mentor cards."""
+    now = timezone.now()
+    topics = list(selectors.topics_in_use(now=now))
+    languages = selectors.languages_in_use(now=now)
+    search = search.within(topics={t.slug for t in topics}, languages=languages)
+    mentors = selectors.mentor_directory(**search.filters(), now=now)
+    page = Paginator(mentors, MENTORS_PER_PAGE).get_page(search.page)
+    return render_to_string(
+        "accounts/_mentor_directory.html",
+        {
+            "page": page,
+            "search": search,
+            "form": DirectoryFilterForm(search.params(), topics=topics, languages=languages),
+            "topics": topics,
+            "pagination_query": search.querystring(page=1),
+        },
+        request=request,
+    )
 
 
 def mentor_detail(request, slug):
@@ -92,7 +100,13 @@ def mentor_detail(request, slug):
     return render(
         request,
         "accounts/mentor_detail.html",
-        {"profile": profile, "mentor": profile.user, "availability_html": mark_safe(availability_html)},
+        {
+            "profile": profile,
+            "mentor": profile.user,
+            "availability_html": mark_safe(availability_html),  # rendered from our own template
+            "waitlist_entry": schedule_selectors.waitlist_entry(mentor=profile.user, viewer=request.user),
+            "waitlist_form": WaitlistForm(),
+        },
     )
 
 
@@ -170,7 +184,37 @@ def mentor_profile_edit(request):
         services.mentor_profile_update(profile=profile, **form.cleaned_data)
         messages.success(request, _("Your mentor profile has been saved."))
         return redirect("accounts:mentor_profile_edit")
-    return render(request, "accounts/mentor_profile_form.html", {"form": form, "profile": profile})
+    return render(
+        request,
+        "accounts/mentor_profile_form.html",
+        {"form": form, "profile": profile, "readiness": selectors.mentor_readiness(profile=profile)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def become_mentor(request):
+    """
+    "Become a mentor": a signed-in mentee switches with a POST (GET only shows what it means), then
+    fills the public profile; it is listed once complete. A visitor goes to registration as a mentor.
+    """
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('accounts:register')}?{urlencode({'role': RegistrationForm.ROLE_MENTOR})}")
+    if request.method == "GET":
+        if request.user.is_mentor:
+            return redirect("accounts:mentor_profile_edit")
+        return render(request, "accounts/become_mentor.html")
+    was_mentor = request.user.is_mentor
+    try:
+        services.mentor_become(user=request.user)
+    except services.AccountError as error:
+        messages.error(request, error.message)
+        return redirect("accounts:profile")
+    if not was_mentor:
+        messages.success(
+            request,
+            _("You are now a mentor. Complete your profile below: it appears in the directory once it is ready."),
+        )
+    return redirect("accounts:mentor_profile_edit")
 
 
 def _passes_csrf_check(request) -> bool:

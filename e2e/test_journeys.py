@@ -293,3 +293,25 @@ def test_a_mentor_sets_weekly_hours_once_and_is_bookable_weeks_ahead(new_page, s
         expect(first_slot_link(visitor)).to_be_visible()
         visitor.get_by_role("link", name="Next week").click()
     expect(first_slot_link(visitor)).to_be_visible()
+
+
+def test_a_mentee_joins_a_waitlist_and_hears_when_a_time_opens(new_page, site, smtp_sink):
+    mentee = new_page()
+    address = register(mentee, first="Waiting", last="Mentee")
+    mentee.goto("/mentors/nadia-hassan/")
+    mentee.get_by_role("button", name="Join the waitlist").click()
+    expect(mentee.locator(".alert-success")).to_contain_text("waitlist")
+    expect(mentee.get_by_role("button", name="Leave the waitlist")).to_be_visible()
+
+    mentor = new_page()
+    login(mentor, "nadia.hassan@example.com")
+    mentor.goto("/schedule/")
+    day = (dt.datetime.now(tz=dt.UTC).date() + dt.timedelta(days=10)).isoformat()
+    mentor.fill("#id_date", day)
+    mentor.fill("#id_start_time", "06:00")
+    mentor.get_by_role("button", name="Add slot").click()
+    expect(mentor.locator(".alert-success")).to_contain_text("published")
+
+    site.python("from schedule import services; services.waitlist_sweep()")  # the every-minute job, now
+    message = smtp_sink.wait_for(lambda m: address in m["To"] and "New times with" in str(m["Subject"]))
+    assert "Nadia Hassan" in str(message["Subject"])

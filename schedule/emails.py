@@ -31,6 +31,8 @@ OFFSET_HEADER = "X-Mentorship-Offset"
 PREVIOUS_START_HEADER = "X-Mentorship-Previous-Start"
 
 CONFIRMATION, CANCELLATION, REMINDER, RESCHEDULE = "confirmation", "cancellation", "reminder", "rescheduled"
+WAITLIST = "waitlist"
+WAITLIST_TIMES_SHOWN = 5
 TEMPLATES = {
     CONFIRMATION: "booking_confirmed",
     CANCELLATION: "booking_cancelled",
@@ -55,6 +57,7 @@ def kind_label(kind: str) -> str:
         CANCELLATION: gettext("Cancellation"),
         REMINDER: gettext("Reminder"),
         RESCHEDULE: gettext("New time"),
+        WAITLIST: gettext("Waitlist"),
     }.get(kind, "")
 
 
@@ -119,6 +122,32 @@ def drop_queued_reminders(booking: Booking) -> int:
         status__in=[STATUS.queued, STATUS.requeued],
     ).delete()
     return deleted
+
+
+def enqueue_waitlist_opening(*, entry, slots) -> Email:
+    """
+    "New times with <mentor>": rendered now, in the mentee's language and zone (it is not tied to a
+    booking, so there is nothing to re-read at delivery).
+    """
+    mentee, mentor = entry.mentee, entry.mentor
+    context = {
+        "mentor": mentor,
+        "slots": slots[:WAITLIST_TIMES_SHOWN],
+        "more": max(0, len(slots) - WAITLIST_TIMES_SHOWN),
+        "mentor_url": f"{settings.SITE_URL}{mentor.mentor_profile.get_absolute_url()}",
+    }
+    subject, text, html = render(template="waitlist_opening", recipient=mentee, context=context)
+    return Email.objects.create(
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[mentee.email],
+        message_id=new_message_id(),
+        subject=subject,
+        message=text,
+        html_message=html,
+        headers={KIND_HEADER: WAITLIST},
+        status=STATUS.queued,
+        priority=PRIORITY.medium,
+    )
 
 
 def enqueue_reminders(reminders: list[Reminder]) -> list[Email]:

@@ -290,3 +290,8 @@ class DateOverrideForm(forms.Form):
 
     def clean_date(self):
         return check_schedule_date(self.cleaned_data["date"], today=timezone.localdate())
+
+
+class WaitlistForm(forms.Form):
+    date_from = forms.DateField(label=_("From (optional)"), required=False, widget=DateInput)
+    date_to = forms.DateField(label=_("Until (optional)"), required=False, widget=DateInput)

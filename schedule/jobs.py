@@ -33,6 +33,13 @@ def deliver_outbox():
 
 
 @close_old_connections
+def notify_waitlists():
+    queued = services.waitlist_sweep()
+    if queued:
+        logger.info("Waitlists: %d mentees told about new times", queued)
+
+
+@close_old_connections
 def publish_availability():
     result = services.weekly_publish_all()
     logger.info("Weekly hours: %d slots published, %d removed", result.created, result.removed)
@@ -50,6 +57,8 @@ SCHEDULES = [
     ("send_reminders", send_reminders, "interval", {"minutes": 1}, 600),
     # Every OUTBOX_POLL_SECONDS (10 s): deliver queued mail, so confirmations arrive well within a minute.
     ("deliver_outbox", deliver_outbox, "interval", {"seconds": settings.OUTBOX_POLL_SECONDS}, 120),
+    # Every minute: tell waitlisted mentees about times that opened (each mentee once per time).
+    ("notify_waitlists", notify_waitlists, "interval", {"minutes": 1}, 600),
     # Hourly at :05: roll every mentor's weekly hours forward (a new day enters each horizon in
     # every zone within the hour); idempotent, and safe if two schedulers ever ran it at once.
     ("publish_availability", publish_availability, "cron", {"minute": 5}, 3600),

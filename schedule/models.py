@@ -306,3 +306,52 @@ class DateOverride(models.Model):
 
     def __str__(self):
         return f"{self.date} {self.kind}"
+
+
+class WaitlistEntry(models.Model):
+    """
+    A mentee waiting for a mentor's time, optionally within dates. When a time in that range opens
+    (published, freed by a cancellation, shown again) after they joined, they are emailed once
+    about it; whoever books first gets it.
+    """
+
+    mentor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="waitlist", verbose_name=_("mentor")
+    )
+    mentee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="waitlist_entries", verbose_name=_("mentee")
+    )
+    date_from = models.DateField(_("from"), null=True, blank=True)
+    date_to = models.DateField(_("until"), null=True, blank=True)
+    created_at = models.DateTimeField(_("joined"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("waitlist entry")
+        verbose_name_plural = _("waitlist entries")
+        constraints = [
+            models.UniqueConstraint(fields=["mentor", "mentee"], name="schedule_waitlist_once_per_mentor"),
+            models.CheckConstraint(
+                condition=Q(date_from__isnull=True) | Q(date_to__isnull=True) | Q(date_to__gte=F("date_from")),
+                name="schedule_waitlist_range_order",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.mentee} waits for {self.mentor}"
+
+
+class WaitlistNotice(models.Model):
+    """One mentee told about one opened time: written with the email, unique, so never twice."""
+
+    entry = models.ForeignKey(WaitlistEntry, on_delete=models.CASCADE, related_name="notices")
+    slot = models.ForeignKey(Slot, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(_("notified"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("waitlist notice")
+        verbose_name_plural = _("waitlist notices")
+        constraints = [models.UniqueConstraint(fields=["entry", "slot"], name="schedule_waitlist_notice_once")]
+
+    def __str__(self):
+        return f"{self.entry_id} → {self.slot_id}"

@@ -11,7 +11,7 @@ from django.db.models import Count, Max, Min, OuterRef, Prefetch, Q, QuerySet, S
 from django.utils import timezone
 
 from accounts.models import MentorProfile, User
-from schedule.models import Booking, Slot
+from schedule.models import Booking, Slot, WaitlistEntry
 
 
 def bookable_after(now: dt.datetime | None = None) -> dt.datetime:
@@ -182,3 +182,10 @@ def calendar_feed_bookings(*, user: User, now=None) -> list[Booking]:
     now = now or timezone.now()
     rows = bookings_for_user(user=user).filter(slot__end__gt=now - dt.timedelta(days=FEED_PAST_DAYS))
     return list(rows.order_by("-slot__start")[:FEED_MAX_EVENTS])
+
+
+def waitlist_entry(*, mentor: User, viewer) -> WaitlistEntry | None:
+    """The viewer's place on the mentor's waitlist, if they are signed in and on it."""
+    if not viewer.is_authenticated or viewer.pk == mentor.pk:
+        return None
+    return WaitlistEntry.objects.filter(mentor=mentor, mentee=viewer).first()

@@ -21,6 +21,8 @@ urlpatterns = [
     path("bookings/<id:pk>/move/", views.booking_reschedule, name="booking_reschedule"),
     path("bookings/<id:pk>/invite.ics", views.booking_invite, name="booking_invite"),
     path("clients/", views.client_list, name="client_list"),
+    path("waitlist/<id:mentor_pk>/join/", views.waitlist_join, name="waitlist_join"),
+    path("waitlist/<id:mentor_pk>/leave/", views.waitlist_leave, name="waitlist_leave"),
     path("calendar/link/", views.calendar_feed_reset, name="calendar_feed_reset"),
     # A token is URL-safe base64 (secrets.token_urlsafe): anything else is a 404 before any query.
     re_path(r"^calendar/(?P<token>[A-Za-z0-9_-]{20,64})\.ics$", views.calendar_feed, name="calendar_feed"),

@@ -16,12 +16,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import directory
 from accounts.decorators import mentor_required
+from accounts.models import User
 from core.dates import when
 from schedule import calendar, picker, selectors, services
 from schedule.forms import (
     BookingForm,
     CancelForm,
     DateOverrideForm,
+    WaitlistForm,
     WeeklyHoursForm,
     availability_forms,
     profile_session_minutes,
@@ -189,6 +191,43 @@ def slot_delete(request, pk):
         slot = get_object_or_404(Slot, pk=pk, mentor=request.user)
         return render(request, "schedule/slot_delete.html", {"slot": slot})
     return _slot_action(request, pk, lambda s: services.slot_delete(slot=s), _("The slot has been deleted."))
+
+
+# --- Mentee: waitlist ---
+
+
+def _mentor_or_404(pk) -> User:
+    return get_object_or_404(User.objects.select_related("mentor_profile"), pk=pk, is_mentor=True, is_active=True)
+
+
+@login_required
+@require_POST
+def waitlist_join(request, mentor_pk):
+    mentor = _mentor_or_404(mentor_pk)
+    form = WaitlistForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose valid dates, or leave them empty."))
+    else:
+        try:
+            services.waitlist_join(mentor=mentor, mentee=request.user, **form.cleaned_data)
+        except BookingError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("You are on %(name)s's waitlist. We will email you when a time opens.")
+                % {"name": mentor.display_name},
+            )
+    return redirect(mentor.mentor_profile.get_absolute_url() + "#waitlist")
+
+
+@login_required
+@require_POST
+def waitlist_leave(request, mentor_pk):
+    mentor = _mentor_or_404(mentor_pk)
+    if services.waitlist_leave(mentor=mentor, mentee=request.user):
+        messages.success(request, _("You have left the waitlist."))
+    return redirect(mentor.mentor_profile.get_absolute_url() + "#waitlist")
 
 
 # --- Mentee: booking ---

@@ -1,4 +1,7 @@
+import datetime as dt
+
 import factory
+from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import MentorProfile, Topic, User
@@ -53,3 +56,23 @@ class MentorProfileFactory(factory.django.DjangoModelFactory):
     def topics(obj, create, extracted, **kwargs):
         if create and extracted:
             obj.topics.set(extracted)
+
+
+class ListedMentorFactory(MentorFactory):
+    """
+    A mentor the directory lists: the profile has a headline and a price (MentorProfileFactory), a
+    topic ("Careers" unless ``profile__topics`` gives others) and one bookable slot two days ahead
+    (``listed__start=...`` moves it).
+    """
+
+    @factory.post_generation
+    def listed(obj, create, extracted, **kwargs):
+        if not create:
+            return
+        from schedule.tests.factories import SlotFactory  # schedule's factories build on these ones
+
+        profile = obj.mentor_profile
+        if not profile.topics.exists():
+            profile.topics.add(TopicFactory(name="Careers"))
+        kwargs.setdefault("start", timezone.now().replace(microsecond=0) + dt.timedelta(days=2))
+        SlotFactory(mentor=obj, **kwargs)

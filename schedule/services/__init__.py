@@ -21,6 +21,7 @@ from schedule.services.slots import (
     slot_update,
     wall_clock_starts,
 )
+from schedule.services.waitlist import waitlist_join, waitlist_leave, waitlist_sweep
 from schedule.services.weekly import (
     PublishResult,
     date_override_add,
@@ -55,6 +56,9 @@ __all__ = [
     "slot_delete",
     "slot_set_hidden",
     "slot_update",
+    "waitlist_join",
+    "waitlist_leave",
+    "waitlist_sweep",
     "wall_clock_starts",
     "weekly_publish",
     "weekly_publish_all",
