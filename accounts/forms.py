@@ -15,6 +15,7 @@ from accounts.images import normalize_photo
 from accounts.models import MentorProfile, Topic, User
 from accounts.selectors import SORT_PRICE, SORT_SOONEST
 from accounts.timezones import timezone_choices
+from core.forms import IdMultipleChoiceField
 
 
 class TimezoneField(forms.ChoiceField):
@@ -140,7 +141,7 @@ def _https_by_default(field, **kwargs):
 
 
 class MentorProfileForm(forms.ModelForm):
-    topics = forms.ModelMultipleChoiceField(
+    topics = IdMultipleChoiceField(
         label=_("Topics"), queryset=Topic.objects.all(), widget=forms.CheckboxSelectMultiple, required=False
     )
 

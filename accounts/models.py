@@ -123,7 +123,7 @@ class MentorProfile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentor_profile")
     slug = models.SlugField(_("public address"), max_length=80, unique=True)
     headline = models.CharField(_("headline"), max_length=120, blank=True)
-    bio = models.TextField(_("about"), blank=True)
+    bio = models.TextField(_("about"), blank=True, max_length=5000)
     topics = models.ManyToManyField(Topic, related_name="mentors", blank=True, verbose_name=_("topics"))
     years_experience = models.PositiveSmallIntegerField(
         _("years of experience"), default=0, validators=[MaxValueValidator(70)]

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -136,8 +136,12 @@ def register(request):
         login(request, user, backend="accounts.backends.EmailBackend")
         messages.success(request, _("Welcome, %(name)s! Your account is ready.") % {"name": user.display_name})
         next_url = request.POST.get("next") or request.GET.get("next")
-        if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
-            return redirect(next_url)
+        if (
+            next_url
+            and next_url.startswith("/")
+            and url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure())
+        ):
+            return HttpResponseRedirect(next_url)  # a path, never a view name to reverse
         if user.is_mentor:
             return redirect("accounts:mentor_profile_edit")
         return redirect("home")

@@ -341,6 +341,11 @@ class _Echo:
         return value
 
 
+def _spreadsheet_safe(text: str) -> str:
+    """A cell a spreadsheet will not run as a formula (people's notes may start with = + - @)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 @staff_required
 def booking_export(request):
     """The filtered booking list as CSV, streamed so a large export does not sit in memory."""
@@ -357,11 +362,11 @@ def booking_export(request):
                     "completed" if b.is_completed else b.status,
                     b.slot.start.isoformat(),
                     b.slot.end.isoformat(),
-                    b.slot.mentor.display_name,
+                    _spreadsheet_safe(b.slot.mentor.display_name),
                     b.slot.mentor.email,
-                    b.mentee.display_name,
+                    _spreadsheet_safe(b.mentee.display_name),
                     b.mentee.email,
-                    b.note,
+                    _spreadsheet_safe(b.note),
                 ]
             )
 
@@ -417,7 +422,7 @@ def booking_cancel(request, pk):
 def mail_list(request):
     rows = selectors.delivery_log()
     status = request.GET.get("status", "")
-    if status.isdigit():
+    if status in {"0", "1", "2", "3"}:  # post_office's statuses; anything else shows every row
         rows = rows.filter(status=int(status))
     page = _page(request, rows)
     page.object_list = list(page.object_list)

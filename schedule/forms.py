@@ -23,6 +23,9 @@ WEEKDAY_CHOICES = [
 ]
 
 
+MAX_TIMESTAMP = 253_402_300_799  # 9999-12-31 23:59:59 UTC, the last second datetime can hold
+
+
 def _minutes_label(minutes: int) -> str:
     return gettext("%(m)d min") % {"m": minutes}
 
@@ -152,7 +155,9 @@ class BookingForm(forms.Form):
     )
     # The start the mentee was shown (Unix seconds): if the mentor moves the slot meanwhile, the
     # booking is refused rather than made for a time the mentee never saw.
-    shown_start = forms.IntegerField(required=False, min_value=0, max_value=2**40, widget=forms.HiddenInput)
+    shown_start = forms.IntegerField(
+        required=False, min_value=0, max_value=MAX_TIMESTAMP, widget=forms.HiddenInput
+    )  # seconds since 1970, up to the end of year 9999
 
     def expected_start(self) -> dt.datetime | None:
         value = self.cleaned_data.get("shown_start")

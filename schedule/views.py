@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -358,10 +359,14 @@ def booking_detail(request, pk):
     )
 
 
+ID_PATTERN = re.compile(r"[0-9]{1,18}")
+TIMESTAMP_PATTERN = re.compile(r"[0-9]{1,11}")  # up to year 5138: datetime can hold it
+
+
 def _parse_choice(value: str) -> tuple[int, dt.datetime] | None:
     """A week-picker choice "slot id:start (Unix seconds)", or None when it is not one."""
     slot_id, _sep, shown = (value or "").partition(":")
-    if not (slot_id.isdigit() and shown.isdigit() and len(slot_id) <= 18 and len(shown) <= 10):
+    if not (ID_PATTERN.fullmatch(slot_id) and TIMESTAMP_PATTERN.fullmatch(shown)):
         return None
     return int(slot_id), dt.datetime.fromtimestamp(int(shown), tz=dt.UTC)
 

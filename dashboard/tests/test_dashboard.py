@@ -380,3 +380,11 @@ def test_the_staff_slot_list_starts_at_today_unless_asked_otherwise(client, staf
 
     assert shown == [ahead]
     assert set(everything) == {past, ahead}
+
+
+def test_the_csv_export_never_hands_a_spreadsheet_a_formula(client, staff):
+    BookingFactory(note='=HYPERLINK("http://evil.example")', mentee=UserFactory(first_name="+cmd", last_name=""))
+    client.force_login(staff)
+    export = client.get(reverse("dashboard:bookings_export"))
+    rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode())))
+    assert rows[1][8] == '\'=HYPERLINK("http://evil.example")' and rows[1][6] == "'+cmd"
