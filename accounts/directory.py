@@ -13,8 +13,11 @@ change up to a minute late.
 import hashlib
 import time
 
+from django.contrib import messages
 from django.core.cache import cache
 from django.db import transaction
+from django.http import HttpResponse
+from django.utils.safestring import SafeString, mark_safe
 
 DIRECTORY = "directory"
 TTL_SECONDS = 60
@@ -53,3 +56,32 @@ def user_namespace(user_id: int) -> str:
 def key(*parts: str, namespace: str = DIRECTORY) -> str:
     digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
     return f"{namespace}:{version(namespace)}:{digest}"
+
+
+def cached_html(cache_key: str, render) -> SafeString:
+    """
+    The one recipe for a cached rendered fragment: get it, or render it with ``render()`` and keep it
+    for TTL_SECONDS. ``render`` must build HTML from our own templates only: the result is marked
+    safe here, in this one audited spot.
+    """
+    html = cache.get(cache_key)
+    if html is None:
+        html = render()
+        cache.set(cache_key, html, TTL_SECONDS)
+    return mark_safe(html)
+
+
+def anonymous_page(request, cache_key: str, render_response):
+    """
+    A whole page for visitors who are not signed in and have no pending messages (everyone of them
+    sees the same HTML): served from the cache, or rendered by ``render_response()`` and kept.
+    """
+    if request.user.is_authenticated or len(messages.get_messages(request)):
+        return render_response()
+    html = cache.get(cache_key)
+    if html is not None:
+        return HttpResponse(html)
+    response = render_response()
+    if response.status_code == 200:
+        cache.set(cache_key, response.content.decode(), TTL_SECONDS)
+    return response

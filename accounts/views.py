@@ -2,10 +2,9 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -32,27 +31,14 @@ MENTORS_PER_PAGE = 12
 def home(request):
     search = DirectoryFilterForm(request.GET).search()
     parts = (get_language(), timezone.get_current_timezone_name(), search.querystring())
-    # Anonymous visitors without pending messages all see the same page: serve it whole from the cache.
-    whole_page = not request.user.is_authenticated and not len(messages.get_messages(request))
-    page_key = directory.key("home-page", *parts)
-    if whole_page and (html := cache.get(page_key)) is not None:
-        return HttpResponse(html)
-    cache_key = directory.key("home", *parts)
-    mentors_html = cache.get(cache_key)
-    if mentors_html is None:
-        mentors_html = _render_directory(request, search)
-        cache.set(cache_key, mentors_html, directory.TTL_SECONDS)
-    response = render(
-        request,
-        "accounts/home.html",
-        {
-            "mentors_html": mark_safe(mentors_html),  # rendered from our own template below
-            "show_hero": not search.is_filtered,
-        },
-    )
-    if whole_page:
-        cache.set(page_key, response.content.decode(), directory.TTL_SECONDS)
-    return response
+
+    def render_page():
+        mentors_html = directory.cached_html(directory.key("home", *parts), lambda: _render_directory(request, search))
+        return render(
+            request, "accounts/home.html", {"mentors_html": mentors_html, "show_hero": not search.is_filtered}
+        )
+
+    return directory.anonymous_page(request, directory.key("home-page", *parts), render_page)
 
 
 def _render_directory(request, search) -> str:
@@ -77,37 +63,38 @@ def _render_directory(request, search) -> str:
 
 
 def mentor_detail(request, slug):
-    profile = get_object_or_404(
-        MentorProfile.objects.select_related("user").prefetch_related("topics"),
-        slug=slug,
-        user__is_mentor=True,
-        user__is_active=True,
-    )
     week = schedule_picker.parse_week(request.GET.get("week"))
-    # A week of availability is the same for every anonymous viewer in a zone: cached like the
-    # directory. A signed-in viewer's own sessions are marked on it, so theirs is rendered fresh.
-    anonymous = not request.user.is_authenticated
-    cache_key = directory.key(
-        "availability", str(profile.pk), get_language(), timezone.get_current_timezone_name(), str(week)
-    )
-    availability_html = cache.get(cache_key) if anonymous else None
-    if availability_html is None:
-        availability_html = schedule_picker.render(
+    parts = (slug[:80], get_language(), timezone.get_current_timezone_name(), str(week))
+
+    def render_page():
+        profile = get_object_or_404(
+            MentorProfile.objects.select_related("user").prefetch_related("topics"),
+            slug=slug,
+            user__is_mentor=True,
+            user__is_active=True,
+        )
+        render_week = lambda: schedule_picker.render(  # noqa: E731
             request, mentor=profile.user, week=week, viewer=request.user, mode="book"
         )
-        if anonymous:
-            cache.set(cache_key, availability_html, directory.TTL_SECONDS)
-    return render(
-        request,
-        "accounts/mentor_detail.html",
-        {
-            "profile": profile,
-            "mentor": profile.user,
-            "availability_html": mark_safe(availability_html),  # rendered from our own template
-            "waitlist_entry": schedule_selectors.waitlist_entry(mentor=profile.user, viewer=request.user),
-            "waitlist_form": WaitlistForm(),
-        },
-    )
+        # A week of availability is the same for every visitor in a zone: cached like the directory.
+        # A signed-in viewer's own sessions are marked on it, so theirs is rendered fresh.
+        if request.user.is_authenticated:
+            availability_html = mark_safe(render_week())  # rendered from our own template
+        else:
+            availability_html = directory.cached_html(directory.key("availability", *parts), render_week)
+        return render(
+            request,
+            "accounts/mentor_detail.html",
+            {
+                "profile": profile,
+                "mentor": profile.user,
+                "availability_html": availability_html,
+                "waitlist_entry": schedule_selectors.waitlist_entry(mentor=profile.user, viewer=request.user),
+                "waitlist_form": WaitlistForm(),
+            },
+        )
+
+    return directory.anonymous_page(request, directory.key("mentor-page", *parts), render_page)
 
 
 @require_POST

@@ -46,6 +46,7 @@ os.environ.update(
         "SCHEDULER_AUTOSTART": "false",
         "LOG_LEVEL": "WARNING",
         "BOOKING_MIN_NOTICE_MINUTES": "60",
+        "BOOKING_MAX_RESCHEDULES": "100000",  # the reschedule scenario moves the same bookings again and again
         # A cache shared by the workers, as in production (README); BENCH_CACHE_URL=locmemcache:// without Redis.
         "CACHE_URL": os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/1"),
     }
@@ -90,6 +91,11 @@ PAGES = [
     # (name, path, account or None)
     ("home (anonymous)", "/", None),
     ("home, topic search", "/?topic=programming", None),
+    (
+        "home, all filters",
+        "/?q=bench&topic=programming&language=english&price_min=10&price_max=200&this_week=on&sort=price",
+        None,
+    ),
     ("mentor page", "/mentors/bench-mentor-1/", None),
     ("My consultations, mentee (50)", "/bookings/", "mentee0@bench.example"),
     ("My consultations, mentor (200)", "/bookings/", "mentor0@bench.example"),
@@ -102,7 +108,27 @@ PAGES = [
     ),
     ("calendar feed, mentor (200)", lambda: _feed_url("mentor0@bench.example"), None),
     ("slot delete question, mentor", lambda: _free_slot_delete_url("mentor0@bench.example"), "mentor0@bench.example"),
+    ("mentor page, weekly hours 9-18 (8 weeks)", lambda: _weekly_mentor_url(), None),
 ]
+WEEKLY_MENTOR = "mentor2@bench.example"
+
+
+def _weekly_mentor_url() -> str:
+    """A mentor whose weekly hours publish half-hour sessions 9:00-18:00 every day for eight weeks."""
+    mentor = User.objects.get(email=WEEKLY_MENTOR)
+    free = Slot.objects.filter(mentor=mentor, status=Slot.Status.AVAILABLE)
+    free.filter(bookings=None).delete()
+    free.update(status=Slot.Status.HIDDEN)  # kept for their (cancelled) booking history
+    services.weekly_schedule_save(
+        mentor=mentor,
+        hours=[(day, dt.time(9), dt.time(18)) for day in range(7)],
+        session_minutes=30,
+        buffer_minutes=0,
+        min_notice_minutes=60,
+        max_per_day=None,
+        horizon_days=56,
+    )
+    return mentor.mentor_profile.get_absolute_url()
 
 
 def _first_booking(email: str) -> Booking:
@@ -259,6 +285,65 @@ def booking_posts() -> dict:
         "non_redirect": sum(1 for s in statuses if s != 302),
         **percentiles(latencies),
     }
+
+
+def reschedule_posts() -> dict:
+    """CONNECTIONS mentees each moving one of their bench bookings between free times of its mentor."""
+    now = timezone.now()
+    jobs = []
+    for mentee in User.objects.filter(email__startswith="mentee", is_mentor=False).order_by("pk")[1 : CONNECTIONS + 1]:
+        booking = Booking.objects.filter(mentee=mentee, note="bench", status=Booking.Status.CONFIRMED).first()
+        if booking is None:
+            continue
+        free = list(
+            Slot.objects.filter(
+                mentor=booking.mentor, status=Slot.Status.AVAILABLE, start__gt=now + dt.timedelta(hours=3)
+            )
+            .order_by("start")
+            .values_list("pk", "start")[:2000]
+        )
+        jobs.append((session_cookie(mentee.email), booking.pk, free))
+    latencies, statuses = [], []
+    stop = time.monotonic() + DURATION
+    lock = threading.Lock()
+
+    def client(cookie, booking_pk, free):
+        for pk, start in free:
+            if time.monotonic() > stop:
+                return
+            status, seconds = post(f"/bookings/{booking_pk}/move/", cookie, {"slot": f"{pk}:{int(start.timestamp())}"})
+            with lock:
+                latencies.append(seconds)
+                statuses.append(status)
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=client, args=job) for job in jobs]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.monotonic() - started
+    return {
+        "requests": len(latencies),
+        "rps": len(latencies) / elapsed,
+        "moves_made": sum(Booking.objects.filter(note="bench").values_list("reschedule_count", flat=True)),
+        "non_redirect": sum(1 for s in statuses if s != 302),
+        **percentiles(latencies),
+    }
+
+
+def uncached_render_ms(path: str, repeat: int = 30) -> float:
+    """Median time to render a page with the cache emptied before each request (one request at a time)."""
+    client = Client()
+    client.get(path)
+    samples = []
+    for _ in range(repeat):
+        cache.clear()
+        started = time.perf_counter()
+        response = client.get(path)
+        samples.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (path, response.status_code)
+    return statistics.median(samples)
 
 
 def race(contenders: int = 50) -> dict:
@@ -433,6 +518,8 @@ def main():
         say("  booking POSTs on distinct slots ...")
         posts = booking_posts()
         say(f"  booking POST: {posts['rps']:.0f} req/s, p95 {posts['p95']:.1f} ms, {posts['bookings_made']} booked")
+        moves = reschedule_posts()
+        say(f"  reschedule POST: {moves['rps']:.0f} req/s, p95 {moves['p95']:.1f} ms, {moves['moves_made']} moves")
         contention = race()
         say(f"  50 POSTs on one slot: {contention['bookings']} booking, slowest {contention['slowest_ms']:.0f} ms")
     finally:
@@ -476,6 +563,21 @@ def main():
             posts["non_redirect"],
         ]
     )
+    rows.append(
+        [
+            "reschedule POST (move a booking)",
+            f"{moves['rps']:.0f}",
+            f"{moves['p50']:.1f}",
+            f"{moves['p95']:.1f}",
+            f"{moves['p99']:.1f}",
+            f"{moves['rps'] / template_rps:.0%}",
+            "-",
+            "-",
+            moves["non_redirect"],
+        ]
+    )
+    render_template = uncached_render_ms("/bench/template/")
+    render_mentor = uncached_render_ms(_weekly_mentor_url())
     say("")
     say(
         table(
@@ -491,6 +593,10 @@ def main():
     say(f"Reminder sweep: {sweep['queued']} reminders ({sweep['bookings']} bookings due) in {sweep['seconds']:.1f} s")
     say(f"Outbox drain to a local SMTP sink: {drain['per_second']:.0f} messages/s ({drain['sent']} sent)")
     say(f"seed_bench at full scale: {seed_seconds:.1f} s")
+    say(
+        f"Uncached render, one at a time: base.html {render_template:.1f} ms, mentor page with 8 weeks of weekly "
+        f"hours {render_mentor:.1f} ms ({render_mentor / render_template:.1f}x)"
+    )
     machine = f"{platform.node()}: {os.cpu_count()} cores, Python {platform.python_version()}, PostgreSQL"
     say(f"Machine: {machine}; gunicorn {WORKERS} sync workers; wrk {CONNECTIONS} connections, {DURATION} s each")
 
@@ -508,6 +614,8 @@ def main():
                 "queries_small": small,
                 "queries_bench": large,
                 "booking_posts": posts,
+                "reschedule_posts": moves,
+                "uncached_render_ms": {"base.html": render_template, "mentor page, weekly hours": render_mentor},
                 "same_slot_race": contention,
                 "reminder_sweep": sweep,
                 "outbox_drain": drain,

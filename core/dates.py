@@ -74,6 +74,12 @@ def utc_offset(local: datetime.datetime) -> str:
     return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
 
 
+def clock(local: datetime.datetime) -> str:
+    """HH:MM of a local time, with its UTC offset in the repeated autumn hour (the fast path of "time")."""
+    text = f"{local.hour:02d}:{local.minute:02d}"
+    return f"{text} ({utc_offset(local)})" if is_ambiguous(local) else text
+
+
 def when(value: datetime.datetime | datetime.date | None, style: str = "full") -> str:
     """``value`` in the active time zone and language, in the named style (see ``STYLES``)."""
     if value in (None, ""):

@@ -45,7 +45,7 @@ class WeekView:
     """A week of a mentor's bookable times in the viewer's zone, with what the navigation needs."""
 
     start: dt.date  # the Monday
-    days: list[tuple[dt.date, list[Slot]]]  # all seven, empty ones too
+    days: list[tuple[dt.date, list]]  # all seven, empty ones too; each slot a row with pk, start, end
     earliest: dt.date | None  # the day of the first bookable time, for "earliest available"
     previous: dt.date | None  # the previous Monday, unless this is the current week
     next: dt.date | None  # the next Monday, unless it is past the booking horizon
@@ -84,7 +84,10 @@ def week_availability(
     start = monday(week or earliest or today)
     start = min(max(start, monday(today)), last_week)
     begin, end = _local_midnight(start, tz), _local_midnight(start + dt.timedelta(days=7), tz)
-    slots = list(mine.filter(start__gte=begin, start__lt=end).order_by("start"))
+    # Plain rows, not model instances: a busy week has over a hundred of them.
+    slots = list(
+        mine.filter(start__gte=begin, start__lt=end).order_by("start").values_list("pk", "start", "end", named=True)
+    )
     by_day = dict(group_by_local_day(slots, tz))
     clashes = set()
     if viewer is not None and viewer.is_authenticated and slots:

@@ -333,11 +333,14 @@ def calendar_feed_reset(request):
 def calendar_feed(request, token):
     """The subscribed calendar of the feed's owner; the token in the URL is the only key."""
     feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token[:64], user__is_active=True)
-    with translation.override(feed.user.language):
-        body = calendar.feed(
-            selectors.calendar_feed_bookings(user=feed.user),
-            name=_("Mentorship: %(name)s") % {"name": feed.user.display_name},
-        )
+    # Calendar apps poll; the body changes only with the owner's bookings (their namespace's version).
+    cache_key = directory.key("calendar-feed", feed.token, namespace=directory.user_namespace(feed.user_id))
+    body = cache.get(cache_key)
+    if body is None:
+        with translation.override(feed.user.language):
+            name = _("Mentorship: %(name)s") % {"name": feed.user.display_name}
+            body = calendar.feed(selectors.calendar_feed_bookings(user=feed.user), name=name)
+        cache.set(cache_key, body, directory.TTL_SECONDS)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"
     return response

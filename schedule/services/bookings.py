@@ -245,8 +245,9 @@ def _move(*, booking: Booking, new_slot_id: int, expected_start: dt.datetime | N
     )
     Slot.objects.filter(pk=old.pk, status=Slot.Status.BOOKED).update(status=Slot.Status.AVAILABLE, updated_at=now)
     weekly.enforce_daily_cap(slot)
-    Reminder.objects.filter(booking=locked).delete()
-    emails.drop_queued_reminders(locked)
+    reminders, _by_model = Reminder.objects.filter(booking=locked).delete()
+    if reminders:  # only then can reminder mail for the old time be waiting in the outbox
+        emails.drop_queued_reminders(locked)
     booking.refresh_from_db()
     emails.enqueue_booking_rescheduled(booking, previous_start=old.start)
     _bookings_changed(booking)

@@ -223,3 +223,13 @@ def test_nobody_else_can_move_a_booking(client, booked):
     assert client.get(url).status_code == 404
     assert client.post(url, {"slot": f"{target.pk}:{int(target.start.timestamp())}"}).status_code == 404
     assert Booking.objects.get(pk=booked.pk).slot_id == booked.slot_id
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_mentor_page_is_served_whole_from_the_cache_to_visitors(client, django_assert_num_queries):
+    mentor = MentorFactory()
+    _week_of_slots(mentor)
+    url = mentor.mentor_profile.get_absolute_url()
+    first = client.get(url).content
+    with django_assert_num_queries(0):
+        assert client.get(url).content == first
