@@ -54,6 +54,25 @@ def booking_create(
     return booking
 
 
+def _mentee_sessions(mentee_id: int):
+    """The mentee's confirmed sessions overlapping the outer query's slot (for an Exists annotation)."""
+    return Booking.objects.filter(
+        mentee_id=mentee_id,
+        status=Booking.Status.CONFIRMED,
+        slot__start__lt=OuterRef("end"),
+        slot__end__gt=OuterRef("start"),
+    )
+
+
+def _claim(slot: Slot, *, now: dt.datetime) -> None:
+    """Take the slot as checked: still free, and not moved meanwhile by its mentor; else someone won."""
+    claimed = Slot.objects.filter(pk=slot.pk, status=Slot.Status.AVAILABLE, start=slot.start, end=slot.end).update(
+        status=Slot.Status.BOOKED, updated_at=now
+    )
+    if not claimed:
+        raise SlotTakenError()
+
+
 def _check_bookable(slot: Slot, *, expected_start: dt.datetime | None, now: dt.datetime) -> None:
     """The rules a slot meets to be taken, by a new booking or a moved one (``mentee_clash`` annotated)."""
     if expected_start is not None and slot.start != expected_start:
@@ -89,15 +108,9 @@ def _claim_and_book(
     # overlap check, neither seeing the other's uncommitted booking. SQLite's IMMEDIATE transactions
     # already take turns.
     list(User.objects.select_for_update().filter(pk=mentee.pk).values_list("pk", flat=True))
-    mentee_clash = Booking.objects.filter(
-        mentee=mentee,
-        status=Booking.Status.CONFIRMED,
-        slot__start__lt=OuterRef("end"),
-        slot__end__gt=OuterRef("start"),
-    ).exclude(slot=OuterRef("pk"))
     slot = (
         Slot.objects.select_related("mentor", "mentor__mentor_profile")
-        .annotate(mentee_clash=Exists(mentee_clash))
+        .annotate(mentee_clash=Exists(_mentee_sessions(mentee.pk).exclude(slot=OuterRef("pk"))))
         .filter(pk=slot_id)
         .first()
     )
@@ -106,12 +119,7 @@ def _claim_and_book(
     if slot.mentor_id == mentee.pk:
         raise BookingError(_("You cannot book your own slot."), code="own_slot")
     _check_bookable(slot, expected_start=expected_start, now=now)
-    # Only the slot as checked above: still free, and not moved meanwhile by its mentor.
-    claimed = Slot.objects.filter(pk=slot.pk, status=Slot.Status.AVAILABLE, start=slot.start, end=slot.end).update(
-        status=Slot.Status.BOOKED, updated_at=now
-    )
-    if not claimed:
-        raise SlotTakenError()
+    _claim(slot, now=now)
     booking = Booking(
         slot=slot,
         mentor=slot.mentor,
@@ -215,15 +223,9 @@ def _move(*, booking: Booking, new_slot_id: int, expected_start: dt.datetime | N
             % {"n": locked.reschedule_count},
             code="limit",
         )
-    mentee_clash = Booking.objects.filter(
-        mentee_id=locked.mentee_id,
-        status=Booking.Status.CONFIRMED,
-        slot__start__lt=OuterRef("end"),
-        slot__end__gt=OuterRef("start"),
-    ).exclude(pk=locked.pk)
     slot = (
         Slot.objects.select_related("mentor")
-        .annotate(mentee_clash=Exists(mentee_clash))
+        .annotate(mentee_clash=Exists(_mentee_sessions(locked.mentee_id).exclude(pk=locked.pk)))
         .filter(pk=new_slot_id, mentor_id=locked.mentor_id)
         .first()
     )
@@ -232,11 +234,7 @@ def _move(*, booking: Booking, new_slot_id: int, expected_start: dt.datetime | N
     if slot.pk == old.pk:
         raise BookingError(_("The session is already at this time."), code="same")
     _check_bookable(slot, expected_start=expected_start, now=now)
-    claimed = Slot.objects.filter(pk=slot.pk, status=Slot.Status.AVAILABLE, start=slot.start, end=slot.end).update(
-        status=Slot.Status.BOOKED, updated_at=now
-    )
-    if not claimed:
-        raise SlotTakenError()
+    _claim(slot, now=now)
     Booking.objects.filter(pk=locked.pk).update(
         slot=slot,
         sequence=F("sequence") + 1,
