@@ -15,7 +15,7 @@ from accounts import services
 from accounts.images import initials_avatar
 from accounts.models import Topic, User
 from schedule import services as schedule_services
-from schedule.models import Booking, Slot
+from schedule.models import Booking, Slot, WeeklySchedule
 
 PASSWORD = "demo-pass-2026"
 STAFF_EMAIL = "staff@example.com"
@@ -195,17 +195,19 @@ class Command(BaseCommand):
         return user
 
     def _availability(self, mentor):
-        if Slot.objects.filter(mentor=mentor, start__gt=timezone.now()).exists():
-            return 0
-        result = schedule_services.slot_bulk_create(
+        """Weekly hours, so the demo stays bookable week after week (the hourly job rolls them forward)."""
+        if WeeklySchedule.objects.filter(mentor=mentor).exists():
+            return schedule_services.weekly_publish(mentor=mentor).created
+        weekdays = [0, 1, 2, 3, 4] if mentor.pk % 2 else [1, 3, 5]
+        start, end = dt.time(9 + mentor.pk % 4, 0), dt.time(13 + mentor.pk % 4, 0)
+        result = schedule_services.weekly_schedule_save(
             mentor=mentor,
-            first_day=timezone.localdate(),
-            weeks=2,
-            weekdays=[0, 1, 2, 3, 4] if mentor.pk % 2 else [1, 3, 5],
-            day_start=dt.time(9 + mentor.pk % 4, 0),
-            day_end=dt.time(13 + mentor.pk % 4, 0),
+            hours=[(day, start, end) for day in weekdays],
             session_minutes=60,
             buffer_minutes=0 if mentor.pk % 3 else 30,
+            min_notice_minutes=120,
+            max_per_day=None,
+            horizon_days=28,
         )
         return result.created
 
