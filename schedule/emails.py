@@ -115,13 +115,16 @@ def enqueue_booking_rescheduled(booking: Booking, *, previous_start: dt.datetime
     )
 
 
-def drop_queued_reminders(booking: Booking) -> int:
-    """Reminders queued for a booking's old time are not sent (the sweep queues new ones)."""
-    deleted, _by_model = Email.objects.filter(
+def drop_queued_reminders(booking: Booking, *, now) -> int:
+    """
+    Reminders queued for a booking's old time are not sent (the sweep queues new ones). They expire
+    rather than vanish: a drain may hold one at this moment, and it drops it itself at delivery
+    (``prepare`` sees it was written before the move).
+    """
+    return Email.objects.filter(
         **{f"headers__{KIND_HEADER}": REMINDER, f"headers__{BOOKING_HEADER}": str(booking.pk)},
         status__in=[STATUS.queued, STATUS.requeued],
-    ).delete()
-    return deleted
+    ).update(expires_at=now)
 
 
 def enqueue_waitlist_opening(*, entry, slots) -> Email:
@@ -170,6 +173,17 @@ def render(*, template: str, recipient: User, context: dict) -> tuple[str, str, 
     return subject, text, html
 
 
+def _outdated(kind: str, email: Email, booking: Booking) -> bool:
+    """
+    A message that must not go out any more: anything but the cancellation of a cancelled booking (a
+    late "booked" after the "cancelled" would put the event back in calendars), and a reminder
+    written before the session moved.
+    """
+    if booking.status != Booking.Status.CONFIRMED:
+        return kind != CANCELLATION
+    return kind == REMINDER and booking.rescheduled_at is not None and email.created < booking.rescheduled_at
+
+
 def prepare(emails: list[Email]) -> dict[int, EmailMultiAlternatives | None]:
     """
     The messages to send for a batch of outbox rows, rendered now (two queries for the whole batch).
@@ -193,7 +207,7 @@ def prepare(emails: list[Email]) -> dict[int, EmailMultiAlternatives | None]:
             messages[email.pk] = None  # the booking is gone
             continue
         kind = headers[KIND_HEADER]
-        if kind == REMINDER and booking.status != Booking.Status.CONFIRMED:
+        if _outdated(kind, email, booking):
             messages[email.pk] = None
             continue
         mentee, mentor = _both_sides(booking)

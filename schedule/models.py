@@ -342,16 +342,22 @@ class WaitlistEntry(models.Model):
 
 
 class WaitlistNotice(models.Model):
-    """One mentee told about one opened time: written with the email, unique, so never twice."""
+    """
+    One mentee told about one opening of a time (the slot's ``updated_at`` when it opened): written
+    with the email, unique, so never twice; a time that is booked and freed again is a new opening.
+    """
 
     entry = models.ForeignKey(WaitlistEntry, on_delete=models.CASCADE, related_name="notices")
     slot = models.ForeignKey(Slot, on_delete=models.CASCADE, related_name="+")
+    opened_at = models.DateTimeField(_("opened"))
     created_at = models.DateTimeField(_("notified"), default=timezone.now)
 
     class Meta:
         verbose_name = _("waitlist notice")
         verbose_name_plural = _("waitlist notices")
-        constraints = [models.UniqueConstraint(fields=["entry", "slot"], name="schedule_waitlist_notice_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "slot", "opened_at"], name="schedule_waitlist_notice_once")
+        ]
 
     def __str__(self):
         return f"{self.entry_id} → {self.slot_id}"

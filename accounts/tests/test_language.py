@@ -62,3 +62,16 @@ def test_the_profile_change_needs_a_csrf_token(client):
 def test_every_page_offers_both_languages_in_their_own_names(client):
     page = client.get(reverse("home")).content.decode()
     assert 'value="en" lang="en"' in page and "Українська" in page
+
+
+def test_the_switcher_returns_to_the_page_it_was_used_on(client):
+    response = client.post(reverse("set_language"), {"language": "uk"}, headers={"referer": "http://testserver/?q=go"})
+    assert response["Location"] == "http://testserver/?q=go"
+
+
+def test_a_page_cached_for_visitors_keeps_nothing_of_one_visitors_url(client):
+    from django.test import Client
+
+    client.get(reverse("home"), {"email": "alice@example.com", "ref": "secret-token"})
+    page = Client().get(reverse("home")).content.decode()
+    assert "secret-token" not in page and "alice" not in page

@@ -119,6 +119,7 @@ def _claim_and_book(
     if slot.mentor_id == mentee.pk:
         raise BookingError(_("You cannot book your own slot."), code="own_slot")
     _check_bookable(slot, expected_start=expected_start, now=now)
+    schedule = weekly.day_cap_guard(slot)
     _claim(slot, now=now)
     booking = Booking(
         slot=slot,
@@ -132,7 +133,7 @@ def _claim_and_book(
     booking.full_clean(exclude=["slot", "mentor", "mentee"], validate_constraints=False)
     booking.save()
     slot.status = Slot.Status.BOOKED
-    weekly.enforce_daily_cap(slot)
+    weekly.enforce_daily_cap(slot, schedule=schedule)
     emails.enqueue_booking_confirmed(booking)
     _bookings_changed(booking)
     return booking
@@ -146,29 +147,33 @@ def booking_cancel(
     hide_slot: bool = False,
     now: dt.datetime | None = None,
 ) -> Booking:
-    """Cancel a confirmed booking before it starts; the slot is freed (or hidden, if its mentor asks)."""
+    """
+    Cancel a confirmed booking before it starts; its slot is freed (or hidden, if its mentor asks).
+    The booking is locked and read again inside the transaction: a move a moment earlier changed its
+    slot, and the slot freed must be the one it holds now.
+    """
     now = now or timezone.now()
-    slot = booking.slot
-    if not (by.pk in (booking.mentee_id, slot.mentor_id) or by.is_staff):
+    if not (by.pk in (booking.mentee_id, booking.mentor_id) or by.is_staff):
         raise BookingError(_("You cannot cancel this booking."), code="forbidden")
-    if slot.start <= now:
-        raise BookingError(_("This session has already started and can no longer be cancelled."), code="started")
     with transaction.atomic():
-        changed = Booking.objects.filter(pk=booking.pk, status=Booking.Status.CONFIRMED).update(
+        locked = Booking.objects.select_for_update(of=("self",)).select_related("slot").filter(pk=booking.pk).first()
+        if locked is None or locked.status != Booking.Status.CONFIRMED:
+            raise BookingError(_("This booking is already cancelled."), code="already_cancelled")
+        slot = locked.slot
+        if slot.start <= now:
+            raise BookingError(_("This session has already started and can no longer be cancelled."), code="started")
+        Booking.objects.filter(pk=locked.pk).update(
             status=Booking.Status.CANCELLED,
             cancelled_at=now,
             cancelled_by=by,
             cancel_reason=reason.strip(),
             sequence=F("sequence") + 1,
         )
-        if not changed:
-            raise BookingError(_("This booking is already cancelled."), code="already_cancelled")
         new_status = Slot.Status.HIDDEN if hide_slot else Slot.Status.AVAILABLE
         Slot.objects.filter(pk=slot.pk, status=Slot.Status.BOOKED).update(status=new_status, updated_at=now)
         booking.refresh_from_db()
-        slot.status = new_status
         # A day that was full (max_per_day) has room again: the mentor's weekly hours republish it.
-        weekly.weekly_publish(mentor=slot.mentor, now=now)
+        weekly.weekly_publish(mentor=booking.mentor, now=now)
         emails.enqueue_booking_cancelled(booking)
         _bookings_changed(booking)
     return booking
@@ -234,6 +239,7 @@ def _move(*, booking: Booking, new_slot_id: int, expected_start: dt.datetime | N
     if slot.pk == old.pk:
         raise BookingError(_("The session is already at this time."), code="same")
     _check_bookable(slot, expected_start=expected_start, now=now)
+    schedule = weekly.day_cap_guard(slot)
     _claim(slot, now=now)
     Booking.objects.filter(pk=locked.pk).update(
         slot=slot,
@@ -242,10 +248,12 @@ def _move(*, booking: Booking, new_slot_id: int, expected_start: dt.datetime | N
         rescheduled_at=now,
     )
     Slot.objects.filter(pk=old.pk, status=Slot.Status.BOOKED).update(status=Slot.Status.AVAILABLE, updated_at=now)
-    weekly.enforce_daily_cap(slot)
+    weekly.enforce_daily_cap(slot, schedule=schedule)
+    if schedule is not None:  # the day left may have room again
+        weekly.weekly_publish(mentor=locked.mentor, now=now)
     reminders, _by_model = Reminder.objects.filter(booking=locked).delete()
     if reminders:  # only then can reminder mail for the old time be waiting in the outbox
-        emails.drop_queued_reminders(locked)
+        emails.drop_queued_reminders(locked, now=now)
     booking.refresh_from_db()
     emails.enqueue_booking_rescheduled(booking, previous_start=old.start)
     _bookings_changed(booking)

@@ -271,7 +271,13 @@ def slot_set_hidden(*, slot: Slot, hidden: bool) -> Slot:
 
 @transaction.atomic
 def slot_delete(*, slot: Slot) -> None:
-    """Delete a free or hidden slot that has never been booked (history is kept, so hide those)."""
+    """
+    Delete a free or hidden slot that has never been booked (history is kept, so hide those). A time
+    published from weekly hours would come back with the next publish: it is hidden instead.
+    """
+    if slot.from_weekly_hours:
+        slot_set_hidden(slot=slot, hidden=True)
+        return
     if slot.bookings.exists():
         if slot.bookings.filter(status=Booking.Status.CONFIRMED).exists():
             raise BookingError(_("This slot is booked. Cancel the booking first."), code="booked")

@@ -13,6 +13,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -68,7 +69,8 @@ def _opened_for(entry: WaitlistEntry, now: dt.datetime):
     if entry.date_to:
         end = dt.datetime.combine(entry.date_to + dt.timedelta(days=1), dt.time()).replace(tzinfo=tz)
         slots = slots.filter(start__lt=end)
-    return list(slots.exclude(pk__in=entry.notices.values("slot_id")).order_by("start"))
+    told = WaitlistNotice.objects.filter(entry=entry, slot=OuterRef("pk"), opened_at=OuterRef("updated_at"))
+    return list(slots.exclude(Exists(told)).order_by("start"))
 
 
 def waitlist_sweep(*, now: dt.datetime | None = None, chunk_size: int = WAITLIST_CHUNK) -> int:
@@ -95,7 +97,7 @@ def waitlist_sweep(*, now: dt.datetime | None = None, chunk_size: int = WAITLIST
                     if not opened:
                         continue
                     WaitlistNotice.objects.bulk_create(
-                        WaitlistNotice(entry=entry, slot=s, created_at=now) for s in opened
+                        WaitlistNotice(entry=entry, slot=s, opened_at=s.updated_at, created_at=now) for s in opened
                     )
                     emails.enqueue_waitlist_opening(entry=entry, slots=opened)
                     queued += 1

@@ -216,8 +216,10 @@ def _desired(schedule: WeeklySchedule, existing, now: dt.datetime) -> list[tuple
     earliest = now + dt.timedelta(minutes=max(schedule.min_notice_minutes, settings.BOOKING_MIN_NOTICE_MINUTES))
     pairs = [(start, end) for start, end in pairs if start >= earliest]
     if schedule.max_per_day:
-        # A day whose sessions are all taken offers no more free times.
-        booked = Counter(start.astimezone(tz).date() for _pk, start, _e, status, *_r in existing if status == "booked")
+        # A day whose sessions are all taken offers no more free times; sessions already over today count.
+        midnight = dt.datetime.combine(today, dt.time()).replace(tzinfo=tz)
+        starts = Slot.objects.filter(mentor=schedule.mentor, status=Slot.Status.BOOKED, start__gte=midnight)
+        booked = Counter(start.astimezone(tz).date() for start in starts.values_list("start", flat=True))
         pairs = [(s, e) for s, e in pairs if booked[s.astimezone(tz).date()] < schedule.max_per_day]
     return pairs
 
@@ -255,19 +257,37 @@ def _create(mentor: User, schedule: WeeklySchedule, pairs) -> int:
         return created
 
 
-def enforce_daily_cap(slot: Slot) -> int:
-    """
-    Called when ``slot`` has just been booked: if its mentor's day is now full (``max_per_day``), the
-    other free published times of that day are removed. Returns how many were removed.
-    """
-    schedule = WeeklySchedule.objects.filter(mentor_id=slot.mentor_id, max_per_day__isnull=False).first()
-    if schedule is None:
-        return 0
-    tz = zoneinfo.ZoneInfo(slot.mentor.timezone)
+def _local_day(slot: Slot, tz: zoneinfo.ZoneInfo):
     day = slot.start.astimezone(tz).date()
     begin = dt.datetime.combine(day, dt.time()).replace(tzinfo=tz)
     end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time()).replace(tzinfo=tz)
-    that_day = Slot.objects.filter(mentor_id=slot.mentor_id, start__gte=begin, start__lt=end)
+    return Slot.objects.filter(mentor_id=slot.mentor_id, start__gte=begin, start__lt=end)
+
+
+def day_cap_guard(slot: Slot) -> WeeklySchedule | None:
+    """
+    Before ``slot`` is claimed: when its mentor caps sessions a day, lock their schedule (bookings of
+    that mentor take turns) and refuse a day that is already full. Returns the schedule, or None.
+    """
+    schedule = (
+        WeeklySchedule.objects.select_for_update().filter(mentor_id=slot.mentor_id, max_per_day__isnull=False).first()
+    )
+    if schedule is None:
+        return None
+    tz = zoneinfo.ZoneInfo(slot.mentor.timezone)
+    if _local_day(slot, tz).filter(status=Slot.Status.BOOKED).count() >= schedule.max_per_day:
+        raise BookingError(_("This mentor's day is fully booked. Please choose another day."), code="day_full")
+    return schedule
+
+
+def enforce_daily_cap(slot: Slot, *, schedule: WeeklySchedule | None) -> int:
+    """
+    Called when ``slot`` has just been taken (under ``day_cap_guard``'s lock): if its mentor's day is
+    now full, the other free published times of that day go. Returns how many were removed.
+    """
+    if schedule is None:
+        return 0
+    that_day = _local_day(slot, zoneinfo.ZoneInfo(slot.mentor.timezone))
     if that_day.filter(status=Slot.Status.BOOKED).count() < schedule.max_per_day:
         return 0
     free = that_day.filter(status=Slot.Status.AVAILABLE, from_weekly_hours=True)

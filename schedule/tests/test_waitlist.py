@@ -137,3 +137,17 @@ def test_the_waitlist_of_a_non_mentor_is_a_404(client):
     client.force_login(UserFactory())
     assert client.post(reverse("schedule:waitlist_join", args=[UserFactory().pk])).status_code == 404
     assert Slot.objects.count() == 0
+
+
+def test_a_time_that_opens_again_is_announced_again(mentor):
+    mentee, other = UserFactory(), UserFactory()
+    services.waitlist_join(mentor=mentor, mentee=mentee, now=NOW)
+    with time_machine.travel(at(1), tick=False):
+        slot = services.slot_create(mentor=mentor, start=at(48), end=at(49), now=at(1))
+    assert services.waitlist_sweep(now=at(2)) == 1
+    with time_machine.travel(at(3), tick=False):
+        booking = services.booking_create(slot_id=slot.pk, mentee=other, now=at(3))
+    with time_machine.travel(at(4), tick=False):
+        services.booking_cancel(booking=booking, by=other, now=at(4))
+    assert services.waitlist_sweep(now=at(5)) == 1  # it opened again: a second notice
+    assert services.waitlist_sweep(now=at(6)) == 0

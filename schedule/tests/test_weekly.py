@@ -265,3 +265,37 @@ def test_mentees_cannot_open_weekly_hours(client, mentee):
 
     client.force_login(mentee)
     assert client.get(reverse("schedule:weekly_hours")).status_code == 403
+
+
+def test_deleting_a_published_time_hides_it_so_the_publisher_does_not_bring_it_back():
+    mentor = MentorFactory(timezone="Europe/Kyiv")
+    save(mentor)
+    slot = Slot.objects.order_by("start").first()
+    services.slot_delete(slot=slot)
+    services.weekly_publish(mentor=mentor, now=NOW)
+    assert Slot.objects.get(pk=slot.pk).status == Slot.Status.HIDDEN
+    assert Slot.objects.filter(mentor=mentor, start=slot.start).count() == 1
+
+
+def test_a_full_day_refuses_a_booking_of_a_hand_made_slot_too(mentee):
+    mentor = MentorFactory(timezone="Europe/Kyiv")
+    save(mentor, max_per_day=1)
+    kyiv = zoneinfo.ZoneInfo("Europe/Kyiv")
+    tuesday = [s for s in Slot.objects.order_by("start") if s.start.astimezone(kyiv).date() == dt.date(2026, 11, 24)]
+    services.booking_create(slot_id=tuesday[0].pk, mentee=mentee, now=NOW)
+    start = dt.datetime(2026, 11, 24, 16, 0, tzinfo=dt.UTC)  # 18:00 in Kyiv, added by hand
+    manual = services.slot_create(mentor=mentor, start=start, end=start + dt.timedelta(hours=1), now=NOW)
+    with pytest.raises(BookingError) as refused:
+        services.booking_create(slot_id=manual.pk, mentee=UserFactory(), now=NOW)
+    assert refused.value.code == "day_full"
+
+
+def test_sessions_already_over_today_still_count_for_the_cap(mentee):
+    mentor = MentorFactory(timezone="Europe/Kyiv")
+    save(mentor, max_per_day=1)
+    tuesday_nine = Slot.objects.order_by("start").filter(start__date=dt.date(2026, 11, 24)).first()
+    services.booking_create(slot_id=tuesday_nine.pk, mentee=mentee, now=NOW)
+    services.weekly_publish(mentor=mentor, now=tuesday_nine.end + dt.timedelta(hours=1))  # later that day
+    assert not Slot.objects.filter(
+        mentor=mentor, status=Slot.Status.AVAILABLE, start__date=dt.date(2026, 11, 24)
+    ).exists()
