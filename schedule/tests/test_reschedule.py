@@ -236,3 +236,16 @@ def test_the_mentor_page_is_served_whole_from_the_cache_to_visitors(client, djan
     first = client.get(url).content
     with django_assert_num_queries(0):
         assert client.get(url).content == first
+
+
+def test_a_cancel_from_a_page_loaded_before_a_move_frees_the_new_time(booked, mentee):
+    stale = Booking.objects.select_related("slot").get(pk=booked.pk)  # the page the mentee still has open
+    old_slot, new_slot = booked.slot, free_slot(booked)
+    services.booking_reschedule(
+        booking=Booking.objects.get(pk=booked.pk), new_slot_id=new_slot.pk, by=booked.mentor, now=NOW
+    )
+
+    services.booking_cancel(booking=stale, by=mentee, now=NOW)
+
+    assert Slot.objects.get(pk=new_slot.pk).status == Slot.Status.AVAILABLE  # not left booked by nobody
+    assert Slot.objects.get(pk=old_slot.pk).status == Slot.Status.AVAILABLE
