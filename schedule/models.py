@@ -31,6 +31,9 @@ class Slot(models.Model):
     # Published from the mentor's weekly hours (the publisher may replace it while it is free), or
     # added by hand (never touched by the publisher).
     from_weekly_hours = models.BooleanField(_("from weekly hours"), default=False)
+    # Hidden by the publisher (rules changed, or the day filled up) rather than by its mentor: the
+    # publisher shows it again when the rules give that time back.
+    hidden_by_publisher = models.BooleanField(_("hidden by the weekly hours"), default=False)
     # The last moment it may be booked, when the mentor asks for more notice than the platform's.
     book_by = models.DateTimeField(_("bookable until"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

@@ -259,7 +259,10 @@ def slot_set_hidden(*, slot: Slot, hidden: bool) -> Slot:
     source, target = (
         (Slot.Status.AVAILABLE, Slot.Status.HIDDEN) if hidden else (Slot.Status.HIDDEN, Slot.Status.AVAILABLE)
     )
-    changed = Slot.objects.filter(pk=slot.pk, status=source).update(status=target, updated_at=timezone.now())
+    # The mentor's own choice: the weekly-hours publisher leaves it alone from now on.
+    changed = Slot.objects.filter(pk=slot.pk, status=source).update(
+        status=target, hidden_by_publisher=False, updated_at=timezone.now()
+    )
     if not changed:
         if Slot.objects.filter(pk=slot.pk, status=Slot.Status.BOOKED).exists():
             raise BookingError(_("This slot is booked. Cancel the booking first."), code="booked")

@@ -172,7 +172,7 @@ def weekly_publish(*, mentor: User, now: dt.datetime | None = None) -> PublishRe
         existing = list(
             Slot.objects.filter(mentor=mentor, end__gt=now)
             .annotate(history=Count("bookings"))
-            .values_list("pk", "start", "end", "status", "from_weekly_hours", "history")
+            .values_list("pk", "start", "end", "status", "from_weekly_hours", "history", "hidden_by_publisher")
         )
         active = schedule is not None and schedule.is_active
         desired = set(_desired(schedule, existing, now)) if active else set()
@@ -181,14 +181,22 @@ def weekly_publish(*, mentor: User, now: dt.datetime | None = None) -> PublishRe
         earliest = now + dt.timedelta(minutes=notice)
         stale = [
             pk
-            for pk, start, end, status, generated, history in existing
+            for pk, start, end, status, generated, _history, _by_us in existing
             if generated and status == Slot.Status.AVAILABLE and start >= earliest and (start, end) not in desired
         ]
         deleted = _remove(stale, existing)
         removed = len(stale)
+        back = [
+            pk
+            for pk, start, end, status, _generated, _history, by_us in existing
+            if by_us and status == Slot.Status.HIDDEN and (start, end) in desired and start >= earliest
+        ]
+        restored = Slot.objects.filter(pk__in=back, status=Slot.Status.HIDDEN, hidden_by_publisher=True).update(
+            status=Slot.Status.AVAILABLE, hidden_by_publisher=False, updated_at=now
+        )
         kept = [(start, end) for pk, start, end, *_rest in existing if pk not in deleted]
         new = [pair for pair in sorted(desired) if not any(s < pair[1] and e > pair[0] for s, e in kept)]
-        created = _create(mentor, schedule, new) if new else 0
+        created = (_create(mentor, schedule, new) if new else 0) + restored
         if schedule is not None:
             # A changed notice applies to the free slots already published, too.
             notice = dt.timedelta(minutes=schedule.min_notice_minutes)
@@ -228,12 +236,14 @@ def _remove(stale: list[int], existing) -> set[int]:
     """Delete free published slots the rules no longer give (their ids); hide those with booking history."""
     if not stale:
         return set()
-    with_history = {pk for pk, *_rest, history in existing if history}
+    with_history = {pk for pk, _start, _end, _status, _generated, history, _by_us in existing if history}
     free = Slot.objects.filter(status=Slot.Status.AVAILABLE, from_weekly_hours=True)
     to_delete = [pk for pk in stale if pk not in with_history]
     deleted = set(free.filter(pk__in=to_delete).values_list("pk", flat=True))
     free.filter(pk__in=deleted).delete()
-    free.filter(pk__in=with_history & set(stale)).update(status=Slot.Status.HIDDEN, updated_at=timezone.now())
+    free.filter(pk__in=with_history & set(stale)).update(
+        status=Slot.Status.HIDDEN, hidden_by_publisher=True, updated_at=timezone.now()
+    )
     return deleted
 
 
@@ -291,7 +301,7 @@ def enforce_daily_cap(slot: Slot, *, schedule: WeeklySchedule | None) -> int:
     if that_day.filter(status=Slot.Status.BOOKED).count() < schedule.max_per_day:
         return 0
     free = that_day.filter(status=Slot.Status.AVAILABLE, from_weekly_hours=True)
-    hidden = free.filter(~Q(bookings=None)).update(status=Slot.Status.HIDDEN)
+    hidden = free.filter(~Q(bookings=None)).update(status=Slot.Status.HIDDEN, hidden_by_publisher=True)
     deleted, _by_model = free.filter(bookings=None).delete()
     return deleted + hidden
 

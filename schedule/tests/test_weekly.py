@@ -299,3 +299,27 @@ def test_sessions_already_over_today_still_count_for_the_cap(mentee):
     assert not Slot.objects.filter(
         mentor=mentor, status=Slot.Status.AVAILABLE, start__date=dt.date(2026, 11, 24)
     ).exists()
+
+
+def test_a_time_the_publisher_hid_comes_back_when_the_rules_give_it_back(mentee):
+    """A free time with a cancelled booking in its history cannot be deleted, so it is hidden; not forever."""
+    mentor = MentorFactory(timezone="Europe/Kyiv")
+    save(mentor)
+    slot = Slot.objects.order_by("start")[3]
+    booking = services.booking_create(slot_id=slot.pk, mentee=mentee, now=NOW)
+    services.booking_cancel(booking=booking, by=mentee, now=NOW)
+
+    save(mentor, hours=[(d, dt.time(14), dt.time(16)) for d in range(5)])
+    assert Slot.objects.get(pk=slot.pk).status == Slot.Status.HIDDEN
+    save(mentor)
+
+    assert Slot.objects.get(pk=slot.pk).status == Slot.Status.AVAILABLE
+
+
+def test_a_time_the_mentor_hid_stays_hidden():
+    mentor = MentorFactory(timezone="Europe/Kyiv")
+    save(mentor)
+    slot = Slot.objects.order_by("start")[3]
+    services.slot_set_hidden(slot=slot, hidden=True)
+    save(mentor)
+    assert Slot.objects.get(pk=slot.pk).status == Slot.Status.HIDDEN
