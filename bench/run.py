@@ -87,6 +87,7 @@ from schedule import delivery, services  # noqa: E402
 from schedule.models import Booking, Reminder, Slot  # noqa: E402
 from schedule.tests.smtp import SMTPServer  # noqa: E402
 
+WEEKLY_MENTOR = "mentor2@bench.example"  # gets weekly hours 9-18 every day in a scenario below
 PAGES = [
     # (name, path, account or None)
     ("home (anonymous)", "/", None),
@@ -109,8 +110,14 @@ PAGES = [
     ("calendar feed, mentor (200)", lambda: _feed_url("mentor0@bench.example"), None),
     ("slot delete question, mentor", lambda: _free_slot_delete_url("mentor0@bench.example"), "mentor0@bench.example"),
     ("mentor page, weekly hours 9-18 (8 weeks)", lambda: _weekly_mentor_url(), None),
+    (
+        "move a session (week picker)",
+        lambda: _first_booking("mentee0@bench.example").get_absolute_url() + "move/",
+        "mentee0@bench.example",
+    ),
+    ("weekly hours, mentor", "/schedule/weekly/", WEEKLY_MENTOR),
+    ("become a mentor, mentee", "/accounts/become-mentor/", "mentee0@bench.example"),
 ]
-WEEKLY_MENTOR = "mentor2@bench.example"
 
 
 def _weekly_mentor_url() -> str:

@@ -400,7 +400,7 @@ def booking_reschedule(request, pk):
         return redirect(request.get_full_path())
     picker_html = picker.render(
         request,
-        mentor=booking.mentor,
+        mentor=booking.slot.mentor,  # already loaded with the booking
         week=picker.parse_week(request.GET.get("week")),
         viewer=booking.mentee,
         mode="move",

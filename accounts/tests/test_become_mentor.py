@@ -151,3 +151,9 @@ def test_the_offer_shows_on_the_home_and_profile_pages_for_mentees_and_visitors_
     client.force_login(MentorFactory())
     for name in ("home", "accounts:profile"):
         assert "Become a mentor" not in client.get(reverse(name)).content.decode()
+
+
+def test_the_become_a_mentor_page_query_count_is_pinned(client, django_assert_num_queries):
+    client.force_login(UserFactory())
+    with django_assert_num_queries(2):  # session, user
+        assert client.get(reverse("accounts:become_mentor")).status_code == 200

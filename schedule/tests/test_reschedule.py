@@ -249,3 +249,14 @@ def test_a_cancel_from_a_page_loaded_before_a_move_frees_the_new_time(booked, me
 
     assert Slot.objects.get(pk=new_slot.pk).status == Slot.Status.AVAILABLE  # not left booked by nobody
     assert Slot.objects.get(pk=old_slot.pk).status == Slot.Status.AVAILABLE
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_move_page_query_count_is_pinned(client, booked, mentee, django_assert_num_queries):
+    for hours in (72, 96, 120):
+        free_slot(booked, hours)
+    client.force_login(mentee)
+    url = reverse("schedule:booking_reschedule", args=[booked.pk])
+    # session, user, the booking, the earliest free time, the week's times, the mentee's sessions that week
+    with django_assert_num_queries(6):
+        assert client.get(url).status_code == 200
