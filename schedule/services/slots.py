@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 
 from accounts import directory
 from accounts.models import User
@@ -34,36 +34,37 @@ class BulkResult:
         return self.skipped_past + self.skipped_overlap + self.skipped_horizon
 
     def summary(self) -> str:
-        """What happened, for the person who asked: "12 slots created; 2 skipped (in the past)."."""
-        created = ngettext("%(n)d slot created.", "%(n)d slots created.", self.created) % {"n": self.created}
-        parts = [created]
-        if self.skipped_past:
-            parts.append(
-                ngettext(
-                    "%(n)d skipped because it is in the past.",
-                    "%(n)d skipped because they are in the past.",
-                    self.skipped_past,
-                )
-                % {"n": self.skipped_past}
-            )
-        if self.skipped_overlap:
-            parts.append(
-                ngettext(
+        """What happened, for the person who asked: "12 slots created. 2 skipped because they are in the past."."""
+        reasons = [  # (count, one, many); msgids spelled out so makemessages finds them
+            (self.created, ngettext_lazy("%(n)d slot created.", "%(n)d slots created.", "n")),
+            (
+                self.skipped_past,
+                ngettext_lazy(
+                    "%(n)d skipped because it is in the past.", "%(n)d skipped because they are in the past.", "n"
+                ),
+            ),
+            (
+                self.skipped_overlap,
+                ngettext_lazy(
                     "%(n)d skipped because it overlaps an existing slot.",
                     "%(n)d skipped because they overlap existing slots.",
-                    self.skipped_overlap,
-                )
-                % {"n": self.skipped_overlap}
-            )
-        if self.skipped_horizon:
-            parts.append(
-                ngettext(
+                    "n",
+                ),
+            ),
+            (
+                self.skipped_horizon,
+                ngettext_lazy(
                     "%(n)d skipped because it is more than %(days)d days ahead.",
                     "%(n)d skipped because they are more than %(days)d days ahead.",
-                    self.skipped_horizon,
-                )
-                % {"n": self.skipped_horizon, "days": settings.BOOKING_HORIZON_DAYS}
-            )
+                    "n",
+                ),
+            ),
+        ]
+        parts = [
+            text % {"n": count, "days": settings.BOOKING_HORIZON_DAYS}
+            for index, (count, text) in enumerate(reasons)
+            if count or index == 0  # the number created is always said, skips only when there are some
+        ]
         return " ".join(parts)
 
 

@@ -175,7 +175,7 @@ def weekly_publish(*, mentor: User, now: dt.datetime | None = None) -> PublishRe
             .values_list("pk", "start", "end", "status", "from_weekly_hours", "history", "hidden_by_publisher")
         )
         active = schedule is not None and schedule.is_active
-        desired = set(_desired(schedule, existing, now)) if active else set()
+        desired = set(_desired(schedule, now)) if active else set()
         # Free published times inside the notice window are left alone: they simply stop being bookable.
         notice = max(schedule.min_notice_minutes if schedule else 0, settings.BOOKING_MIN_NOTICE_MINUTES)
         earliest = now + dt.timedelta(minutes=notice)
@@ -208,7 +208,7 @@ def weekly_publish(*, mentor: User, now: dt.datetime | None = None) -> PublishRe
     return PublishResult(created=created, removed=removed)
 
 
-def _desired(schedule: WeeklySchedule, existing, now: dt.datetime) -> list[tuple[dt.datetime, dt.datetime]]:
+def _desired(schedule: WeeklySchedule, now: dt.datetime) -> list[tuple[dt.datetime, dt.datetime]]:
     tz = zoneinfo.ZoneInfo(schedule.mentor.timezone)
     today = now.astimezone(tz).date()
     last_day = today + dt.timedelta(days=min(schedule.horizon_days, settings.BOOKING_HORIZON_DAYS) - 1)
