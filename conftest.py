@@ -45,9 +45,12 @@ def mentor(db):
 
 @pytest.fixture
 def staff(db):
-    from accounts.tests.factories import UserFactory
+    """A staff member with an authenticator app, as staff pages require."""
+    from accounts.tests.factories import UserFactory, enable_mfa
 
-    return UserFactory(first_name="Sam", last_name="Staff", is_staff=True)
+    user = UserFactory(first_name="Sam", last_name="Staff", is_staff=True)
+    enable_mfa(user)
+    return user
 
 
 @pytest.fixture(autouse=True)

@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from accounts import checks  # noqa: F401 (registers the system checks)
+        from accounts import checks, signals  # noqa: F401 (registers the system checks and receivers)

@@ -2,10 +2,8 @@ import dataclasses
 from collections.abc import Collection, Sequence
 from decimal import Decimal
 
-from crispy_forms.helper import FormHelper
+from allauth.account import forms as allauth_forms
 from django import forms
-from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
 from django.db import models
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -52,7 +50,12 @@ class PhotoField(forms.FileField):
         return upload
 
 
-class RegistrationForm(forms.Form):
+class SignupForm(allauth_forms.SignupForm):
+    """
+    allauth's sign-up (email and password twice) with what the platform needs from day one: the
+    role, the name, the zone and, if the person likes, a photo (otherwise an initials avatar).
+    """
+
     ROLE_MENTEE = "mentee"
     ROLE_MENTOR = "mentor"
     ROLE_CHOICES = [
@@ -63,60 +66,43 @@ class RegistrationForm(forms.Form):
     role = forms.ChoiceField(label=_("I am joining as"), choices=ROLE_CHOICES, widget=forms.RadioSelect)
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
-    email = forms.EmailField(label=_("Email"))
     timezone = TimezoneField()
-    password1 = forms.CharField(
-        label=_("Password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=password_validation.password_validators_help_text_html(),
+    photo = PhotoField(
+        label=_("Photo"),
+        required=False,
+        help_text=_("Optional. JPEG, PNG or WEBP, up to 5 MB; without one you get an initials avatar."),
     )
-    password2 = forms.CharField(
-        label=_("Password confirmation"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
+
+    field_order = ["role", "first_name", "last_name", "email", "timezone", "password1", "password2", "photo"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["email"].label = _("Email")
         if not self.is_bound:  # let static/js/site.js pre-select the browser's zone
             self.fields["timezone"].widget.attrs["data-detect-timezone"] = "true"
-        self.helper = FormHelper()
-        self.helper.form_tag = False
+        self.order_fields(self.field_order)
 
-    def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(_("An account with this email already exists."))
-        return email
+    def validate_unique_email(self, value: str) -> str:
+        """
+        An address that already has an account is not an error here: the view then answers "check
+        your email" exactly as for a new one, and the owner gets a note instead (allauth's "account
+        already exists" mail), so the form never tells who is registered.
+        """
+        self.account_already_exists = User.objects.filter(email__iexact=value).exists()
+        return value
 
-    def clean(self):
-        cleaned = super().clean()
-        p1, p2 = cleaned.get("password1"), cleaned.get("password2")
-        if p1 and p2 and p1 != p2:
-            self.add_error("password2", _("The two passwords do not match."))
-        elif p1:
-            probe = User(
-                email=cleaned.get("email", ""),
-                first_name=cleaned.get("first_name", ""),
-                last_name=cleaned.get("last_name", ""),
-            )
-            try:
-                password_validation.validate_password(p1, probe)
-            except forms.ValidationError as error:
-                self.add_error("password1", error)
-        return cleaned
+    @property
+    def is_mentor(self) -> bool:
+        return self.cleaned_data.get("role") == self.ROLE_MENTOR
+
+    def signup(self, request, user):
+        """Required by allauth for extra fields; ``accounts.adapters.AccountAdapter.save_user`` stores them."""
 
 
-class EmailAuthenticationForm(AuthenticationForm):
-    username = forms.EmailField(
-        label=_("Email"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
-    )
-    error_messages = {
-        "invalid_login": _("Please enter a correct email and password."),
-        "inactive": _("This account is inactive."),
-    }
+class LoginForm(allauth_forms.LoginForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = _("Email")
 
 
 class ProfileForm(forms.Form):

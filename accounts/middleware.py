@@ -1,8 +1,16 @@
+import time
 import urllib.parse
 import zoneinfo
 
+from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from accounts.timezones import TIMEZONE_COOKIE, is_valid_timezone
 
@@ -55,3 +63,47 @@ class TimezoneMiddleware:
         else:
             timezone.deactivate()
         return self.get_response(request)
+
+
+class StaffSecurityMiddleware:
+    """
+    Staff can cancel anyone's booking and export everyone's data, so for them:
+
+    - ``/dashboard/`` and ``/admin/`` need a second factor; without one they are sent to set it up;
+    - a session idle for ``STAFF_SESSION_IDLE_MINUTES`` ends (the last activity is written at most
+      once a minute, so most requests do not touch the session store).
+    """
+
+    STAFF_PREFIXES = ("/dashboard/", "/admin/")
+    SEEN_KEY = "staff_last_seen"
+    SEEN_EVERY = 60
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated and user.is_staff:
+            response = self._idle_logout(request) or self._second_factor(request)
+            if response:
+                return response
+        return self.get_response(request)
+
+    def _idle_logout(self, request):
+        now = int(time.time())
+        seen = request.session.get(self.SEEN_KEY)
+        if isinstance(seen, int) and now - seen > settings.STAFF_SESSION_IDLE_MINUTES * 60:
+            logout(request)
+            messages.info(request, _("You were signed out after a while without activity. Please sign in again."))
+            return redirect_to_login(request.get_full_path(), reverse("account_login"))
+        if not isinstance(seen, int) or now - seen >= self.SEEN_EVERY:
+            request.session[self.SEEN_KEY] = now
+        return None
+
+    def _second_factor(self, request):
+        if not request.path.startswith(self.STAFF_PREFIXES) or is_mfa_enabled(request.user):
+            return None
+        messages.warning(
+            request, _("Staff pages need two-factor authentication. Set up an authenticator app to continue.")
+        )
+        return redirect("mfa_index")

@@ -7,9 +7,11 @@ The public directory lists a mentor only when the profile is ready for a visitor
 - at least one topic,
 - a price: more than 0, or 0 with "Sessions are free" ticked (``MentorProfile.is_free``). A bare 0 is
   also what an untouched profile holds, so it does not count as a choice;
-- free time ahead: at least one bookable slot (``schedule.selectors.bookable_slots``).
+- free time ahead: at least one bookable slot (``schedule.selectors.bookable_slots``);
+- a confirmed email address (``has_verified_email``): the platform mails mentees on the mentor's
+  behalf, so only a proven address is published.
 
-There is no separate "publish" switch: a mentor is live as soon as all four hold, and drops out of
+There is no separate "publish" switch: a mentor is live as soon as all five hold, and drops out of
 the list by themself when, say, the last free slot is booked (the checklist on the profile editor
 then says why). The rule is written once, as annotations (``with_readiness``), which both the
 directory query and the editor's checklist use, so the two can never disagree.
@@ -24,6 +26,7 @@ import re
 from collections import Counter
 from decimal import Decimal
 
+from allauth.account.models import EmailAddress
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -48,6 +51,7 @@ def with_readiness(profiles: QuerySet[MentorProfile], *, now: dt.datetime | None
         has_headline=ExpressionWrapper(~Q(headline=""), output_field=BooleanField()),
         has_topic=Exists(_ProfileTopic.objects.filter(mentorprofile_id=OuterRef("pk"))),
         has_price=ExpressionWrapper(Q(price__gt=0) | Q(is_free=True), output_field=BooleanField()),
+        has_verified_email=Exists(EmailAddress.objects.filter(user_id=OuterRef("user_id"), verified=True)),
     )
 
 
@@ -55,7 +59,7 @@ def listed_mentors(*, now: dt.datetime | None = None) -> QuerySet[MentorProfile]
     """Active mentors whose profile is ready (see the module docstring), annotated by ``with_readiness``."""
     active = MentorProfile.objects.filter(user__is_mentor=True, user__is_active=True)
     return with_readiness(active, now=now).filter(
-        has_headline=True, has_topic=True, has_price=True, next_free_slot__isnull=False
+        has_headline=True, has_topic=True, has_price=True, has_verified_email=True, next_free_slot__isnull=False
     )
 
 
@@ -67,6 +71,7 @@ class Readiness:
     has_topic: bool
     has_price: bool
     has_free_time: bool
+    has_verified_email: bool
 
     @property
     def done(self) -> int:
@@ -85,7 +90,7 @@ def mentor_readiness(*, profile: MentorProfile, now: dt.datetime | None = None) 
     """The checklist of the profile editor, in one query, by the same expressions as ``listed_mentors``."""
     row = (
         with_readiness(MentorProfile.objects.filter(pk=profile.pk), now=now)
-        .values("has_headline", "has_topic", "has_price", "next_free_slot")
+        .values("has_headline", "has_topic", "has_price", "next_free_slot", "has_verified_email")
         .get()
     )
     return Readiness(
@@ -93,7 +98,21 @@ def mentor_readiness(*, profile: MentorProfile, now: dt.datetime | None = None) 
         has_topic=bool(row["has_topic"]),
         has_price=bool(row["has_price"]),
         has_free_time=row["next_free_slot"] is not None,
+        has_verified_email=bool(row["has_verified_email"]),
     )
+
+
+def has_verified_email(user) -> bool:
+    """
+    Whether the person has confirmed an email address. Until then they may browse and fill their
+    profile, but not book, message or be listed: all of those make the platform mail someone else.
+    """
+    if not user.is_authenticated:
+        return False
+    cached = getattr(user, "_has_verified_email", None)
+    if cached is None:
+        cached = user._has_verified_email = EmailAddress.objects.filter(user=user, verified=True).exists()
+    return cached
 
 
 def _language_pattern(language: str) -> str:

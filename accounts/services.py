@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
@@ -24,13 +25,19 @@ class AccountError(Exception):
 def user_register(
     *,
     email: str,
-    password: str,
+    password: str | None,
     first_name: str,
     last_name: str,
     is_mentor: bool,
     timezone: str = "UTC",
     language: str = "en",
+    photo: ContentFile | None = None,
+    password_hash: str | None = None,
 ) -> User:
+    """
+    A new account. Sign-up (through allauth) passes the password already hashed; ``password=None``
+    without a hash makes an account that signs in only through Google or GitHub.
+    """
     user = User(
         email=User.objects.normalize_email(email).lower(),
         first_name=first_name,
@@ -39,12 +46,24 @@ def user_register(
         timezone=timezone,
         language=language,
     )
-    user.set_password(password)
+    if password_hash:
+        user.password = password_hash
+    else:
+        user.set_password(password)
     user.full_clean()
     user.save()
+    if photo is not None:
+        user.photo.save(photo.name, photo, save=True)  # its path holds the new account's id
     if is_mentor:
         mentor_profile_ensure(user=user)
         directory.changed()
+    return user
+
+
+def user_update_language_if_default(*, user: User, language: str) -> User:
+    """A new account made by a Google or GitHub sign-in speaks the language the visitor was browsing in."""
+    if language in dict(settings.LANGUAGES) and user.language != language:
+        user_set_language(user=user, language=language)
     return user
 
 

@@ -1,10 +1,16 @@
+from allauth.account import views as allauth_views
+from allauth.account.app_settings import EmailVerificationMethod
+from allauth.account.internal.flows.login import perform_login
+from allauth.account.internal.flows.signup import complete_signup
+from allauth.account.models import Login
+from allauth.account.utils import get_next_redirect_url
+from allauth.mfa.utils import is_mfa_enabled
+from allauth.socialaccount.models import SocialAccount
+from allauth.usersessions.models import UserSession
 from django.contrib import messages
-from django.contrib.auth import login
-from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponseRedirect
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -19,13 +25,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django.views.i18n import set_language as django_set_language
 
 from accounts import directory, selectors, services
-from accounts.forms import DirectoryFilterForm, MentorProfileForm, ProfileForm, RegistrationForm
+from accounts.forms import DirectoryFilterForm, MentorProfileForm, ProfileForm, SignupForm
 from accounts.models import MentorProfile
 from schedule import picker as schedule_picker
 from schedule import selectors as schedule_selectors
 from schedule.forms import WaitlistForm
 
 MENTORS_PER_PAGE = 12
+MANDATORY = EmailVerificationMethod.MANDATORY
 
 
 def home(request):
@@ -97,42 +104,59 @@ def mentor_detail(request, slug):
     return directory.anonymous_page(request, directory.key("mentor-page", *parts), render_page)
 
 
-@require_POST
-def logout(request):
-    auth_logout(request)
-    messages.info(request, _("You have logged out."))
-    return redirect("home")
+class SignupView(allauth_views.SignupView):
+    """
+    allauth's sign-up, answering every valid form the same way, "check your email": a new address
+    gets the confirmation link (signing in follows from it, then on to ``?next=``), one that is
+    already registered gets a note to its owner. Signing in later works before confirming (the site
+    runs allauth's "optional" verification); booking and messaging wait for the confirmation.
+    """
 
-
-@require_http_methods(["GET", "POST"])
-def register(request):
-    form = RegistrationForm(
-        request.POST or None, initial={"role": request.GET.get("role", RegistrationForm.ROLE_MENTEE)}
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        user = services.user_register(
-            email=data["email"],
-            password=data["password1"],
-            first_name=data["first_name"],
-            last_name=data["last_name"],
-            is_mentor=data["role"] == RegistrationForm.ROLE_MENTOR,
-            timezone=data["timezone"],
-            language=request.LANGUAGE_CODE if request.LANGUAGE_CODE in ("en", "uk") else "en",
+    def form_valid(self, form):
+        if form.account_already_exists:
+            login = Login(user=None, email=form.cleaned_data["email"], signup=True, email_verification=MANDATORY)
+            return perform_login(self.request, login)
+        self.user = form.save(self.request)
+        # Where the confirmation link leads: back to ``?next=`` (the slot being booked), a new
+        # mentor to the profile editor, anyone else home.
+        redirect_url = get_next_redirect_url(self.request) or (
+            reverse("accounts:mentor_profile_edit") if form.is_mentor else None
         )
-        login(request, user, backend="accounts.backends.EmailBackend")
-        messages.success(request, _("Welcome, %(name)s! Your account is ready.") % {"name": user.display_name})
-        next_url = request.POST.get("next") or request.GET.get("next")
-        if (
-            next_url
-            and next_url.startswith("/")
-            and url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure())
-        ):
-            return HttpResponseRedirect(next_url)  # a path, never a view name to reverse
-        if user.is_mentor:
-            return redirect("accounts:mentor_profile_edit")
-        return redirect("home")
-    return render(request, "accounts/register.html", {"form": form, "next": request.GET.get("next", "")})
+        return complete_signup(self.request, user=self.user, email_verification=MANDATORY, redirect_url=redirect_url)
+
+    def get_initial(self):
+        role = self.request.GET.get("role")
+        return {"role": role if role in dict(SignupForm.ROLE_CHOICES) else SignupForm.ROLE_MENTEE}
+
+
+def admin_login_redirect(request):
+    """``/admin/login/`` is the site's own sign-in (throttled, with the second factor), then back."""
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = reverse("admin:index")
+    return redirect(f"{reverse('account_login')}?{urlencode({'next': target})}")
+
+
+def register_moved(request):
+    """The old sign-up address: links in old emails and bookmarks keep working (``?role=``, ``?next=``)."""
+    query = request.GET.urlencode()
+    return redirect(reverse("account_signup") + (f"?{query}" if query else ""), permanent=True)
+
+
+@login_required
+def security(request):
+    """Sign-in and security at a glance: the address, the second factor, devices, connected accounts."""
+    user = request.user
+    return render(
+        request,
+        "account/security.html",
+        {
+            "email_verified": selectors.has_verified_email(user),
+            "mfa_enabled": is_mfa_enabled(user),
+            "session_count": UserSession.objects.filter(user=user).count(),
+            "connected": list(SocialAccount.objects.filter(user=user).values_list("provider", flat=True)),
+        },
+    )
 
 
 @login_required
@@ -189,7 +213,7 @@ def become_mentor(request):
     fills the public profile; it is listed once complete. A visitor goes to registration as a mentor.
     """
     if not request.user.is_authenticated:
-        return redirect(f"{reverse('accounts:register')}?{urlencode({'role': RegistrationForm.ROLE_MENTOR})}")
+        return redirect(f"{reverse('account_signup')}?{urlencode({'role': SignupForm.ROLE_MENTOR})}")
     if request.method == "GET":
         if request.user.is_mentor:
             return redirect("accounts:mentor_profile_edit")

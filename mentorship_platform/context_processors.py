@@ -11,4 +11,5 @@ def site(request):
         "LANGUAGE_NATIVE_NAMES": settings.LANGUAGE_NATIVE_NAMES,
         "SITE_URL": settings.SITE_URL,
         "SITE_HOST": SITE_HOST,
+        "SOCIAL_PROVIDERS_CONFIGURED": bool(settings.SOCIALACCOUNT_PROVIDERS),
     }

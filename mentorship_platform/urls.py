@@ -4,13 +4,17 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from accounts import views as accounts_views
+from accounts.views import admin_login_redirect
 from mentorship_platform import bench_views
 
 urlpatterns = [
     path("", accounts_views.home, name="home"),
     path("", include("accounts.urls")),
     path("", include("schedule.urls")),
+    path("accounts/", include("allauth.urls")),
     path("dashboard/", include("dashboard.urls")),
+    # One sign-in for everyone, with its throttling and second factor: no separate admin login.
+    path("admin/login/", admin_login_redirect),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", accounts_views.set_language, name="set_language"),
 ]

@@ -19,8 +19,10 @@ from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext
 from post_office.models import STATUS, Email, Log
 
+from core.mail import SECRET_HEADER
 from schedule import emails
 from schedule.models import Reminder
 
@@ -103,6 +105,9 @@ def _outcome(email: Email, *, now: dt.datetime, error: BaseException | None) -> 
     """Apply one attempt's result to ``email`` (not saved); return "sent", "requeued" or "failed"."""
     if error is None:
         email.status, email.scheduled_time = STATUS.sent, None
+        if (email.headers or {}).get(SECRET_HEADER):
+            # A confirmation or password-reset link: once delivered, nobody reads it from the outbox.
+            email.message = email.html_message = gettext("(Removed after delivery: it held a private sign-in link.)")
         return "sent"
     attempts = (email.number_of_retries or 0) + 1
     email.number_of_retries = attempts

@@ -21,10 +21,10 @@ from django.utils.translation import gettext
 from post_office.models import PRIORITY, STATUS, Email
 
 from accounts.models import User
+from core.mail import ACCOUNT, KIND_HEADER
 from schedule import calendar
 from schedule.models import Booking, Reminder
 
-KIND_HEADER = "X-Mentorship-Kind"
 BOOKING_HEADER = "X-Mentorship-Booking"
 RECIPIENT_HEADER = "X-Mentorship-Recipient"
 OFFSET_HEADER = "X-Mentorship-Offset"
@@ -58,6 +58,7 @@ def kind_label(kind: str) -> str:
         REMINDER: gettext("Reminder"),
         RESCHEDULE: gettext("New time"),
         WAITLIST: gettext("Waitlist"),
+        ACCOUNT: gettext("Account"),
     }.get(kind, "")
 
 

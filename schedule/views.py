@@ -1,6 +1,7 @@
 import datetime as dt
 import re
 
+from allauth.account.decorators import verified_email_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -201,7 +202,7 @@ def _mentor_or_404(pk) -> User:
     return get_object_or_404(User.objects.select_related("mentor_profile"), pk=pk, is_mentor=True, is_active=True)
 
 
-@login_required
+@verified_email_required
 @require_POST
 def waitlist_join(request, mentor_pk):
     mentor = _mentor_or_404(mentor_pk)
@@ -234,7 +235,7 @@ def waitlist_leave(request, mentor_pk):
 # --- Mentee: booking ---
 
 
-@login_required
+@verified_email_required
 @require_http_methods(["GET", "POST"])
 def booking_confirm(request, slot_pk):
     form = BookingForm(request.POST or None)

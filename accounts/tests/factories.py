@@ -1,6 +1,9 @@
 import datetime as dt
+import time
 
 import factory
+from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal import auth as totp_auth
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -24,6 +27,24 @@ class UserFactory(factory.django.DjangoModelFactory):
     def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+    @factory.post_generation
+    def email_verified(obj, create, extracted, **kwargs):
+        """A confirmed address, as most people on the platform have; ``email_verified=False`` for one without."""
+        if create:
+            EmailAddress.objects.create(user=obj, email=obj.email, primary=True, verified=extracted is not False)
+
+
+def enable_mfa(user: User) -> str:
+    """Turn on an authenticator app for ``user``; return its secret (``totp_code(secret)`` gives a code)."""
+    secret = totp_auth.generate_totp_secret()
+    totp_auth.TOTP.activate(user, secret)
+    return secret
+
+
+def totp_code(secret: str) -> str:
+    """The code an authenticator app shows now."""
+    return totp_auth.format_hotp_value(totp_auth.hotp_value(secret, int(time.time()) // 30))
 
 
 class TopicFactory(factory.django.DjangoModelFactory):

@@ -113,7 +113,7 @@ def test_a_visitor_goes_to_registration_with_the_mentor_role_chosen(client, meth
     response = getattr(client, method)(BECOME)
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("accounts:register") + "?role=mentor"
+    assert response["Location"] == reverse("account_signup") + "?role=mentor"
     form = client.get(response["Location"]).context["form"]
     assert form["role"].value() == "mentor"
     assert not User.objects.exists()

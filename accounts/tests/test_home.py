@@ -113,6 +113,6 @@ def test_anonymous_visitors_get_the_whole_page_from_cache_but_still_see_their_me
 
     # A pending message bypasses the page cache, so it is shown (once) even on a cached page.
     client.force_login(mentee)
-    after_logout = client.post(reverse("accounts:logout"), follow=True)
-    assert "You have logged out." in after_logout.content.decode()
-    assert "You have logged out." not in client.get(reverse("home")).content.decode()
+    after_logout = client.post(reverse("account_logout"), follow=True)
+    assert "You have signed out." in after_logout.content.decode()
+    assert "You have signed out." not in client.get(reverse("home")).content.decode()

@@ -101,21 +101,21 @@ def test_each_missing_item_keeps_the_mentor_out_and_shows_in_the_checklist(clien
     assert "Your profile is not visible in the directory yet" in page
     assert "Your profile is live" not in page
     assert f'href="{link}"' in page
-    assert "3 of 4 done" in page
+    assert "4 of 5 done" in page
     # The three other items are done: no link to them.
     other_links = {target for name, (_f, target) in MISSING.items() if target != link}
     assert not any(f'href="{target}"' in page.split('class="checklist')[1].split("</ul>")[0] for target in other_links)
 
 
-def test_a_new_mentor_sees_all_four_steps_to_do(client, mentee):
+def test_a_new_mentor_sees_the_four_profile_steps_to_do(client, mentee):
     client.force_login(mentee)
     page = client.post(reverse("accounts:become_mentor"), follow=True).content.decode()
 
-    assert "0 of 4 done" in page
+    assert "1 of 5 done" in page  # the address is confirmed already
     for target in ("#div_id_headline", "#div_id_topics", "#div_id_price", SCHEDULE):
         assert f'href="{target}"' in page
     readiness = selectors.mentor_readiness(profile=mentee.mentor_profile)
-    assert (readiness.done, readiness.total, readiness.is_ready) == (0, 4, False)
+    assert (readiness.done, readiness.total, readiness.is_ready) == (1, 5, False)
 
 
 def test_a_price_of_zero_counts_only_when_the_mentor_chose_free_sessions(ready):

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from accounts.forms import ProfileForm, RegistrationForm
+from accounts.forms import ProfileForm, SignupForm
 from accounts.timezones import COMMON_TIMEZONES, LEGACY_NAMES, timezone_choices, utc_offset
 
 WINTER = dt.datetime(2026, 1, 15, 12, 0, tzinfo=dt.UTC)
@@ -63,7 +63,7 @@ def test_the_forms_accept_a_zone_from_either_group_only(zone, valid):
 
 
 def test_the_select_has_groups_and_the_hooks_of_the_filter_script():
-    html = str(RegistrationForm()["timezone"])
+    html = str(SignupForm()["timezone"])
 
     assert '<optgroup label="Common">' in html and '<optgroup label="All zones">' in html
     assert html.index("Europe/Kyiv (UTC+") < html.index('<optgroup label="All zones">')
@@ -71,7 +71,7 @@ def test_the_select_has_groups_and_the_hooks_of_the_filter_script():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url", [reverse("accounts:register"), reverse("accounts:profile")])
+@pytest.mark.parametrize("url", [reverse("account_signup"), reverse("accounts:profile")])
 def test_the_registration_and_profile_pages_load_the_filter_script(client, mentee, url):
     if url == reverse("accounts:profile"):
         client.force_login(mentee)

@@ -4,7 +4,7 @@ State changes for slots, bookings and reminders (one module per concern; import 
 
 from schedule import emails  # noqa: F401 (tests patch services.emails)
 from schedule.services.bookings import booking_cancel, booking_create, booking_reschedule, calendar_feed_reset
-from schedule.services.errors import BookingError, SlotTakenError
+from schedule.services.errors import BookingError, SlotTakenError, UnverifiedEmailError
 from schedule.services.reminders import REMINDER_CHUNK, SweepResult, reminder_sweep
 from schedule.services.slots import (
     MAX_BULK_SLOTS,
@@ -42,6 +42,7 @@ __all__ = [
     "PublishResult",
     "SlotTakenError",
     "SweepResult",
+    "UnverifiedEmailError",
     "booking_cancel",
     "booking_create",
     "booking_reschedule",

@@ -23,7 +23,7 @@ from schedule import emails
 from schedule.meetings import new_meeting_url
 from schedule.models import Booking, CalendarFeed, Reminder, Slot
 from schedule.services import weekly
-from schedule.services.errors import BookingError, SlotTakenError
+from schedule.services.errors import BookingError, SlotTakenError, require_verified_email
 
 
 def _bookings_changed(booking: Booking) -> None:
@@ -46,6 +46,7 @@ def booking_create(
     ``expected_start`` is the start the mentee was shown: a slot moved since then is refused.
     """
     now = now or timezone.now()
+    require_verified_email(mentee)
     try:
         with transaction.atomic():
             booking = _claim_and_book(slot_id=slot_id, mentee=mentee, note=note, expected_start=expected_start, now=now)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from schedule import emails, selectors
 from schedule.models import WaitlistEntry, WaitlistNotice
-from schedule.services.errors import BookingError
+from schedule.services.errors import BookingError, require_verified_email
 
 WAITLIST_CHUNK = 100
 
@@ -39,6 +39,7 @@ def waitlist_join(
         raise BookingError(_("This mentor is not taking bookings."), code="unavailable")
     if mentor.pk == mentee.pk:
         raise BookingError(_("You cannot join your own waitlist."), code="own")
+    require_verified_email(mentee)
     today = now.astimezone(zoneinfo.ZoneInfo(mentee.timezone)).date()
     last = today + dt.timedelta(days=settings.BOOKING_HORIZON_DAYS)
     if date_from and date_to and date_to < date_from:

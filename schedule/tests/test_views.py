@@ -86,7 +86,7 @@ def test_anonymous_visitors_are_sent_to_login_and_back_to_the_same_slot(client):
     url = reverse("schedule:booking_confirm", args=[slot.pk])
     response = client.get(url)
     assert response.status_code == 302
-    assert response["Location"] == f"{reverse('accounts:login')}?next={url}"
+    assert response["Location"] == f"{reverse('account_login')}?next={url}"
 
 
 def test_a_mentee_sees_the_confirmation_page_then_books_with_post(client, mentee):

@@ -23,6 +23,8 @@ class Command(WhiteNoiseRunserver):
             lines += [
                 f"    {seed_demo.DEMO_LOGINS[email]:<7} {email}" for email in seed_demo.DEMO_LOGINS if email in demo
             ]
+            if seed_demo.STAFF_EMAIL in demo:
+                lines.append(f"  Staff sign-in asks for an authenticator code: secret {seed_demo.STAFF_TOTP_SECRET}")
         if settings.EMAIL_FILE_PATH:
             lines.append(f"  Emails are written to {settings.EMAIL_FILE_PATH}/")
         self.stdout.write("\n".join(lines) + "\n")

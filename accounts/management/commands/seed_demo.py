@@ -6,6 +6,9 @@ a few mentees with bookings, and a staff user. Safe to run again: existing rows 
 import datetime as dt
 from decimal import Decimal
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP
+from allauth.mfa.utils import is_mfa_enabled
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -19,6 +22,9 @@ from schedule.models import Booking, Slot, WeeklySchedule
 
 PASSWORD = "demo-pass-2026"
 STAFF_EMAIL = "staff@example.com"
+# Staff pages need a second factor: the demo staff account's authenticator secret (add it to any
+# authenticator app, or run `oathtool --totp -b <secret>`). Demo data only; never on a real account.
+STAFF_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 # The accounts to try first, with their role (printed here and by `runserver` in development).
 DEMO_LOGINS = {
     STAFF_EMAIL: "staff",
@@ -155,6 +161,8 @@ class Command(BaseCommand):
             if not staff.is_staff:
                 staff.is_staff = staff.is_superuser = True
                 staff.save(update_fields=["is_staff", "is_superuser"])
+            if not is_mfa_enabled(staff):
+                TOTP.activate(staff, STAFF_TOTP_SECRET)
         created_slots = sum(self._availability(mentor) for mentor in mentors)
         created_bookings = self._bookings(mentors, mentees)
         created_bookings += self._history(mentors, mentees)
@@ -162,6 +170,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(f"Demo data ready ({created_slots} new slots, {created_bookings} new bookings).")
         )
         self.stdout.write(f"All demo accounts use the password {PASSWORD}; staff can also open /admin/.")
+        self.stdout.write(f"The staff account's authenticator secret is {STAFF_TOTP_SECRET}.")
 
     def _user(self, first, last, tz, *, is_mentor, email=None):
         email = email or f"{first}.{last}@example.com".lower()
@@ -170,6 +179,8 @@ class Command(BaseCommand):
             user = services.user_register(
                 email=email, password=PASSWORD, first_name=first, last_name=last, is_mentor=is_mentor, timezone=tz
             )
+        # Demo addresses (example.com) count as confirmed, so the demo can book right away.
+        EmailAddress.objects.update_or_create(user=user, email=user.email, defaults={"primary": True, "verified": True})
         return user
 
     def _mentor(self, index, row, topics):

@@ -1,0 +1,57 @@
+"""
+How django-allauth fits this platform: its mail goes through our outbox, sign-up stores the role,
+names, zone and photo, and sign-up never tells whether an address was already registered.
+"""
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.http import HttpRequest
+
+from accounts import services
+from accounts.models import User
+from core.mail import ACCOUNT, KIND_HEADER, SECRET_HEADER
+
+# Mails whose body lets the reader take over the account.
+SECRET_TEMPLATES = (
+    "account/email/email_confirmation",
+    "account/email/email_confirmation_signup",
+    "account/email/password_reset_key",
+    "account/email/login_code",
+)
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """Queue allauth's mail in the outbox (rendered now, in the request's language)."""
+        request = context.get("request")
+        msg = self.render_mail(template_prefix, email, {"request": request, "email": email, **context})
+        msg.extra_headers[KIND_HEADER] = ACCOUNT
+        if template_prefix in SECRET_TEMPLATES:
+            msg.extra_headers[SECRET_HEADER] = "1"
+        msg.send()
+
+    def save_user(self, request: HttpRequest, user: User, form, commit: bool = True) -> User:
+        """A sign-up: allauth fills the email and hashes the password, our service makes the account."""
+        user = super().save_user(request, user, form, commit=False)
+        data = form.cleaned_data
+        language = getattr(request, "LANGUAGE_CODE", "en")
+        return services.user_register(
+            email=user.email,
+            password=None,
+            password_hash=user.password,
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            is_mentor=form.is_mentor,
+            timezone=data["timezone"],
+            language=language if language in ("en", "uk") else "en",
+            photo=data.get("photo") or None,
+        )
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def save_user(self, request: HttpRequest, sociallogin, form=None) -> User:
+        """A first sign-in with Google or GitHub: a mentee, in the visitor's language."""
+        user = super().save_user(request, sociallogin, form)
+        language = getattr(request, "LANGUAGE_CODE", "en")
+        services.user_update_language_if_default(user=user, language=language)
+        return user

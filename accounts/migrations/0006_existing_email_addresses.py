@@ -1,0 +1,29 @@
+"""
+Accounts made before email verification get their address on record, unconfirmed: they keep
+signing in, and the security page sends them the confirmation link when they ask.
+"""
+
+from django.db import migrations
+
+
+def add_addresses(apps, schema_editor):
+    User = apps.get_model("accounts", "User")
+    EmailAddress = apps.get_model("account", "EmailAddress")
+    known = set(EmailAddress.objects.values_list("user_id", flat=True))
+    EmailAddress.objects.bulk_create(
+        (
+            EmailAddress(user_id=pk, email=email, primary=True, verified=False)
+            for pk, email in User.objects.values_list("pk", "email").iterator()
+            if pk not in known
+        ),
+        batch_size=1000,
+    )
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("accounts", "0005_bio_max_length"),
+        ("account", "0009_emailaddress_unique_primary_email"),
+    ]
+
+    operations = [migrations.RunPython(add_addresses, migrations.RunPython.noop)]

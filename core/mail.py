@@ -1,0 +1,8 @@
+"""Outbox headers shared by every app that queues mail (they never leave the platform's log)."""
+
+# What a row is, for the staff mail log ("confirmation", "reminder", "account", ...).
+KIND_HEADER = "X-Mentorship-Kind"
+# The body holds a private link (email confirmation, password reset): wiped once delivered.
+SECRET_HEADER = "X-Mentorship-Secret"
+# Sign-up, sign-in and password mail from django-allauth.
+ACCOUNT = "account"
