@@ -117,6 +117,9 @@ PAGES = [
     ),
     ("weekly hours, mentor", "/schedule/weekly/", WEEKLY_MENTOR),
     ("become a mentor, mentee", "/accounts/become-mentor/", "mentee0@bench.example"),
+    ("sign-in page", "/accounts/login/", None),
+    ("sign-up page", "/accounts/signup/", None),
+    ("sign-in and security, mentee", "/accounts/security/", "mentee0@bench.example"),
 ]
 
 

@@ -304,3 +304,20 @@ def test_account_mail_goes_through_the_outbox_and_its_link_is_wiped_after_delive
     queued.refresh_from_db()
     assert queued.status == STATUS.sent and "/accounts/password/reset/key/" not in queued.message + queued.html_message
     assert "/accounts/password/reset/key/" in django_mail.outbox[0].body  # the person got the link
+
+
+# --- Query counts ---
+
+
+def test_the_security_page_query_count_is_pinned(client, mentee, django_assert_num_queries):
+    client.force_login(mentee)
+    client.get(reverse("accounts:security"))
+    # session, user, confirmed address, second factor, sessions, connected accounts
+    with django_assert_num_queries(6):
+        assert client.get(reverse("accounts:security")).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["account_login", "account_signup"])
+def test_the_sign_in_and_sign_up_pages_query_count_is_pinned(client, name, django_assert_num_queries):
+    with django_assert_num_queries(1):  # allauth looks for Google/GitHub apps stored in the database too
+        assert client.get(reverse(name)).status_code == 200

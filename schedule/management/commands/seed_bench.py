@@ -12,6 +12,8 @@ import datetime as dt
 import random
 import time
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
@@ -22,6 +24,7 @@ from schedule.models import Booking, Slot
 
 DOMAIN = "bench.example"
 PASSWORD = "bench-pass-2026"
+STAFF_TOTP_SECRET = "JBSWY3DPEHPK3PXPBENCHBENCHBENCH2"
 TOPICS = ["Programming", "Fitness", "Investing", "Design", "Careers", "Languages", "Data", "Music"]
 ZONES = ["Europe/Kyiv", "Europe/Warsaw", "Europe/London", "America/New_York", "Asia/Tokyo"]
 
@@ -55,9 +58,10 @@ class Command(BaseCommand):
                 )
                 for i in range(mentors)
             )
-            User.objects.create(
+            staff = User.objects.create(
                 email=f"staff0@{DOMAIN}", first_name="Bench", last_name="Staff", is_staff=True, password=password
             )
+            TOTP.activate(staff, STAFF_TOTP_SECRET)  # staff pages need a second factor
             mentee_users = User.objects.bulk_create(
                 User(
                     email=f"mentee{i}@{DOMAIN}",
@@ -67,6 +71,14 @@ class Command(BaseCommand):
                     password=password,
                 )
                 for i in range(mentees)
+            )
+            # Confirmed addresses: bench people book, and only confirmed mentors are listed.
+            EmailAddress.objects.bulk_create(
+                (
+                    EmailAddress(user=u, email=u.email, primary=True, verified=True)
+                    for u in [*mentor_users, staff, *mentee_users]
+                ),
+                batch_size=5000,
             )
             profiles = MentorProfile.objects.bulk_create(
                 MentorProfile(
