@@ -4,9 +4,13 @@ with its own SQLite database and demo data, an SMTP sink that receives its mail,
 Chromium driven by Playwright.
 """
 
+import base64
 import email
 import email.policy
+import hashlib
+import hmac
 import os
+import struct
 import subprocess
 import sys
 import time
@@ -109,9 +113,13 @@ class Sink(SMTPServer):
         raise AssertionError("no matching email arrived at the SMTP sink")
 
 
+_SINK: list = []  # the session's sink, for register()
+
+
 @pytest.fixture(scope="session")
 def smtp_sink():
     with Sink() as sink:
+        _SINK[:] = [sink]
         yield sink
 
 
@@ -148,19 +156,46 @@ def new_page(browser, site):
         context.close()
 
 
+STAFF_EMAIL = "staff@example.com"
+STAFF_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # accounts.management.commands.seed_demo
+_used_codes: set[str] = set()
+
+
+def totp_code(secret: str) -> str:
+    """The authenticator app's code now; each is accepted once, so wait for a fresh one if it was used."""
+    while True:
+        counter = int(time.time()) // 30
+        digest = hmac.new(base64.b32decode(secret), struct.pack(">Q", counter), hashlib.sha1).digest()
+        offset = digest[-1] & 0x0F
+        code = f"{(struct.unpack('>I', digest[offset : offset + 4])[0] & 0x7FFFFFFF) % 1_000_000:06d}"
+        if (secret, code) not in _used_codes:
+            _used_codes.add((secret, code))
+            return code
+        time.sleep(30 - time.time() % 30 + 0.5)
+
+
 def login(page, email_address, password=PASSWORD):
+    """Sign in; the demo staff account answers the second-factor step from its known secret."""
     page.goto("/accounts/login/")
-    page.fill("#id_username", email_address)
+    page.fill("#id_login", email_address)
     page.fill("#id_password", password)
     page.locator("main form button[type=submit]").click()
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    if "/accounts/2fa/authenticate/" in page.url:
+        page.fill("#id_code", totp_code(STAFF_TOTP_SECRET))
+        page.locator("main form button[type=submit]").first.click()
+        page.wait_for_url(lambda url: "/accounts/2fa/" not in url)
 
 
 def register(page, *, role="mentee", first="Test", last="User", password="Un-usual-pass-2026"):
-    """Fill the registration form on the current page (or open it); return the new email address."""
+    """
+    Sign up on the current page (or open the form), then confirm the address through the link that
+    reaches the SMTP sink, as a person would; that signs in and continues to ``?next=``. Returns the
+    new email address.
+    """
     address = f"{first}.{last}.{uuid.uuid4().hex[:8]}@example.com".lower()
-    if "/accounts/register/" not in page.url:
-        page.goto("/accounts/register/")
+    if "/accounts/signup/" not in page.url:
+        page.goto("/accounts/signup/")
     page.check(f"input[name=role][value={role}]")
     page.fill("#id_first_name", first)
     page.fill("#id_last_name", last)
@@ -168,5 +203,14 @@ def register(page, *, role="mentee", first="Test", last="User", password="Un-usu
     page.fill("#id_password1", password)
     page.fill("#id_password2", password)
     page.locator("main form button[type=submit]").click()
-    page.wait_for_url(lambda url: "/accounts/register/" not in url)
+    page.wait_for_url(lambda url: "/accounts/confirm-email/" in url)
+    message = _SINK[0].wait_for(lambda m: address in m["To"] and "/accounts/confirm-email/" in _text(m))
+    link = next(word for word in _text(message).split() if "/accounts/confirm-email/" in word)
+    page.goto(link)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(lambda url: "/accounts/confirm-email/" not in url)
     return address
+
+
+def _text(message) -> str:
+    return message.get_body(preferencelist=("plain",)).get_content()

@@ -14,7 +14,8 @@ ANONYMOUS = {
     "home": "/",
     "mentor-page": "/mentors/olena-kovalenko/",
     "login": "/accounts/login/",
-    "register": "/accounts/register/",
+    "register": "/accounts/signup/",
+    "password-reset": "/accounts/password/reset/",
 }
 MENTEE = {
     "booking-confirmation": "FIRST_FREE_SLOT",
@@ -22,6 +23,11 @@ MENTEE = {
     "booking-page": "FIRST_BOOKING",
     "move-session": "FIRST_BOOKING_MOVE",
     "profile": "/accounts/profile/",
+    "sign-in-and-security": "/accounts/security/",
+    "email-addresses": "/accounts/email/",
+    "two-factor": "/accounts/2fa/",
+    "signed-in-devices": "/accounts/sessions/",
+    "change-password": "/accounts/password/change/",
 }
 MENTOR = {
     "mentor-schedule": "/schedule/",

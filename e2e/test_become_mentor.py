@@ -36,7 +36,7 @@ def test_a_mentee_becomes_a_mentor_and_finds_themself_in_the_directory(new_page,
     expect(page.locator(".alert-success")).to_contain_text("You are now a mentor")
     checklist = page.locator(".readiness")
     expect(checklist).to_contain_text("Your profile is not visible in the directory yet")
-    expect(checklist).to_contain_text("0 of 4 done")
+    expect(checklist).to_contain_text("1 of 5 done")  # the address is confirmed at sign-up
     assert _serious(axe.run(page)) == []
     _screenshot(page, "mentor-profile-checklist")
 
@@ -49,7 +49,7 @@ def test_a_mentee_becomes_a_mentor_and_finds_themself_in_the_directory(new_page,
     page.fill("#id_languages", "English, Esperanto")
     page.get_by_role("button", name="Save mentor profile").click()
     expect(page.locator(".alert-success")).to_contain_text("saved")
-    expect(checklist).to_contain_text("3 of 4 done")
+    expect(checklist).to_contain_text("4 of 5 done")
 
     checklist.get_by_role("link", name="Add free time to your schedule").click()
     expect(page).to_have_url(re.compile(r"/schedule/$"))
@@ -89,7 +89,7 @@ def test_a_mentee_becomes_a_mentor_and_finds_themself_in_the_directory(new_page,
 
 def test_the_time_zone_picker_filters_as_you_type_and_the_select_still_decides(new_page, site):
     page = new_page(timezone_id="America/New_York")
-    page.goto("/accounts/register/")
+    page.goto("/accounts/signup/")
     select = page.locator("#id_timezone")
     expect(select).to_have_value("America/New_York")  # site.js picks the browser's zone
     expect(select.locator("optgroup").first).to_have_attribute("label", "Common")
@@ -104,5 +104,5 @@ def test_the_time_zone_picker_filters_as_you_type_and_the_select_still_decides(n
     expect(page.locator(".timezone-filter-status")).to_contain_text("No time zone matches")
     expect(select).to_have_value("Asia/Tokyo")  # the whole list again, the choice kept
     search.press("Enter")  # does not submit the half-filled form
-    expect(page).to_have_url(re.compile(r"/accounts/register/$"))
+    expect(page).to_have_url(re.compile(r"/accounts/signup/$"))
     expect(select).to_be_focused()

@@ -57,7 +57,9 @@ def test_a_ukrainian_mentee_registers_books_and_gets_the_email_in_ukrainian(new_
     expect(page.locator("#upcoming-heading + ul")).to_contain_text("Andriy Shevchenko")
     check(page, axe)
 
-    message = smtp_sink.wait_for(lambda m: address in m["To"])
+    confirmation = smtp_sink.wait_for(lambda m: address in m["To"] and "confirm-email" in m.get_body().get_content())
+    assert str(confirmation["Subject"]).strip() == "Підтвердьте адресу електронної пошти"
+    message = smtp_sink.wait_for(lambda m: address in m["To"] and "confirm-email" not in m.get_body().get_content())
     assert str(message["Subject"]).strip().startswith("Консультацію заброньовано")
     body = message.get_body(preferencelist=("plain",)).get_content()
     assert "Доброго дня, Oksana" in body and not ENGLISH_UI.search(body)
