@@ -9,11 +9,13 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from accounts.images import normalize_photo
+from accounts import images
 from accounts.models import MentorProfile, Topic, User
 from accounts.selectors import SORT_PRICE, SORT_SOONEST
 from accounts.timezones import timezone_choices
+from accounts.validators import validate_no_control_characters
 from core.forms import IdMultipleChoiceField
+from core.uploads import RefusedUpload
 
 
 class TimezoneField(forms.ChoiceField):
@@ -44,9 +46,11 @@ class PhotoField(forms.FileField):
     widget = forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
 
     def clean(self, data, initial=None):
+        if isinstance(data, RefusedUpload):  # refused while it streamed in: say why, not "empty"
+            raise images.too_large(data.received)
         upload = super().clean(data, initial)
         if upload and upload is not initial and hasattr(upload, "size"):
-            return normalize_photo(upload)
+            return images.normalize_photo(upload)
         return upload
 
 
@@ -64,8 +68,8 @@ class SignupForm(allauth_forms.SignupForm):
     ]
 
     role = forms.ChoiceField(label=_("I am joining as"), choices=ROLE_CHOICES, widget=forms.RadioSelect)
-    first_name = forms.CharField(label=_("First name"), max_length=150)
-    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    first_name = forms.CharField(label=_("First name"), max_length=150, validators=[validate_no_control_characters])
+    last_name = forms.CharField(label=_("Last name"), max_length=150, validators=[validate_no_control_characters])
     timezone = TimezoneField()
     photo = PhotoField(
         label=_("Photo"),
@@ -106,8 +110,8 @@ class LoginForm(allauth_forms.LoginForm):
 
 
 class ProfileForm(forms.Form):
-    first_name = forms.CharField(label=_("First name"), max_length=150)
-    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    first_name = forms.CharField(label=_("First name"), max_length=150, validators=[validate_no_control_characters])
+    last_name = forms.CharField(label=_("Last name"), max_length=150, validators=[validate_no_control_characters])
     timezone = TimezoneField()
     language = forms.ChoiceField(
         label=_("Language"),

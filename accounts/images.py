@@ -13,8 +13,11 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
+# Also enforced while the upload streams in (core.uploads): a larger file is never stored.
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-MAX_PIXELS = 40_000_000  # about 6300 x 6300; larger images are refused before decoding
+# About 4000 x 4000, more than a photo needs: decoding one takes at most 64 MB (4 bytes a pixel) and a
+# fraction of a second. The size is read from the header and checked before decoding: larger is refused.
+MAX_PIXELS = 16_000_000
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
 AVATAR_SIZE = 512
 
@@ -22,11 +25,7 @@ AVATAR_SIZE = 512
 def normalize_photo(upload) -> ContentFile:
     """Validate an uploaded photo and return a re-encoded 512 px square JPEG, or raise ValidationError."""
     if upload.size > MAX_UPLOAD_BYTES:
-        raise ValidationError(
-            _("The photo is too large (%(size)s). The limit is %(limit)s.")
-            % {"size": filesizeformat(upload.size), "limit": filesizeformat(MAX_UPLOAD_BYTES)},
-            code="too_large",
-        )
+        raise too_large(upload.size)
     upload.seek(0)
     try:
         with warnings.catch_warnings():
@@ -55,6 +54,15 @@ def normalize_photo(upload) -> ContentFile:
     finally:
         upload.seek(0)
     return _to_jpeg(image)
+
+
+def too_large(size: int) -> ValidationError:
+    """The refusal of a photo of ``size`` bytes, whether it was refused while it streamed in or after."""
+    return ValidationError(
+        _("The photo is too large (%(size)s). The limit is %(limit)s.")
+        % {"size": filesizeformat(size), "limit": filesizeformat(MAX_UPLOAD_BYTES)},
+        code="too_large",
+    )
 
 
 def initials_avatar(initials: str, background: tuple[int, int, int]) -> ContentFile:

@@ -341,9 +341,19 @@ class _Echo:
         return value
 
 
+# What makes a spreadsheet read a cell as a formula (OWASP's list, "CSV injection").
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _spreadsheet_safe(text: str) -> str:
-    """A cell a spreadsheet will not run as a formula (people's notes may start with = + - @)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    """
+    A cell a spreadsheet will not run as a formula: anything people typed (names, notes, even an email
+    address, whose local part may start with = or +) that starts with a formula character, also after
+    leading whitespace (some spreadsheets trim it on import), gets a leading apostrophe: shown as text.
+    """
+    if text.startswith(_FORMULA_STARTS) or text.lstrip().startswith(_FORMULA_STARTS):
+        return "'" + text
+    return text
 
 
 @staff_required
@@ -363,9 +373,9 @@ def booking_export(request):
                     b.slot.start.isoformat(),
                     b.slot.end.isoformat(),
                     _spreadsheet_safe(b.slot.mentor.display_name),
-                    b.slot.mentor.email,
+                    _spreadsheet_safe(b.slot.mentor.email),
                     _spreadsheet_safe(b.mentee.display_name),
-                    b.mentee.email,
+                    _spreadsheet_safe(b.mentee.email),
                     _spreadsheet_safe(b.note),
                 ]
             )

@@ -7,9 +7,11 @@ with its default, in the README and in ``.env.example``.
 """
 
 import datetime
+import os
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -52,6 +54,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "allauth.socialaccount.providers.github",
     "allauth.socialaccount.providers.google",
+    "csp",  # its system checks refuse django-csp 3 style CSP_* settings
     "core",
     "schedule",
     "dashboard",
@@ -59,6 +62,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -198,6 +202,7 @@ SOCIALACCOUNT_PROVIDERS = {
     ]
     if env(f"{prefix}_CLIENT_ID", default="") and env(f"{prefix}_CLIENT_SECRET", default="")
 }
+SOCIAL_AUTHORIZE_ORIGINS = {"google": "https://accounts.google.com", "github": "https://github.com"}
 SOCIALACCOUNT_ONLY = False
 SOCIALACCOUNT_QUERY_EMAIL = True
 SOCIALACCOUNT_EMAIL_REQUIRED = True
@@ -240,6 +245,12 @@ STORAGES = {
 }
 # Serve uploaded photos from Django itself (fine for small sites; otherwise let the web server do it).
 SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
+# The size limit comes first: a file past it is refused as it streams in, before the others store it.
+FILE_UPLOAD_HANDLERS = [
+    "core.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 
@@ -324,11 +335,55 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
-SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
+# Each reaches beyond this site, so each is its own decision: includeSubDomains binds every subdomain
+# (some may not serve HTTPS), and a preload header lets anyone submit the domain to the browsers'
+# built-in list, which takes months to leave.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+
+def _decided_against(name: str) -> bool:
+    """Set to false on purpose (in the environment or .env), not merely left unset."""
+    return name in os.environ and not env.bool(name)
+
+
+# check --deploy warns while HSTS leaves subdomains (W005) or preload (W021) out. The warning stays
+# for whoever has not thought about it, and goes for whoever set the variable to false.
+SILENCED_SYSTEM_CHECKS = [
+    check_id
+    for name, check_id in (
+        ("SECURE_HSTS_INCLUDE_SUBDOMAINS", "security.W005"),
+        ("SECURE_HSTS_PRELOAD", "security.W021"),
+    )
+    if _decided_against(name)
+]
+
+# --- CONTENT SECURITY POLICY ---
+# Scripts, styles and images come from this site only. No template has an inline <script> (data goes
+# through json_script or data- attributes), an on*= handler or a style= attribute, so an injected one
+# does not run. Chart.js sizes its canvases through the CSSOM, which style-src does not govern.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],  # QR codes for two-factor set-up are data: images
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        # Chromium applies form-action to the redirects after a POST too: "Continue with Google"
+        # posts here and is redirected to the provider, so each configured provider is listed.
+        "form-action": [SELF, *(SOCIAL_AUTHORIZE_ORIGINS[p] for p in SOCIALACCOUNT_PROVIDERS)],
+    }
+}
+# Where browsers POST a report of each violation (optional); read into a private name, because
+# django-csp's check refuses a CSP_REPORT_URI setting (its 3.x style).
+_csp_report_uri = env("CSP_REPORT_URI", default="")
+if _csp_report_uri:
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = _csp_report_uri
 
 # --- LOGGING ---
 LOGGING = {

@@ -2,9 +2,11 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.urls import reverse
 from PIL import Image
 
+from accounts.images import MAX_UPLOAD_BYTES
 from accounts.models import MentorProfile
 from accounts.tests.factories import MentorFactory, TopicFactory, UserFactory, enable_mfa
 
@@ -140,6 +142,82 @@ def test_a_bad_photo_is_refused_with_a_clear_message_and_nothing_is_stored(clien
     mentee.refresh_from_db()
     assert not mentee.photo
     assert mentee.first_name == "Mia"
+
+
+class SpyUploadHandler(TemporaryFileUploadHandler):
+    """Stores uploads as Django does, and keeps each file it made and how many bytes it was given."""
+
+    files: list = []
+    received: list[int] = []
+
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        self.files.append(self.file)
+        self.received.append(0)
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received[-1] += len(raw_data)
+        return super().receive_data_chunk(raw_data, start)
+
+
+def test_an_oversized_photo_is_refused_while_it_streams_and_nothing_changes(client, mentee, settings):
+    # The limit first, as in the settings; then a handler that stores like Django's and counts what it gets.
+    settings.FILE_UPLOAD_HANDLERS = [
+        "core.uploads.SizeLimitUploadHandler",
+        "accounts.tests.test_views.SpyUploadHandler",
+    ]
+    SpyUploadHandler.files, SpyUploadHandler.received = [], []
+    client.force_login(mentee)
+    six_megabytes = b"\x89PNG" + b"0" * (6 * 1024 * 1024 - 4)
+
+    response = client.post(
+        reverse("accounts:profile"),
+        {
+            "first_name": "Renamed",
+            "last_name": "Mentee",
+            "timezone": "Europe/Kyiv",
+            "language": "en",
+            "photo": SimpleUploadedFile("huge.png", six_megabytes, "image/png"),
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["photo"] == ["The photo is too large (6.0\xa0MB). The limit is 5.0\xa0MB."]
+    [stored_part] = SpyUploadHandler.received
+    assert stored_part <= MAX_UPLOAD_BYTES  # the storing handler never saw the rest
+    assert SpyUploadHandler.files[0].closed  # and what it held is freed (the temporary file is deleted)
+    mentee.refresh_from_db()
+    assert (mentee.first_name, bool(mentee.photo)) == ("Mia", False)
+
+
+def test_an_oversized_file_in_the_admin_is_refused_too_without_an_error_page(client, mentee):
+    """Every upload passes the limit: a form field that does not know it sees an empty file and refuses it."""
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    enable_mfa(admin)
+    client.force_login(admin)
+    url = reverse("admin:accounts_user_change", args=[mentee.pk])
+    form = client.get(url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None and name != "photo"}
+    data.update(groups=[], user_permissions=[], first_name="Renamed", date_joined_0="2026-01-01", date_joined_1="10:00")
+
+    response = client.post(url, {**data, "photo": SimpleUploadedFile("huge.png", b"0" * (6 * 1024 * 1024))})
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["photo"] == ["The submitted file is empty."]
+    mentee.refresh_from_db()
+    assert (mentee.first_name, bool(mentee.photo)) == ("Mia", False)
+
+
+def test_a_photo_just_within_the_limit_streams_through(client, mentee):
+    client.force_login(mentee)
+    photo = _image_bytes()
+    padded = photo + b"\0" * (MAX_UPLOAD_BYTES - len(photo))  # trailing bytes after the PNG's end are ignored
+
+    response = _profile_post(client, SimpleUploadedFile("me.png", padded, "image/png"))
+
+    assert response.status_code == 302
+    mentee.refresh_from_db()
+    assert mentee.photo
 
 
 def test_without_a_photo_the_initials_avatar_is_shown(client, mentee):

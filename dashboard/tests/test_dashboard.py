@@ -389,3 +389,23 @@ def test_the_csv_export_never_hands_a_spreadsheet_a_formula(client, staff):
     export = client.get(reverse("dashboard:bookings_export"))
     rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode())))
     assert rows[1][8] == '\'=HYPERLINK("http://evil.example")' and rows[1][6] == "'+cmd"
+
+
+FORMULAS = ["=1+1", "+1+1", "-1+1", "@SUM(A1)", "\t=1+1", "\rcmd", " =1+1", "\n\t @SUM(A1)", "  -2"]
+PLAIN = ["Career advice", "1+1=2", "a=b", "email me @ noon", " plain", ""]
+
+
+def test_the_csv_export_neutralises_every_formula_start_also_after_whitespace(client, staff):
+    for note in FORMULAS + PLAIN:
+        BookingFactory(note=note)
+    BookingFactory(note="from a formula address", mentee=UserFactory(email="=cmd@example.com", first_name="@Eve"))
+    client.force_login(staff)
+
+    export = client.get(reverse("dashboard:bookings_export"))
+
+    rows = list(csv.DictReader(io.StringIO(b"".join(export.streaming_content).decode(), newline="")))
+    notes = {row["note"] for row in rows}
+    assert {f"'{formula}" for formula in FORMULAS} <= notes
+    assert set(PLAIN) <= notes
+    [eve] = [row for row in rows if row["note"] == "from a formula address"]
+    assert (eve["mentee_email"], eve["mentee"].startswith("'@Eve")) == ("'=cmd@example.com", True)

@@ -9,7 +9,6 @@ from decimal import Decimal
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP
 from allauth.mfa.utils import is_mfa_enabled
-from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -17,6 +16,7 @@ from django.utils.text import slugify
 from accounts import services
 from accounts.images import initials_avatar
 from accounts.models import Topic, User
+from core.commands import MadeUpDataCommand
 from schedule import services as schedule_services
 from schedule.models import Booking, Slot, WeeklySchedule
 
@@ -140,7 +140,7 @@ MENTEES = [
 COLOURS = [(67, 56, 202), (15, 118, 110), (190, 24, 93), (161, 98, 7), (29, 78, 216), (109, 40, 217)]
 
 
-class Command(BaseCommand):
+class Command(MadeUpDataCommand):
     help = "Create demo mentors, mentees, availability, bookings and a staff user (idempotent)."
 
     def add_arguments(self, parser):

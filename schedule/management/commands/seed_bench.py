@@ -15,11 +15,11 @@ import time
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.hashers import make_password
-from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import MentorProfile, Topic, User
+from core.commands import MadeUpDataCommand
 from schedule.models import Booking, Slot
 
 DOMAIN = "bench.example"
@@ -29,7 +29,7 @@ TOPICS = ["Programming", "Fitness", "Investing", "Design", "Careers", "Languages
 ZONES = ["Europe/Kyiv", "Europe/Warsaw", "Europe/London", "America/New_York", "Asia/Tokyo"]
 
 
-class Command(BaseCommand):
+class Command(MadeUpDataCommand):
     help = "Create (or re-create) the benchmark dataset with bulk operations."
 
     def add_arguments(self, parser):
