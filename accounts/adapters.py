@@ -1,15 +1,24 @@
 """
 How django-allauth fits this platform: its mail goes through our outbox, sign-up stores the role,
-names, zone and photo, and sign-up never tells whether an address was already registered.
+names, zone and photo, sign-up never tells whether an address was already registered, and signing in
+to an account that is waiting for deletion offers to keep it.
 """
+
+import time
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 
-from accounts import services
+from accounts import selectors, services
 from accounts.models import User
 from core.mail import ACCOUNT, KIND_HEADER, SECRET_HEADER
+
+# Set by a sign-in with the right password to an account waiting for deletion; only then may
+# "Keep my account" restore it, and only for a few minutes.
+KEEP_ACCOUNT_SESSION_KEY = "accounts_keep_account"
+KEEP_ACCOUNT_SECONDS = 10 * 60
 
 # Mails whose body lets the reader take over the account.
 SECRET_TEMPLATES = (
@@ -29,6 +38,18 @@ class AccountAdapter(DefaultAccountAdapter):
         if template_prefix in SECRET_TEMPLATES:
             msg.extra_headers[SECRET_HEADER] = "1"
         msg.send()
+
+    def respond_user_inactive(self, request: HttpRequest, user: User) -> HttpResponse:
+        """
+        allauth checks the password of an inactive account too, then lands here instead of signing in
+        (before the second factor: nothing is signed in yet). For an account waiting for deletion, the
+        person who just proved the password (or signed in with Google or GitHub) is offered "Keep my
+        account": the session remembers whom, briefly. Any other inactive account gets allauth's page.
+        """
+        if selectors.deletion_to_keep(user_id=user.pk) is None:
+            return super().respond_user_inactive(request, user)
+        request.session[KEEP_ACCOUNT_SESSION_KEY] = {"user": user.pk, "until": time.time() + KEEP_ACCOUNT_SECONDS}
+        return HttpResponseRedirect(reverse("accounts:leave_keep"))
 
     def save_user(self, request: HttpRequest, user: User, form, commit: bool = True) -> User:
         """A sign-up: allauth fills the email and hashes the password, our service makes the account."""
@@ -55,3 +76,13 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         language = getattr(request, "LANGUAGE_CODE", "en")
         services.user_update_language_if_default(user=user, language=language)
         return user
+
+
+def account_to_keep(request: HttpRequest) -> int | None:
+    """The id of the account this session may keep (set by ``respond_user_inactive``), or None."""
+    state = request.session.get(KEEP_ACCOUNT_SESSION_KEY)
+    if not isinstance(state, dict) or not isinstance(state.get("user"), int):
+        return None
+    if not isinstance(state.get("until"), int | float) or state["until"] < time.time():
+        return None
+    return state["user"]

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts import services
-from accounts.models import MentorProfile, Topic, User
+from accounts.models import AccountDeletion, MentorProfile, Topic, User
 
 
 @admin.register(User)
@@ -52,3 +52,22 @@ class MentorProfileAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user"]
     filter_horizontal = ["topics"]
     readonly_fields = ["created_at", "updated_at"]
+
+
+@admin.register(AccountDeletion)
+class AccountDeletionAdmin(admin.ModelAdmin):
+    """Read only: requests change through "Delete my account", "Keep my account" and the deletion job."""
+
+    list_display = ["user", "requested_at", "due_at", "cancelled_at", "completed_at"]
+    list_filter = ["requested_at", "due_at"]
+    search_fields = ["user__email"]
+    date_hierarchy = "due_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

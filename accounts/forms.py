@@ -109,6 +109,19 @@ class LoginForm(allauth_forms.LoginForm):
         self.fields["login"].label = _("Email")
 
 
+class AccountDeleteForm(forms.Form):
+    """
+    "Delete my account". The password (or second factor) is asked again by allauth before the view
+    runs; this box makes the choice deliberate for everyone, including people who sign in only with
+    Google or GitHub, whom allauth has no way to ask again.
+    """
+
+    confirm = forms.BooleanField(
+        label=_("I understand: my account closes now and is deleted for good after the waiting period."),
+        required=True,
+    )
+
+
 class ProfileForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=150, validators=[validate_no_control_characters])
     last_name = forms.CharField(label=_("Last name"), max_length=150, validators=[validate_no_control_characters])

@@ -5,9 +5,10 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
+from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.timezones import validate_timezone
@@ -57,6 +58,9 @@ class User(AbstractUser):
     timezone = models.CharField(_("time zone"), max_length=64, default="UTC", validators=[validate_timezone])
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")
     photo = models.ImageField(_("photo"), upload_to=user_photo_path, blank=True)
+    # Set when the account is anonymised after a deletion request (``accounts.services.deletion``): the
+    # row stays so the other side's bookings still read, and the person shows as "Deleted user".
+    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True, editable=False)
 
     objects = EmailUserManager()
 
@@ -76,6 +80,8 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
+        if self.deleted_at is not None:
+            return gettext("Deleted user")
         return self.get_full_name() or self.email.split("@")[0]
 
     @property
@@ -192,3 +198,57 @@ class MentorProfile(models.Model):
 def split_languages(text: str) -> list[str]:
     """The free-text languages field ("English, Ukrainian") as a list of names."""
     return [name.strip() for name in text.split(",") if name.strip()]
+
+
+class AccountDeletionQuerySet(models.QuerySet):
+    def pending(self):
+        """Requests neither kept (the person came back) nor carried out yet."""
+        return self.filter(cancelled_at__isnull=True, completed_at__isnull=True)
+
+
+class AccountDeletion(models.Model):
+    """
+    A person's request to leave the platform. The account is closed from ``requested_at``; signing in
+    before ``due_at`` and choosing "Keep my account" cancels the request (``cancelled_at``); after
+    ``due_at`` the deletion job anonymises the account (``completed_at``). One row per person: asking
+    again after keeping the account reuses it.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account_deletion", verbose_name=_("user")
+    )
+    requested_at = models.DateTimeField(_("requested"))
+    due_at = models.DateTimeField(_("deleted from"))
+    cancelled_at = models.DateTimeField(_("kept"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+
+    objects = AccountDeletionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("account deletion")
+        verbose_name_plural = _("account deletions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(due_at__gte=F("requested_at")), name="accounts_accountdeletion_due_after_request"
+            ),
+            # A request is kept or carried out, never both.
+            models.CheckConstraint(
+                condition=Q(cancelled_at__isnull=True) | Q(completed_at__isnull=True),
+                name="accounts_accountdeletion_kept_or_completed",
+            ),
+        ]
+        indexes = [
+            # What the deletion job looks for every 15 minutes: pending requests that are due.
+            models.Index(
+                fields=["due_at"],
+                condition=Q(cancelled_at__isnull=True, completed_at__isnull=True),
+                name="accounts_deletion_pending_due",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.due_at:%Y-%m-%d})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.cancelled_at is None and self.completed_at is None

@@ -30,7 +30,7 @@ from allauth.account.models import EmailAddress
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from accounts.models import MentorProfile, Topic, split_languages
+from accounts.models import AccountDeletion, MentorProfile, Topic, split_languages
 
 SORT_SOONEST = "soonest"
 SORT_PRICE = "price"
@@ -183,3 +183,12 @@ def languages_in_use(*, now: dt.datetime | None = None) -> list[str]:
             spellings.setdefault(name.casefold(), Counter())[name] += 1
     chosen = (min(counter.items(), key=lambda item: (-item[1], item[0]))[0] for counter in spellings.values())
     return sorted(chosen, key=str.casefold)
+
+
+def deletion_to_keep(*, user_id: int, now: dt.datetime | None = None) -> AccountDeletion | None:
+    """
+    The person's deletion request while it can still be kept: neither kept nor carried out, and its
+    grace period not over (a request past ``due_at`` belongs to the deletion job). With the user.
+    """
+    now = now or timezone.now()
+    return AccountDeletion.objects.pending().filter(user_id=user_id, due_at__gt=now).select_related("user").first()

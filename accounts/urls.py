@@ -12,5 +12,9 @@ urlpatterns = [
     path("accounts/profile/", views.profile_edit, name="profile"),
     path("accounts/profile/mentor/", views.mentor_profile_edit, name="mentor_profile_edit"),
     path("accounts/become-mentor/", views.become_mentor, name="become_mentor"),
+    path("accounts/leave/", views.leave, name="leave"),
+    path("accounts/leave/export.json", views.data_export, name="export"),
+    path("accounts/leave/scheduled/", views.leave_scheduled, name="leave_scheduled"),
+    path("accounts/leave/keep/", views.leave_keep, name="leave_keep"),
     path("mentors/<slug:slug>/", views.mentor_detail, name="mentor_detail"),
 ]

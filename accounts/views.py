@@ -1,5 +1,8 @@
+import datetime as dt
+
 from allauth.account import views as allauth_views
 from allauth.account.app_settings import EmailVerificationMethod
+from allauth.account.decorators import reauthentication_required
 from allauth.account.internal.flows.login import perform_login
 from allauth.account.internal.flows.signup import complete_signup
 from allauth.account.models import Login
@@ -7,10 +10,13 @@ from allauth.account.utils import get_next_redirect_url
 from allauth.mfa.utils import is_mfa_enabled
 from allauth.socialaccount.models import SocialAccount
 from allauth.usersessions.models import UserSession
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -20,12 +26,14 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import check_for_language, get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.i18n import set_language as django_set_language
 
-from accounts import directory, selectors, services
-from accounts.forms import DirectoryFilterForm, MentorProfileForm, ProfileForm, SignupForm
+from accounts import directory, export, selectors, services
+from accounts.adapters import KEEP_ACCOUNT_SESSION_KEY, account_to_keep
+from accounts.forms import AccountDeleteForm, DirectoryFilterForm, MentorProfileForm, ProfileForm, SignupForm
 from accounts.models import MentorProfile
 from schedule import picker as schedule_picker
 from schedule import selectors as schedule_selectors
@@ -33,6 +41,8 @@ from schedule.forms import WaitlistForm
 
 MENTORS_PER_PAGE = 12
 MANDATORY = EmailVerificationMethod.MANDATORY
+# After "Delete my account" the person is signed out; the new session says until when they can come back.
+LEFT_SESSION_KEY = "accounts_left"
 
 
 def home(request):
@@ -157,6 +167,97 @@ def security(request):
             "connected": list(SocialAccount.objects.filter(user=user).values_list("provider", flat=True)),
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@reauthentication_required(allow_get=True)
+def leave(request):
+    """
+    "Your data and leaving": what deleting the account does (with how many upcoming sessions it
+    cancels), the download of one's data, and the delete form.
+
+    Deleting asks again for the password, or the second factor, through allauth's reauthentication
+    rather than with password and code fields on this form: allauth knows which factors the account
+    has, offers each of them, throttles the attempts and records them, and keeps the POST waiting in
+    the session until the person has proved it is them, then sends it on here. Someone who signs in
+    only with Google or GitHub has nothing to enter again (allauth lets them through); for them, as
+    for everyone, the confirmation box makes the choice deliberate.
+    """
+    user = request.user
+    form = AccountDeleteForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            deletion = services.account_deletion_request(user=user)
+        except services.AccountError as error:
+            messages.error(request, error.message)
+            return redirect("accounts:leave")
+        logout(request)  # the service ended every session on record; this request's ends here
+        request.session[LEFT_SESSION_KEY] = {"due": deletion.due_at.isoformat(), "timezone": user.timezone}
+        return redirect("accounts:leave_scheduled")
+    return render(
+        request,
+        "accounts/leave.html",
+        {
+            "form": form,
+            "upcoming_sessions": schedule_selectors.upcoming_session_count(user=user),
+            "grace_days": settings.ACCOUNT_DELETION_GRACE_DAYS,
+        },
+    )
+
+
+@login_required
+@never_cache
+@require_GET
+def data_export(request):
+    """ "Download my data": the person's data as a JSON file (see ``accounts.export``)."""
+    data = export.user_data_export(request.user)
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="mentorship-data.json"'
+    return response
+
+
+@require_GET
+def leave_scheduled(request):
+    """
+    Where "Delete my account" lands, signed out: the date the account will be deleted and how to keep
+    it. Without the note in the session (another visitor, a later visit) there is nothing to say.
+    """
+    state = request.session.get(LEFT_SESSION_KEY)
+    try:
+        due = dt.datetime.fromisoformat(state["due"])
+        zone = state["timezone"]
+    except (TypeError, KeyError, ValueError):
+        return redirect("home")
+    return render(request, "accounts/leave_scheduled.html", {"due_at": due, "zone": zone, "keep": False})
+
+
+@require_http_methods(["GET", "POST"])
+def leave_keep(request):
+    """
+    "Keep my account", reached only from a sign-in with the right password (or Google or GitHub) to an
+    account waiting for deletion (``AccountAdapter.respond_user_inactive`` notes whom in the session).
+    Keeping re-activates the account and sends the person to sign in as usual, so the second factor is
+    still asked: nothing here signs anyone in.
+    """
+    user_id = account_to_keep(request)
+    deletion = selectors.deletion_to_keep(user_id=user_id) if user_id is not None else None
+    if deletion is None:
+        request.session.pop(KEEP_ACCOUNT_SESSION_KEY, None)
+        messages.info(request, _("Please sign in again."))
+        return redirect("account_login")
+    if request.method == "GET":
+        context = {"due_at": deletion.due_at, "zone": deletion.user.timezone, "keep": True}
+        return render(request, "accounts/leave_scheduled.html", context)
+    try:
+        services.account_deletion_cancel(user_id=user_id)
+    except services.AccountError as error:
+        messages.error(request, error.message)
+        return redirect("account_login")
+    finally:
+        request.session.pop(KEEP_ACCOUNT_SESSION_KEY, None)
+    messages.success(request, _("Your account is no longer scheduled for deletion. Sign in to continue."))
+    return redirect("account_login")
 
 
 @login_required

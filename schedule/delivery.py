@@ -217,6 +217,28 @@ def outbox_drain(*, now: dt.datetime | None = None, max_batches: int = 50) -> Dr
     return total
 
 
+def outbox_forget(*, addresses: list[str], now: dt.datetime | None = None) -> int:
+    """
+    Mail still waiting to go to addresses that are being erased (an account deletion) is not sent.
+    Rows no drain holds are locked (rows a drain is claiming at this moment stay with it) and deleted,
+    with the address they hold. A row under a drain's lease, or waiting for a retry, expires instead:
+    it is never claimed again. Returns how many rows were deleted.
+    """
+    now = now or timezone.now()
+    if not addresses:
+        return 0
+    to_them = Q()
+    for address in addresses:
+        to_them |= Q(to__iexact=address)
+    waiting = Email.objects.filter(to_them, status__in=[STATUS.queued, STATUS.requeued])
+    with transaction.atomic():
+        unleased = waiting.filter(Q(scheduled_time__isnull=True) | Q(scheduled_time__lte=now))
+        free = list(unleased.select_for_update(skip_locked=True).values_list("pk", flat=True))
+        Email.objects.filter(pk__in=free).delete()
+        waiting.exclude(pk__in=free).update(expires_at=now)
+    return len(free)
+
+
 def email_retry(*, email: Email) -> Email:
     """Put a failed email back in the queue for an immediate new attempt (staff "retry")."""
     Email.objects.filter(pk=email.pk, status=STATUS.failed).update(

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django_apscheduler.models import DjangoJobExecution
 from django_apscheduler.util import close_old_connections
 
+from accounts import jobs as accounts_jobs
 from schedule import delivery, services
 
 logger = logging.getLogger(__name__)
@@ -62,6 +63,9 @@ SCHEDULES = [
     # Hourly at :05: roll every mentor's weekly hours forward (a new day enters each horizon in
     # every zone within the hour); idempotent, and safe if two schedulers ever ran it at once.
     ("publish_availability", publish_availability, "cron", {"minute": 5}, 3600),
+    # Every 15 minutes: anonymise the accounts whose deletion grace period is over (each exactly once,
+    # also with two schedulers at once).
+    ("complete_account_deletions", accounts_jobs.complete_account_deletions, "interval", {"minutes": 15}, 900),
     # Nightly at 03:00 UTC: forget job-execution rows older than a week.
     ("delete_old_job_executions", delete_old_job_executions, "cron", {"hour": 3, "minute": 0}, 3600),
 ]

@@ -156,6 +156,12 @@ def mentor_clients(*, mentor: User, now=None) -> QuerySet[User]:
     )
 
 
+def upcoming_session_count(*, user: User, now=None) -> int:
+    """Confirmed sessions of the user, on either side, that have not started (leaving cancels them)."""
+    now = now or timezone.now()
+    return bookings_for_user(user=user).filter(status=Booking.Status.CONFIRMED, slot__start__gt=now).count()
+
+
 def has_upcoming_bookings_as_mentor(*, mentor: User, now=None) -> bool:
     now = now or timezone.now()
     return Booking.objects.filter(slot__mentor=mentor, status=Booking.Status.CONFIRMED, slot__start__gt=now).exists()

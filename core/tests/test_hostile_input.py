@@ -32,7 +32,8 @@ from django.utils.http import urlsafe_base64_encode
 from PIL import Image
 from post_office.models import STATUS, Email
 
-from accounts.forms import DirectoryFilterForm, MentorProfileForm, ProfileForm, SignupForm
+from accounts import services as account_services
+from accounts.forms import AccountDeleteForm, DirectoryFilterForm, MentorProfileForm, ProfileForm, SignupForm
 from accounts.models import User
 from accounts.tests.factories import PASSWORD, MentorFactory, TopicFactory, UserFactory
 from core.converters import IdConverter
@@ -146,6 +147,8 @@ class Form:
     extra: Mapping[str, Sequence] = dataclasses.field(default_factory=dict)
     # What the valid data alone does: "changes" the data, or this status with nothing changed.
     valid: str | int = "changes"
+    # What the client does first, once (signs in with a password to reach a page only that opens).
+    prepare: Callable | None = None
 
 
 FORMS: dict[str, Callable[[dict], Form]] = {}
@@ -325,13 +328,42 @@ def email_resend(w):
 
 
 # Pages behind allauth's "enter your password again" step: the walk takes that step first.
-REAUTHENTICATED = {"mfa_activate"}
+REAUTHENTICATED = {"mfa_activate", "account_delete"}
 
 
 @form
 def mfa_activate(w):
     """The code from the authenticator app; a wrong one turns nothing on."""
     return Form(reverse("mfa_activate_totp"), {"code": "123456"}, ["code"], user=w["mentee"], valid=200)
+
+
+@form
+def account_delete(w):
+    """ "Delete my account": the box must be ticked (any value ticks it); the account then closes."""
+    return Form(
+        reverse("accounts:leave"),
+        {"confirm": "on"},
+        list(AccountDeleteForm.base_fields),
+        user=w["mentee"],
+        accepts=_checkboxes(AccountDeleteForm),
+        per_field=_one_path(AccountDeleteForm),
+    )
+
+
+@form
+def account_keep(w):
+    """
+    "Keep my account", reached by signing in with the right password to an account waiting for
+    deletion. It has no fields (whom to keep is in the session): the walk checks the valid POST.
+    """
+    leaving = UserFactory()
+    account_services.account_deletion_request(user=leaving)
+
+    def sign_in(client):
+        response = client.post(reverse("account_login"), {"login": leaving.email, "password": PASSWORD})
+        assert response["Location"] == reverse("accounts:leave_keep")
+
+    return Form(reverse("accounts:leave_keep"), {}, [], prepare=sign_in)
 
 
 @form
@@ -708,6 +740,8 @@ def test_hostile_values_in_any_field_are_refused_or_stored_safely(client, world,
         spec.url = _open_reset_link(client, world["mentee"])
     if name in REAUTHENTICATED:
         client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    if spec.prepare is not None:
+        spec.prepare(client)
 
     if only is None:  # the valid data alone works, so a refusal below is the hostile value's doing
         response, before, after, _shown = attempt(client, spec.method, spec.url, spec.data, site_state)

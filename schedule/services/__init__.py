@@ -5,6 +5,7 @@ State changes for slots, bookings and reminders (one module per concern; import 
 from schedule import emails  # noqa: F401 (tests patch services.emails)
 from schedule.services.bookings import booking_cancel, booking_create, booking_reschedule, calendar_feed_reset
 from schedule.services.errors import BookingError, SlotTakenError, UnverifiedEmailError
+from schedule.services.leaving import user_schedule_close, user_schedule_erase
 from schedule.services.reminders import REMINDER_CHUNK, SweepResult, reminder_sweep
 from schedule.services.slots import (
     MAX_BULK_SLOTS,
@@ -19,9 +20,10 @@ from schedule.services.slots import (
     slot_delete,
     slot_set_hidden,
     slot_update,
+    slot_withdraw_future,
     wall_clock_starts,
 )
-from schedule.services.waitlist import waitlist_join, waitlist_leave, waitlist_sweep
+from schedule.services.waitlist import waitlist_join, waitlist_leave, waitlist_remove_user, waitlist_sweep
 from schedule.services.weekly import (
     PublishResult,
     date_override_add,
@@ -57,8 +59,12 @@ __all__ = [
     "slot_delete",
     "slot_set_hidden",
     "slot_update",
+    "slot_withdraw_future",
+    "user_schedule_close",
+    "user_schedule_erase",
     "waitlist_join",
     "waitlist_leave",
+    "waitlist_remove_user",
     "waitlist_sweep",
     "wall_clock_starts",
     "weekly_publish",

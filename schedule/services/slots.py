@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, ngettext_lazy
@@ -290,6 +291,22 @@ def slot_delete(*, slot: Slot) -> None:
     if not deleted:
         raise BookingError(_("This slot is booked. Cancel the booking first."), code="booked")
     directory.changed()
+
+
+@transaction.atomic
+def slot_withdraw_future(*, mentor: User, now: dt.datetime | None = None) -> int:
+    """
+    Take every future free slot of a mentor off the market at once (the mentor is leaving), by the rule
+    of ``slot_delete``: slots never booked are deleted, those with booking history are hidden and kept
+    for it. Booked slots are left to their bookings. Returns how many slots were withdrawn.
+    """
+    now = now or timezone.now()
+    free = Slot.objects.filter(mentor=mentor, status=Slot.Status.AVAILABLE, start__gt=now)
+    hidden = free.filter(~Q(bookings=None)).update(status=Slot.Status.HIDDEN, hidden_by_publisher=False, updated_at=now)
+    deleted, _by_model = free.filter(bookings=None).delete()
+    if hidden or deleted:
+        directory.changed()
+    return hidden + deleted
 
 
 @transaction.atomic

@@ -13,7 +13,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -59,6 +59,12 @@ def waitlist_join(
 def waitlist_leave(*, mentor: User, mentee: User) -> bool:
     deleted, _by_model = WaitlistEntry.objects.filter(mentor=mentor, mentee=mentee).delete()
     return bool(deleted)
+
+
+def waitlist_remove_user(*, user: User) -> int:
+    """Someone is leaving: every waitlist they wait on, and every entry waiting for them as a mentor, goes."""
+    deleted, _by_model = WaitlistEntry.objects.filter(Q(mentor=user) | Q(mentee=user)).delete()
+    return deleted
 
 
 def _opened_for(entry: WaitlistEntry, now: dt.datetime):

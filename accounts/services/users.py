@@ -1,4 +1,4 @@
-"""State changes for users and mentor profiles."""
+"""State changes for users, roles and mentor profiles."""
 
 from collections.abc import Iterable
 from decimal import Decimal
@@ -11,14 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts import directory
 from accounts.models import MentorProfile, Topic, User
-
-
-class AccountError(Exception):
-    """A refused account operation; ``message`` is shown to the user."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+from accounts.services.errors import AccountError
 
 
 @transaction.atomic

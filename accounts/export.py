@@ -1,0 +1,155 @@
+"""
+"Download my data": everything the platform keeps about a person, as one JSON document.
+
+Built from a fixed number of queries whatever the number of bookings (the profile with its topics,
+the email addresses, every booking on either side with both people, the waitlist entries, the weekly
+hours with their ranges and date overrides). Times are ISO 8601 in UTC; the other person of a booking
+appears by display name only (their email is theirs, not the reader's). There are no messages on the
+platform yet: when there are, they get their own key here.
+"""
+
+import datetime as dt
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import MentorProfile, User
+
+FORMAT_VERSION = 1
+
+
+def _utc(value: dt.datetime | None) -> str | None:
+    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z") if value else None
+
+
+def _date(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _time(value: dt.time | None) -> str | None:
+    return value.strftime("%H:%M") if value else None
+
+
+def _mentor_profile(profile: MentorProfile | None) -> dict | None:
+    if profile is None:
+        return None
+    return {
+        "public_address": profile.slug,
+        "headline": profile.headline,
+        "about": profile.bio,
+        "topics": [topic.name for topic in profile.topics.all()],
+        "years_experience": profile.years_experience,
+        "price": str(profile.price),
+        "currency": settings.BOOKING_CURRENCY,
+        "sessions_are_free": profile.is_free,
+        "session_minutes": profile.session_minutes,
+        "languages": profile.language_list,
+        "meeting_url": profile.meeting_url,
+        "created_at": _utc(profile.created_at),
+        "updated_at": _utc(profile.updated_at),
+    }
+
+
+def _profile(user: User, profile: MentorProfile | None, addresses: list[EmailAddress]) -> dict:
+    return {
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "email_addresses": [
+            {"email": address.email, "verified": address.verified, "primary": address.primary} for address in addresses
+        ],
+        "time_zone": user.timezone,
+        "language": user.language,
+        "role": "mentor" if user.is_mentor else "mentee",
+        "photo": f"{settings.SITE_URL}{user.photo.url}" if user.photo else None,
+        "joined_at": _utc(user.date_joined),
+        "mentor_profile": _mentor_profile(profile),
+    }
+
+
+def _booking(booking, *, user: User) -> dict:
+    """One session from the reader's side: the other person by name, who cancelled by role."""
+    as_mentor = booking.mentor_id == user.pk
+    other = booking.mentee if as_mentor else booking.mentor
+    cancelled_by = None
+    if booking.cancelled_by_id is not None:
+        if booking.cancelled_by_id == user.pk:
+            cancelled_by = "you"
+        elif booking.cancelled_by_id == other.pk:
+            cancelled_by = "mentee" if as_mentor else "mentor"
+        else:
+            cancelled_by = "staff"
+    return {
+        "start": _utc(booking.slot.start),
+        "end": _utc(booking.slot.end),
+        "status": booking.status,
+        ("mentee" if as_mentor else "mentor"): other.display_name,
+        "note": booking.note,
+        "meeting_url": booking.meeting_url,
+        "booked_at": _utc(booking.created_at),
+        "times_moved": booking.reschedule_count,
+        "cancelled_at": _utc(booking.cancelled_at),
+        "cancelled_by": cancelled_by,
+        "cancel_reason": booking.cancel_reason,
+    }
+
+
+def _weekly_hours(schedule) -> dict | None:
+    if schedule is None:
+        return None
+    return {
+        "publish": schedule.is_active,
+        "session_minutes": schedule.session_minutes,
+        "break_minutes": schedule.buffer_minutes,
+        "minimum_notice_minutes": schedule.min_notice_minutes,
+        "most_sessions_a_day": schedule.max_per_day,
+        "days_ahead": schedule.horizon_days,
+        "hours": [
+            {"weekday": hours.weekday, "from": _time(hours.start), "until": _time(hours.end)}
+            for hours in schedule.hours.all()
+        ],
+        "date_overrides": [
+            {"date": _date(o.date), "kind": o.kind, "from": _time(o.start), "until": _time(o.end)}
+            for o in schedule.overrides.all()
+        ],
+    }
+
+
+def user_data_export(user: User, *, now: dt.datetime | None = None) -> dict:
+    """
+    The person's data, ready for ``json.dumps``. Eight queries at most, however many bookings: the
+    mentor profile and its topics, the email addresses, the bookings, the waitlist entries, the weekly
+    schedule with its hours and date overrides.
+    """
+    from schedule.models import Booking, WaitlistEntry, WeeklySchedule  # schedule depends on accounts
+
+    now = now or timezone.now()
+    # A former mentor's profile is still theirs: it is exported whatever the role.
+    profile = MentorProfile.objects.filter(user=user).prefetch_related("topics").first()
+    addresses = list(EmailAddress.objects.filter(user=user).order_by("-primary", "email"))
+    bookings = list(
+        Booking.objects.filter(Q(mentee=user) | Q(mentor=user))
+        .select_related("slot", "mentee", "mentor")
+        .order_by("slot__start", "pk")
+    )
+    waitlist = WaitlistEntry.objects.filter(mentee=user).select_related("mentor").order_by("created_at", "pk")
+    schedule = WeeklySchedule.objects.filter(mentor=user).prefetch_related("hours", "overrides").first()
+    return {
+        "format": FORMAT_VERSION,
+        "exported_at": _utc(now),
+        "profile": _profile(user, profile, addresses),
+        "bookings_as_mentee": [_booking(b, user=user) for b in bookings if b.mentee_id == user.pk],
+        "bookings_as_mentor": [_booking(b, user=user) for b in bookings if b.mentor_id == user.pk],
+        "waitlist": [
+            {
+                "mentor": entry.mentor.display_name,
+                "from": _date(entry.date_from),
+                "until": _date(entry.date_to),
+                "joined_at": _utc(entry.created_at),
+            }
+            for entry in waitlist
+        ],
+        "weekly_hours": _weekly_hours(schedule),
+    }

@@ -1,0 +1,186 @@
+"""
+Leaving the platform. A person asks to delete their account, has ACCOUNT_DELETION_GRACE_DAYS to change
+their mind, and is then anonymised.
+
+- Asking (``account_deletion_request``) takes effect at once for everyone else: the account is
+  deactivated and signed out on every device, its sessions that have not started are cancelled on
+  either side (the usual emails), a mentor's free times are withdrawn and waitlists forget the person.
+  Nothing is erased yet.
+- Keeping (``account_deletion_cancel``): the right password (or Google/GitHub) at sign-in within the
+  grace period leads to "Keep my account" (``accounts.adapters.AccountAdapter.respond_user_inactive``),
+  which re-activates the account; the person then signs in as usual, second factor included.
+- Completing (``account_deletions_complete``, a scheduled job): each due request is claimed with
+  SELECT ... FOR UPDATE SKIP LOCKED, re-checked and carried out in its own transaction, so two
+  schedulers running at once complete each one exactly once, and a second run finds nothing to do.
+
+The account is anonymised, not deleted: the User row stays, as "Deleted user" with the address
+``deleted-<pk>@deleted.invalid``, so the other side's bookings and history still read. Erased are the
+names, email addresses, password, photo, time zone and language, the mentor profile's texts, topics and
+meeting link, what the person wrote on bookings, their calendar feed, weekly hours and waitlists,
+everything they signed in with (allauth email addresses, Google/GitHub links, authenticators,
+sessions) and mail still queued to them.
+
+Leaving touches every app that holds the person's data, so this service orchestrates the schedule's
+part (``schedule.services.leaving``) as the higher-level step of the two.
+"""
+
+import datetime as dt
+import logging
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.socialaccount.models import SocialAccount
+from allauth.usersessions.models import UserSession
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import directory
+from accounts.models import AccountDeletion, MentorProfile, User
+from accounts.services.errors import AccountError
+
+logger = logging.getLogger(__name__)
+
+DELETED_EMAIL_DOMAIN = "deleted.invalid"  # RFC 2606: never a real address
+COMPLETE_PER_RUN = 500  # one run of the job is bounded; the rest wait 15 minutes
+
+
+def deleted_email(user_id: int) -> str:
+    return f"deleted-{user_id}@{DELETED_EMAIL_DOMAIN}"
+
+
+def account_deletion_request(*, user: User, now: dt.datetime | None = None) -> AccountDeletion:
+    """
+    Close the account now and erase it after the grace period (see the module docstring). Idempotent:
+    a second request (a double click) returns the pending one. Every session of the person ends; the
+    caller also signs out the current request.
+    """
+    from schedule.services import user_schedule_close  # schedule depends on accounts: import when used
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        deletion = AccountDeletion.objects.filter(user=locked).first()
+        if deletion is not None and deletion.is_pending:
+            return deletion
+        if not locked.is_active:
+            raise AccountError(_("This account is inactive."))
+        deletion = deletion or AccountDeletion(user=locked)
+        deletion.requested_at = now
+        deletion.due_at = now + dt.timedelta(days=settings.ACCOUNT_DELETION_GRACE_DAYS)
+        deletion.cancelled_at = deletion.completed_at = None
+        deletion.full_clean(exclude=["user"])
+        deletion.save()
+        locked.is_active = user.is_active = False
+        locked.save(update_fields=["is_active"])
+        user_schedule_close(user=locked, now=now)
+        _end_sessions(locked)
+        directory.changed()
+    return deletion
+
+
+def account_deletion_cancel(*, user_id: int, now: dt.datetime | None = None) -> User:
+    """
+    "Keep my account": the pending request is cancelled and the account active again. Only within the
+    grace period; the conditional update loses to a deletion job that has claimed the request, so an
+    account is never both kept and erased. Cancelled sessions stay cancelled and withdrawn slots stay
+    withdrawn (the weekly hours publish again within the hour).
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        kept = AccountDeletion.objects.pending().filter(user_id=user_id, due_at__gt=now).update(cancelled_at=now)
+        if not kept:
+            raise AccountError(_("This account is no longer waiting for deletion, so there is nothing to keep."))
+        User.objects.filter(pk=user_id).update(is_active=True)
+        directory.changed()
+    return User.objects.get(pk=user_id)
+
+
+def account_deletions_complete(*, now: dt.datetime | None = None) -> int:
+    """
+    Anonymise every account whose grace period is over, one per transaction; returns how many. A
+    request is claimed with SKIP LOCKED (SQLite's IMMEDIATE transactions take turns instead) and the
+    claim re-reads it as pending, so a request kept a moment earlier, or completed by another run, is
+    left alone. One that fails is logged and tried again on the next run; the others go on.
+    """
+    now = now or timezone.now()
+    due = AccountDeletion.objects.pending().filter(due_at__lte=now).order_by("due_at", "pk")
+    tried: set[int] = set()
+    completed = 0
+    for _attempt in range(COMPLETE_PER_RUN):
+        try:
+            with transaction.atomic():
+                deletion = (
+                    due.exclude(pk__in=tried).select_for_update(skip_locked=True, of=("self",)).select_related("user")
+                ).first()
+                if deletion is None:
+                    break
+                tried.add(deletion.pk)
+                _anonymise(deletion.user, closed_at=deletion.requested_at, now=now)
+                AccountDeletion.objects.filter(pk=deletion.pk).update(completed_at=now)
+            completed += 1
+        except Exception:  # one account's failure must not stop the others
+            logger.exception("Account deletion failed; it is tried again on the next run")
+    return completed
+
+
+def _end_sessions(user: User) -> None:
+    """Sign the person out on every device (allauth records each session they signed in with)."""
+    for session in UserSession.objects.filter(user=user):
+        session.end()
+
+
+def _anonymise(user: User, *, closed_at: dt.datetime, now: dt.datetime) -> None:
+    from schedule.delivery import outbox_forget  # schedule depends on accounts: import when used
+    from schedule.services import user_schedule_erase
+
+    addresses = sorted({user.email, *EmailAddress.objects.filter(user=user).values_list("email", flat=True)})
+    user_schedule_erase(user=user, closed_at=closed_at, now=now)
+    outbox_forget(addresses=addresses, now=now)
+    _end_sessions(user)
+    UserSession.objects.filter(user=user).delete()
+    EmailAddress.objects.filter(user=user).delete()
+    SocialAccount.objects.filter(user=user).delete()
+    Authenticator.objects.filter(user=user).delete()
+    profile = MentorProfile.objects.filter(user=user).first()
+    if profile is not None:
+        profile.headline = profile.bio = profile.meeting_url = profile.languages = ""
+        profile.slug = f"deleted-{user.pk}"
+        profile.save(update_fields=["headline", "bio", "meeting_url", "languages", "slug", "updated_at"])
+        profile.topics.clear()
+
+    old_photo = user.photo.name or None
+    user.email = deleted_email(user.pk)
+    user.first_name = user.last_name = ""
+    user.set_unusable_password()
+    user.photo = None
+    user.timezone = "UTC"
+    user.language = User._meta.get_field("language").default
+    user.is_active = user.is_mentor = user.is_staff = user.is_superuser = False
+    user.last_login = None
+    user.deleted_at = now
+    user.full_clean(exclude=["password"])
+    user.save(
+        update_fields=[
+            "email",
+            "first_name",
+            "last_name",
+            "password",
+            "photo",
+            "timezone",
+            "language",
+            "is_active",
+            "is_mentor",
+            "is_staff",
+            "is_superuser",
+            "last_login",
+            "deleted_at",
+        ]
+    )
+    user.groups.clear()
+    user.user_permissions.clear()
+    if old_photo:
+        storage = user.photo.storage
+        transaction.on_commit(lambda: storage.delete(old_photo))
+    directory.changed()

@@ -1,0 +1,75 @@
+"""
+What leaving the platform does to someone's schedule. ``accounts.services.deletion`` calls these two
+steps: ``user_schedule_close`` when the person asks to leave (everyone else stops counting on them at
+once), ``user_schedule_erase`` when the account is anonymised at the end of the grace period. The
+sessions themselves stay, so the other side's history still reads ("Deleted user").
+"""
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+
+from accounts import directory
+from accounts.models import User
+from schedule.models import Booking, CalendarFeed, WeeklySchedule
+from schedule.services.bookings import booking_cancel
+from schedule.services.errors import BookingError
+from schedule.services.slots import slot_withdraw_future
+from schedule.services.waitlist import waitlist_remove_user
+
+
+def user_schedule_close(*, user: User, now: dt.datetime | None = None) -> int:
+    """
+    Someone leaves: each of their sessions that has not started, on either side, is cancelled through
+    ``booking_cancel`` (the usual emails to both sides, the reason in the other person's language; a
+    leaving mentor's slot is hidden, not freed), a mentor's future free slots are withdrawn, and every
+    waitlist of or with them goes. Returns the number of sessions cancelled.
+    """
+    now = now or timezone.now()
+    upcoming = (
+        Booking.objects.filter(Q(mentee=user) | Q(mentor=user), status=Booking.Status.CONFIRMED, slot__start__gt=now)
+        .select_related("mentee", "mentor")
+        .order_by("pk")
+    )
+    cancelled = 0
+    with transaction.atomic():
+        for booking in upcoming:
+            is_mentor = booking.mentor_id == user.pk
+            other = booking.mentee if is_mentor else booking.mentor
+            with translation.override(other.language):
+                reason = gettext("The account was closed.")
+            try:
+                booking_cancel(booking=booking, by=user, reason=reason, hide_slot=is_mentor, now=now)
+            except BookingError:  # cancelled by the other side, or started, a moment ago
+                continue
+            cancelled += 1
+        # After the cancellations: cancelling republishes the mentor's weekly hours.
+        slot_withdraw_future(mentor=user, now=now)
+        waitlist_remove_user(user=user)
+    return cancelled
+
+
+def user_schedule_erase(*, user: User, closed_at: dt.datetime, now: dt.datetime | None = None) -> None:
+    """
+    The personal part of someone's schedule, at the end of the grace period: what they wrote on
+    bookings (notes as a mentee, their reasons for cancelling before ``closed_at``; the platform's own
+    "The account was closed." stays), a mentor's meeting links, their calendar feed and their weekly
+    hours. Whatever was booked meanwhile (by staff) is cancelled first, as on leaving. Both sides'
+    booking lists are shown afresh, with "Deleted user".
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        user_schedule_close(user=user, now=now)
+        Booking.objects.filter(mentee=user).exclude(note="").update(note="")
+        Booking.objects.filter(cancelled_by=user, cancelled_at__lt=closed_at).exclude(cancel_reason="").update(
+            cancel_reason=""
+        )
+        Booking.objects.filter(mentor=user).exclude(meeting_url="").update(meeting_url="")
+        CalendarFeed.objects.filter(user=user).delete()
+        WeeklySchedule.objects.filter(mentor=user).delete()
+        people = Booking.objects.filter(Q(mentee=user) | Q(mentor=user)).values_list("mentee_id", "mentor_id")
+        for person in {user.pk, *(pk for pair in people for pk in pair)}:
+            directory.changed(directory.user_namespace(person))
