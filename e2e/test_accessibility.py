@@ -28,6 +28,7 @@ MENTEE = {
     "two-factor": "/accounts/2fa/",
     "signed-in-devices": "/accounts/sessions/",
     "change-password": "/accounts/password/change/",
+    "your-data-and-leaving": "/accounts/leave/",
 }
 MENTOR = {
     "mentor-schedule": "/schedule/",
