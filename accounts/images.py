@@ -13,8 +13,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
-# Also enforced while the upload streams in (core.uploads): a larger file is never stored.
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+from core.uploads import MAX_UPLOAD_BYTES
+
 # About 4000 x 4000, more than a photo needs: decoding one takes at most 64 MB (4 bytes a pixel) and a
 # fraction of a second. The size is read from the header and checked before decoding: larger is refused.
 MAX_PIXELS = 16_000_000

@@ -2,6 +2,7 @@ import time
 import urllib.parse
 import zoneinfo
 
+from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
@@ -65,6 +66,10 @@ class TimezoneMiddleware:
         return self.get_response(request)
 
 
+# What sign-in asks for: recovery codes alone do not make allauth ask for a second factor.
+SIGN_IN_FACTORS = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+
+
 class StaffSecurityMiddleware:
     """
     Staff can cancel anyone's booking and export everyone's data, so for them:
@@ -101,7 +106,8 @@ class StaffSecurityMiddleware:
         return None
 
     def _second_factor(self, request):
-        if not request.path.startswith(self.STAFF_PREFIXES) or is_mfa_enabled(request.user):
+        # path_info: the path inside the site, whatever prefix (SCRIPT_NAME) it is deployed under.
+        if not request.path_info.startswith(self.STAFF_PREFIXES) or is_mfa_enabled(request.user, types=SIGN_IN_FACTORS):
             return None
         messages.warning(
             request, _("Staff pages need two-factor authentication. Set up an authenticator app to continue.")

@@ -51,7 +51,11 @@ def with_readiness(profiles: QuerySet[MentorProfile], *, now: dt.datetime | None
         has_headline=ExpressionWrapper(~Q(headline=""), output_field=BooleanField()),
         has_topic=Exists(_ProfileTopic.objects.filter(mentorprofile_id=OuterRef("pk"))),
         has_price=ExpressionWrapper(Q(price__gt=0) | Q(is_free=True), output_field=BooleanField()),
-        has_verified_email=Exists(EmailAddress.objects.filter(user_id=OuterRef("user_id"), verified=True)),
+        has_verified_email=Exists(
+            EmailAddress.objects.filter(
+                user_id=OuterRef("user_id"), email__iexact=OuterRef("user__email"), verified=True
+            )
+        ),
     )
 
 
@@ -111,7 +115,11 @@ def has_verified_email(user) -> bool:
         return False
     cached = getattr(user, "_has_verified_email", None)
     if cached is None:
-        cached = user._has_verified_email = EmailAddress.objects.filter(user=user, verified=True).exists()
+        # The address mail goes to (User.email) must be the confirmed one, not some other address
+        # the person added and confirmed.
+        cached = user._has_verified_email = EmailAddress.objects.filter(
+            user=user, email__iexact=user.email, verified=True
+        ).exists()
     return cached
 
 

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import JsonResponse
@@ -124,6 +125,7 @@ class SignupView(allauth_views.SignupView):
 
     def form_valid(self, form):
         if form.account_already_exists:
+            make_password(form.cleaned_data["password1"])  # as long as a real sign-up takes: timing tells nothing
             login = Login(user=None, email=form.cleaned_data["email"], signup=True, email_verification=MANDATORY)
             return perform_login(self.request, login)
         self.user = form.save(self.request)

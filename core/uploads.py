@@ -14,7 +14,8 @@ import io
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
 
-from accounts.images import MAX_UPLOAD_BYTES
+# Every upload's limit: the profile photo is the site's one upload (accounts.images uses it too).
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
 class RefusedUpload(UploadedFile):
@@ -32,8 +33,7 @@ class RefusedUpload(UploadedFile):
 
 class SizeLimitUploadHandler(FileUploadHandler):
     """
-    Stops passing a file on once it passes ``max_bytes``. The profile photo is the site's one upload,
-    so its limit (``accounts.images``) is every file's limit.
+    Stops passing a file on once it passes ``max_bytes``.
 
     The rest of the file is still read (and counted, so the message gives its real size) but never
     stored: answering before the body is read would reset the connection, and the visitor would see

@@ -142,6 +142,11 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
+# One address per account: a new one replaces the old once it is confirmed (and becomes User.email).
+ACCOUNT_CHANGE_EMAIL = True
+# Tell people by mail when their password, address or second factor changes (a stolen password
+# used to enrol the thief's authenticator does not go unnoticed).
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 # Signing in works before the address is confirmed (to browse and fill the profile); booking,
 # messaging and being listed wait for it (accounts.selectors.has_verified_email). Sign-up itself
 # always answers "check your email", whether or not the address was already registered.

@@ -105,9 +105,7 @@ def _outcome(email: Email, *, now: dt.datetime, error: BaseException | None) -> 
     """Apply one attempt's result to ``email`` (not saved); return "sent", "requeued" or "failed"."""
     if error is None:
         email.status, email.scheduled_time = STATUS.sent, None
-        if (email.headers or {}).get(SECRET_HEADER):
-            # A confirmation or password-reset link: once delivered, nobody reads it from the outbox.
-            email.message = email.html_message = gettext("(Removed after delivery: it held a private sign-in link.)")
+        _wipe_secret(email)
         return "sent"
     attempts = (email.number_of_retries or 0) + 1
     email.number_of_retries = attempts
@@ -115,7 +113,14 @@ def _outcome(email: Email, *, now: dt.datetime, error: BaseException | None) -> 
         email.status, email.scheduled_time = STATUS.requeued, now + backoff(attempts)
         return "requeued"
     email.status, email.scheduled_time = STATUS.failed, None
+    _wipe_secret(email)  # never delivered, so never used: the person asks for a new link
     return "failed"
+
+
+def _wipe_secret(email: Email) -> None:
+    """A confirmation or password-reset link: once its mail is done with, nobody reads it in the outbox."""
+    if (email.headers or {}).get(SECRET_HEADER):
+        email.message = email.html_message = gettext("(Removed after delivery: it held a private sign-in link.)")
 
 
 def _record(attempts: list[tuple[Email, BaseException | None, str]]) -> None:

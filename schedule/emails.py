@@ -185,6 +185,16 @@ def _outdated(kind: str, email: Email, booking: Booking) -> bool:
     return kind == REMINDER and booking.rescheduled_at is not None and email.created < booking.rescheduled_at
 
 
+def _without_internal_headers(email: Email) -> EmailMultiAlternatives:
+    """The message as stored, minus the X-Mentorship-* headers that are for our own log only."""
+    headers = email.headers or {}
+    email.headers = {k: v for k, v in headers.items() if not k.startswith("X-Mentorship-")}
+    try:
+        return email.email_message()
+    finally:
+        email.headers = headers
+
+
 def prepare(emails: list[Email]) -> dict[int, EmailMultiAlternatives | None]:
     """
     The messages to send for a batch of outbox rows, rendered now (two queries for the whole batch).
@@ -201,7 +211,7 @@ def prepare(emails: list[Email]) -> dict[int, EmailMultiAlternatives | None]:
         if not email.message_id:  # rows queued before Message-IDs were fixed at queueing time
             email.message_id = new_message_id()
         if email.pk not in ours:
-            messages[email.pk] = email.email_message()
+            messages[email.pk] = _without_internal_headers(email)
             continue
         booking = bookings.get(ours[email.pk])
         if booking is None:

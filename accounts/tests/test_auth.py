@@ -187,6 +187,50 @@ def test_resending_the_confirmation_is_throttled(client, mailoutbox):
     assert len(mailoutbox) == 1
 
 
+def test_only_the_address_mail_goes_to_counts_as_confirmed(client, mentee):
+    """Confirming a second address of one's own must not unlock mail to an unproven first one."""
+    from accounts.selectors import has_verified_email
+
+    EmailAddress.objects.filter(user=mentee).update(verified=False)
+    EmailAddress.objects.create(user=mentee, email="mine@example.com", verified=True, primary=False)
+    assert not has_verified_email(User.objects.get(pk=mentee.pk))
+
+
+@pytest.mark.parametrize("action", ["book an unconfirmed mentor", "cancel", "move"])
+def test_an_unconfirmed_person_on_either_side_makes_no_mail_go_out(action, mentee, mentor, mailoutbox):
+    from schedule import services
+    from schedule.models import Booking
+    from schedule.tests.factories import BookingFactory, SlotFactory
+
+    if action == "book an unconfirmed mentor":
+        EmailAddress.objects.filter(user=mentor).update(verified=False)
+        with pytest.raises(services.BookingError):
+            services.booking_create(slot_id=SlotFactory(mentor=mentor).pk, mentee=mentee)
+        assert not Booking.objects.exists()
+        return
+    booking = BookingFactory(slot__mentor=mentor, mentee=mentee)
+    EmailAddress.objects.filter(user=mentor).update(verified=False)
+    fresh = User.objects.get(pk=mentor.pk)
+    with pytest.raises(services.UnverifiedEmailError):
+        if action == "cancel":
+            services.booking_cancel(booking=booking, by=fresh, reason="Visit http://evil.example")
+        else:
+            services.booking_reschedule(booking=booking, new_slot_id=SlotFactory(mentor=mentor).pk, by=fresh)
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CONFIRMED and not mailoutbox
+
+
+def test_signing_up_with_a_registered_address_takes_as_long_as_a_new_one(client, monkeypatch):
+    """Both answers hash the password, so the time taken does not tell a registered address apart."""
+    from accounts import views
+
+    UserFactory(email="ivan@example.com")
+    hashed = []
+    monkeypatch.setattr(views, "make_password", lambda password: hashed.append(password))
+    client.post(reverse("account_signup"), _signup(email="ivan@example.com"))
+    assert hashed == [NEW_PASSWORD]
+
+
 # --- Sign-in ---
 
 
@@ -234,6 +278,13 @@ def test_the_sign_in_page_offers_a_signed_in_user_to_sign_out_first(client, ment
 
     assert response["Location"] == reverse("account_login") + "?next=/bookings/"
     assert _signed_in_user(client) is None
+
+
+def test_the_sign_in_page_never_links_to_a_next_url_of_its_own(client, mentee):
+    client.force_login(mentee)
+    page = client.get(reverse("account_login") + "?next=https://evil.example/x").content.decode()
+    assert "evil.example" not in page.replace("next=https%3A//evil.example/x", "")
+    assert 'href="https://evil.example' not in page and "javascript:" not in page
 
 
 def test_sign_out_is_post_only(client, mentee):
@@ -303,7 +354,9 @@ def test_account_mail_goes_through_the_outbox_and_its_link_is_wiped_after_delive
 
     queued.refresh_from_db()
     assert queued.status == STATUS.sent and "/accounts/password/reset/key/" not in queued.message + queued.html_message
-    assert "/accounts/password/reset/key/" in django_mail.outbox[0].body  # the person got the link
+    sent = django_mail.outbox[0]
+    assert "/accounts/password/reset/key/" in sent.body  # the person got the link
+    assert not [h for h in sent.extra_headers if h.startswith("X-Mentorship-")]  # our log's, not theirs
 
 
 # --- Query counts ---

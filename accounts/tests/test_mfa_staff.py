@@ -44,6 +44,16 @@ def test_staff_without_a_second_factor_are_sent_to_set_one_up(client, path):
     assert "Staff pages need two-factor authentication" in page
 
 
+def test_recovery_codes_alone_are_not_a_second_factor_for_staff(client):
+    """Sign-in asks for a code only when an app or a key is set up: codes left over do not count."""
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+
+    user = UserFactory(is_staff=True)
+    RecoveryCodes.activate(user)
+    client.force_login(user)
+    assert client.get("/dashboard/")["Location"] == reverse("mfa_index")
+
+
 def test_staff_with_a_second_factor_reach_the_dashboard_and_the_admin(client, staff):
     staff.is_superuser = True
     staff.save()

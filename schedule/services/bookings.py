@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 
 from accounts import directory
 from accounts.models import User
+from accounts.selectors import has_verified_email
 from core.dates import duration
 from schedule import emails
 from schedule.meetings import new_meeting_url
@@ -119,6 +120,8 @@ def _claim_and_book(
         raise BookingError(_("This slot no longer exists."), code="missing")
     if slot.mentor_id == mentee.pk:
         raise BookingError(_("You cannot book your own slot."), code="own_slot")
+    if not has_verified_email(slot.mentor):  # the booking would mail an address nobody proved
+        raise BookingError(_("This mentor is not taking bookings yet."), code="unavailable")
     _check_bookable(slot, expected_start=expected_start, now=now)
     schedule = weekly.day_cap_guard(slot)
     _claim(slot, now=now)
@@ -156,6 +159,8 @@ def booking_cancel(
     now = now or timezone.now()
     if not (by.pk in (booking.mentee_id, booking.mentor_id) or by.is_staff):
         raise BookingError(_("You cannot cancel this booking."), code="forbidden")
+    if not by.is_staff:
+        require_verified_email(by)  # the reason goes out by mail
     with transaction.atomic():
         locked = Booking.objects.select_for_update(of=("self",)).select_related("slot").filter(pk=booking.pk).first()
         if locked is None or locked.status != Booking.Status.CONFIRMED:
@@ -198,6 +203,7 @@ def booking_reschedule(
     now = now or timezone.now()
     if by.pk not in (booking.mentee_id, booking.mentor_id):
         raise BookingError(_("You cannot move this booking."), code="forbidden")
+    require_verified_email(by)
     try:
         with transaction.atomic():
             return _move(booking=booking, new_slot_id=new_slot_id, expected_start=expected_start, now=now)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.selectors import has_verified_email
 from schedule import emails, selectors
 from schedule.models import WaitlistEntry, WaitlistNotice
 from schedule.services.errors import BookingError, require_verified_email
@@ -35,7 +36,7 @@ def waitlist_join(
 ) -> WaitlistEntry:
     """Join (or re-join, with new dates) a mentor's waitlist; only times opening from now on are announced."""
     now = now or timezone.now()
-    if not (mentor.is_mentor and mentor.is_active):
+    if not (mentor.is_mentor and mentor.is_active and has_verified_email(mentor)):
         raise BookingError(_("This mentor is not taking bookings."), code="unavailable")
     if mentor.pk == mentee.pk:
         raise BookingError(_("You cannot join your own waitlist."), code="own")
