@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from accounts import selectors, services
 from accounts.models import User
+from accounts.validators import is_control_character
 from core.mail import ACCOUNT, KIND_HEADER, SECRET_HEADER
 
 # Set by a sign-in with the right password to an account waiting for deletion; only then may
@@ -70,6 +71,14 @@ class AccountAdapter(DefaultAccountAdapter):
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def populate_user(self, request: HttpRequest, sociallogin, data: dict) -> User:
+        """Names from Google or GitHub obey our rules too: no control characters, at most 150 characters."""
+        user = super().populate_user(request, sociallogin, data)
+        for field in ("first_name", "last_name"):
+            text = "".join(c for c in getattr(user, field) or "" if not is_control_character(c))
+            setattr(user, field, text.strip()[:150])
+        return user
+
     def save_user(self, request: HttpRequest, sociallogin, form=None) -> User:
         """A first sign-in with Google or GitHub: a mentee, in the visitor's language."""
         user = super().save_user(request, sociallogin, form)

@@ -16,12 +16,12 @@ def validate_no_control_characters(value: str) -> None:
     calendar invites, CSV exports and other people's pages, where such characters break lines and
     layouts, or make one name look like another (a right-to-left override reverses what follows it).
     """
-    if any(_is_control(character) for character in value):
+    if any(is_control_character(character) for character in value):
         raise ValidationError(
             _("A name cannot contain control characters or invisible formatting characters."),
             code="control_characters",
         )
 
 
-def _is_control(character: str) -> bool:
+def is_control_character(character: str) -> bool:
     return unicodedata.category(character) in ("Cc", "Cf") and character not in NAME_JOINERS

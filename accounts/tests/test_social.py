@@ -110,6 +110,14 @@ def test_a_new_person_signs_up_with_github_and_their_verified_email_counts(clien
     assert SocialAccount.objects.get(user=user).provider == "github"
 
 
+def test_names_from_a_provider_lose_control_characters(client, github):
+    github.update(
+        name="Ole\u202ena\u0000 Koval", emails=[{"email": "o@example.com", "primary": True, "verified": True}]
+    )
+    _sign_in_with(client, "github")
+    assert User.objects.get(email="o@example.com").first_name == "Olena"
+
+
 def test_a_new_person_signs_up_with_google(client, google):
     google["email"] = "taras@example.com"
 
