@@ -71,6 +71,11 @@ class AccountAdapter(DefaultAccountAdapter):
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def pre_social_login(self, request: HttpRequest, sociallogin) -> None:
+        """What the provider said is stored as JSON; PostgreSQL refuses a NUL character in it."""
+        sociallogin.account.extra_data = _without_nul(sociallogin.account.extra_data)
+        super().pre_social_login(request, sociallogin)
+
     def populate_user(self, request: HttpRequest, sociallogin, data: dict) -> User:
         """Names from Google or GitHub obey our rules too: no control characters, at most 150 characters."""
         user = super().populate_user(request, sociallogin, data)
@@ -85,6 +90,16 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         language = getattr(request, "LANGUAGE_CODE", "en")
         services.user_update_language_if_default(user=user, language=language)
         return user
+
+
+def _without_nul(value):
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_nul(v) for v in value]
+    return value
 
 
 def account_to_keep(request: HttpRequest) -> int | None:
