@@ -35,6 +35,7 @@ MENTOR = {
     "weekly-hours": "/schedule/weekly/",
     "mentor-profile-editor": "/accounts/profile/mentor/",
     "my-clients": "/clients/",
+    "notifications": "/notifications/",
 }
 STAFF = {
     "dashboard": "/dashboard/",

@@ -1,4 +1,8 @@
-"""ASGI entry point."""
+"""
+ASGI entry point: HTTP (Django) and WebSockets (Channels) in one application. ``runserver`` (daphne's)
+serves it in development; like ``wsgi.py`` it starts the in-process scheduler when
+SCHEDULER_AUTOSTART is on (the leader lock keeps it to one process).
+"""
 
 import os
 
@@ -6,4 +10,19 @@ from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorship_platform.settings")
 
-application = get_asgi_application()
+django_application = get_asgi_application()
+
+from channels.auth import AuthMiddlewareStack  # noqa: E402 (needs the app registry loaded above)
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+
+from notifications.routing import websocket_urlpatterns  # noqa: E402
+from schedule import scheduler  # noqa: E402
+
+# Sockets authenticate with the session cookie, and only pages of this site (Origin in
+# ALLOWED_HOSTS) may open one: another site cannot ride a visitor's cookie into a socket.
+websockets = AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
+
+application = ProtocolTypeRouter({"http": django_application, "websocket": websockets})
+
+scheduler.autostart()

@@ -54,10 +54,12 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "allauth.socialaccount.providers.github",
     "allauth.socialaccount.providers.google",
-    "csp",  # its system checks refuse django-csp 3 style CSP_* settings
+    "csp",
+    "channels",  # its system checks refuse django-csp 3 style CSP_* settings
     "core",
     "schedule",
     "dashboard",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -79,6 +81,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "mentorship_platform.urls"
 WSGI_APPLICATION = "mentorship_platform.wsgi.application"
+ASGI_APPLICATION = "mentorship_platform.asgi.application"
 
 TEMPLATES = [
     {
@@ -93,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "mentorship_platform.context_processors.site",
+                "notifications.context_processors.unread",
             ],
         },
     },
@@ -122,6 +126,18 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- CACHE ---
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
+# --- WEBSOCKETS ---
+# Live notifications reach a person's open pages through a channel layer: in memory (one process,
+# the default) or Redis, which every process of a deployment shares (REDIS_URL=redis://host:6379/2).
+_redis_url = env("REDIS_URL", default="")
+CHANNEL_LAYERS = {
+    "default": (
+        {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [_redis_url]}}
+        if _redis_url
+        else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
+    )
+}
 
 # --- AUTH ---
 # Sign-up, sign-in, email verification, two-factor and Google/GitHub sign-in are django-allauth's.

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("schedule.urls")),
     path("accounts/", include("allauth.urls")),
     path("dashboard/", include("dashboard.urls")),
+    path("notifications/", include("notifications.urls")),
     # One sign-in for everyone, with its throttling and second factor: no separate admin login.
     path("admin/login/", admin_login_redirect),
     path("admin/", admin.site.urls),

@@ -128,7 +128,7 @@ def test_the_leave_page_query_count_is_pinned(client, mentor, mentee, django_ass
     for hours in (24, 48, 72):
         _book(mentor, mentee, hours)
     client.force_login(mentee)
-    with django_assert_num_queries(3):  # session, user, the count of upcoming sessions
+    with django_assert_num_queries(4):  # session, user, the count of upcoming sessions, the bell's unread count
         assert client.get(LEAVE).status_code == 200
 
 

@@ -48,6 +48,7 @@ from core.testing import (
     walk,
 )
 from dashboard.forms import BookingFilterForm, PeopleFilterForm, SlotFilterForm
+from notifications.models import Notification
 from schedule.forms import BulkSlotForm, DateOverrideForm, SlotForm, WaitlistForm, WeeklyHoursForm
 from schedule.models import Booking, DateOverride, Slot, WeeklySchedule
 from schedule.tests.factories import BookingFactory, SlotFactory
@@ -83,7 +84,7 @@ def _rows(model):
 def _site_rows():
     models = [
         m
-        for label in ("accounts", "schedule")
+        for label in ("accounts", "schedule", "notifications")
         for m in apps.get_app_config(label).get_models(include_auto_created=True)
     ]
     return rows_snapshot(**{m._meta.label: _rows(m) for m in models}, outbox=_rows(Email))
@@ -121,6 +122,9 @@ def world(mentee, mentor, staff):
         "override": DateOverride.objects.create(schedule=schedule, date=_day(12), kind=DateOverride.Kind.DAY_OFF),
         "email": Email.objects.create(
             from_email="a@example.com", to=["z@example.com"], subject="s", status=STATUS.failed
+        ),
+        "notification": Notification.objects.create(
+            recipient=mentor, kind="booking_created", params={"name": "Mia", "start": start.isoformat()}
         ),
         "other_mentee": UserFactory(),
         "other_mentor": MentorFactory(),
@@ -711,6 +715,20 @@ def dashboard_booking_cancel(w):
     )
 
 
+# Notifications
+
+
+@form
+def notifications_page(w):
+    return Form(reverse("notifications:list"), {}, ["page"], user=w["mentor"], method="get", valid=200)
+
+
+@form
+def notifications_read_all(w):
+    """Marks the mentor's own notifications read (a change); anything sent with it is ignored."""
+    return Form(reverse("notifications:read_all"), {"ids": "1"}, ["ids"], user=w["mentor"], accepts={"ids"})
+
+
 # --- Known defects ---
 
 # (form, field, value) -> cause. Each runs alone as a strict xfail and the walk of its form skips it.
@@ -806,6 +824,7 @@ ID_URLS = {
     "dashboard:booking_detail": ("booking", "get", "staff"),
     "dashboard:booking_cancel": ("booking", "get post", "staff"),
     "dashboard:mail_retry": ("email", "post", "staff"),
+    "notifications:open": ("notification", "post", "mentor"),
 }
 ID_URL_CALLS = [(name, method) for name, (_obj, methods, _user) in ID_URLS.items() for method in methods.split()]
 # Enough for the POST forms behind these URLs to be valid: a request that got past the lookup could
@@ -840,6 +859,8 @@ def _intruder(name) -> tuple[str, int]:
         return "other_mentee", 302
     if name.startswith("schedule:waitlist"):
         return "other_mentee", 404
+    if name.startswith("notifications:"):
+        return "other_mentor", 404
     return ("other_mentor", 404) if name.startswith("schedule:") else ("mentor", 403)
 
 

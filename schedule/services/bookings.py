@@ -20,6 +20,8 @@ from accounts import directory
 from accounts.models import User
 from accounts.selectors import has_verified_email
 from core.dates import duration
+from notifications import kinds
+from notifications.services import notify
 from schedule import emails
 from schedule.meetings import new_meeting_url
 from schedule.models import Booking, CalendarFeed, Reminder, Slot
@@ -32,6 +34,11 @@ def _bookings_changed(booking: Booking) -> None:
     directory.changed()
     directory.changed(directory.user_namespace(booking.mentee_id))
     directory.changed(directory.user_namespace(booking.mentor_id))
+
+
+def _others(booking: Booking, by: User) -> list[User]:
+    """Who hears about a change ``by`` made: the other side, or both sides when staff made it."""
+    return [person for person in (booking.mentee, booking.mentor) if person.pk != by.pk]
 
 
 def booking_create(
@@ -139,6 +146,12 @@ def _claim_and_book(
     slot.status = Slot.Status.BOOKED
     weekly.enforce_daily_cap(slot, schedule=schedule)
     emails.enqueue_booking_confirmed(booking)
+    notify(
+        recipient=booking.mentor,
+        kind=kinds.BOOKING_CREATED,
+        params={"name": mentee.display_name, "start": slot.start.isoformat()},
+        link=booking.get_absolute_url(),
+    )
     _bookings_changed(booking)
     return booking
 
@@ -181,6 +194,13 @@ def booking_cancel(
         # A day that was full (max_per_day) has room again: the mentor's weekly hours republish it.
         weekly.weekly_publish(mentor=booking.mentor, now=now)
         emails.enqueue_booking_cancelled(booking)
+        for recipient in _others(booking, by):
+            notify(
+                recipient=recipient,
+                kind=kinds.BOOKING_CANCELLED,
+                params={"name": by.display_name, "start": slot.start.isoformat()},
+                link=booking.get_absolute_url(),
+            )
         _bookings_changed(booking)
     return booking
 
@@ -206,7 +226,20 @@ def booking_reschedule(
     require_verified_email(by)
     try:
         with transaction.atomic():
-            return _move(booking=booking, new_slot_id=new_slot_id, expected_start=expected_start, now=now)
+            previous_start = booking.slot.start
+            moved = _move(booking=booking, new_slot_id=new_slot_id, expected_start=expected_start, now=now)
+            for recipient in _others(moved, by):
+                notify(
+                    recipient=recipient,
+                    kind=kinds.BOOKING_MOVED,
+                    params={
+                        "name": by.display_name,
+                        "start": moved.slot.start.isoformat(),
+                        "previous_start": previous_start.isoformat(),
+                    },
+                    link=moved.get_absolute_url(),
+                )
+            return moved
     except IntegrityError:  # the one-confirmed-booking-per-slot index saw another booking take it
         raise SlotTakenError() from None
 

@@ -257,6 +257,7 @@ def test_the_move_page_query_count_is_pinned(client, booked, mentee, django_asse
         free_slot(booked, hours)
     client.force_login(mentee)
     url = reverse("schedule:booking_reschedule", args=[booked.pk])
-    # session, user, the booking, the earliest free time, the week's times, the mentee's sessions that week
-    with django_assert_num_queries(6):
+    # session, user, the booking, the earliest free time, the week's times, the mentee's sessions that week,
+    # the bell's unread count
+    with django_assert_num_queries(7):
         assert client.get(url).status_code == 200

@@ -1,22 +1,29 @@
 """
-``runserver`` (WhiteNoise's, which leaves static files to WhiteNoise) that ends its start-up output
+``runserver``: daphne's, so development serves HTTP and WebSockets (live notifications) from the one
+ASGI application, leaving static files to WhiteNoise as production does; its start-up output ends
 with what a newcomer needs: the address and, in development with the demo data loaded, the logins.
 """
 
+from daphne.management.commands.runserver import Command as DaphneRunserver
 from django.conf import settings
-from whitenoise.runserver_nostatic.management.commands.runserver import Command as WhiteNoiseRunserver
 
 from accounts.management.commands import seed_demo
 from accounts.models import User
 
 
-class Command(WhiteNoiseRunserver):
-    def on_bind(self, server_port):
-        super().on_bind(server_port)
-        if not settings.DEBUG:
-            return
+class Command(DaphneRunserver):
+    def handle(self, *args, **options):
+        options["use_static_handler"] = False  # WhiteNoise's middleware serves them, as in production
+        super().handle(*args, **options)
+
+    def inner_run(self, *args, **options):
+        if settings.DEBUG:
+            self.stdout.write(self.banner())
+        super().inner_run(*args, **options)
+
+    def banner(self) -> str:
         host = f"[{self.addr}]" if self._raw_ipv6 else self.addr
-        lines = ["", f"  Open http://{host}:{server_port}/"]
+        lines = ["", f"  Open http://{host}:{self.port}/"]
         demo = list(User.objects.filter(email__in=seed_demo.DEMO_LOGINS).values_list("email", flat=True))
         if demo:
             lines.append(f"  Demo logins (password {seed_demo.PASSWORD}):")
@@ -27,4 +34,4 @@ class Command(WhiteNoiseRunserver):
                 lines.append(f"  Staff sign-in asks for an authenticator code: secret {seed_demo.STAFF_TOTP_SECRET}")
         if settings.EMAIL_FILE_PATH:
             lines.append(f"  Emails are written to {settings.EMAIL_FILE_PATH}/")
-        self.stdout.write("\n".join(lines) + "\n")
+        return "\n".join(lines) + "\n"

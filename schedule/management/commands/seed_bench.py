@@ -20,6 +20,8 @@ from django.utils import timezone
 
 from accounts.models import MentorProfile, Topic, User
 from core.commands import MadeUpDataCommand
+from notifications import kinds
+from notifications.models import Notification
 from schedule.models import Booking, Slot
 
 DOMAIN = "bench.example"
@@ -98,6 +100,7 @@ class Command(MadeUpDataCommand):
             )
             slots = self._slots(mentor_users, slots_per_mentor, now, rng)
             booked = self._bookings(slots, mentor_users, mentee_users, bookings, now, rng)
+            self._notifications(mentor_users[0], now)
         elapsed = time.monotonic() - started
         if connection.vendor == "postgresql" and not connection.in_atomic_block:  # (a test's transaction: skip)
             # Steady state, as autovacuum would leave it: fresh statistics and no dead index entries
@@ -109,6 +112,19 @@ class Command(MadeUpDataCommand):
                 f"Bench data: {mentors} mentors, {mentees} mentees, {len(slots)} slots, {booked} bookings "
                 f"in {elapsed:.1f} s. Password for every bench account: {PASSWORD}"
             )
+        )
+
+    def _notifications(self, mentor, now):
+        """200 notifications for mentor0 (a busy mentor's bell and history page), every other one read."""
+        Notification.objects.bulk_create(
+            Notification(
+                recipient=mentor,
+                kind=kinds.BOOKING_CREATED,
+                params={"name": f"Mentee{i} Bench", "start": (now + dt.timedelta(hours=i)).isoformat()},
+                link="/bookings/",
+                read_at=now if i % 2 else None,
+            )
+            for i in range(200)
         )
 
     def _drop(self):

@@ -1,0 +1,54 @@
+"""
+Writing notifications. ``notify`` is called by other apps' services inside their transaction, so a
+notification exists exactly when the change it tells about does; it is pushed to the recipient's
+open pages only after the commit, and a channel layer that is down never fails the change.
+"""
+
+import logging
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from notifications import selectors
+from notifications.models import Notification
+
+logger = logging.getLogger(__name__)
+
+CREATED_EVENT = "notification.created"
+
+
+def group_name(user_id: int) -> str:
+    """The channel-layer group of one person's open pages (only their own sockets join it)."""
+    return f"notifications.{user_id}"
+
+
+def notify(*, recipient: User, kind: str, params: dict, link: str = "") -> Notification:
+    notification = Notification.objects.create(recipient=recipient, kind=kind, params=params, link=link)
+    transaction.on_commit(lambda: _announce(notification))
+    return notification
+
+
+def _announce(notification: Notification) -> None:
+    selectors.forget_unread_count(notification.recipient_id)
+    try:
+        layer = get_channel_layer()
+        if layer is not None:
+            async_to_sync(layer.group_send)(
+                group_name(notification.recipient_id), {"type": CREATED_EVENT, "id": notification.pk}
+            )
+    except Exception:  # the page catches up when it reconnects; the notification itself is stored
+        logger.warning("Could not push notification %s", notification.pk, exc_info=True)
+
+
+def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:
+    """Mark the user's notifications read: the given ones, or all. Returns how many changed."""
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=ids)
+    changed = unread.update(read_at=timezone.now())
+    if changed:
+        selectors.forget_unread_count(user.pk)
+    return changed

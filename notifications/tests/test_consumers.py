@@ -1,0 +1,130 @@
+"""
+The notifications WebSocket: who may connect, which group it joins, what it receives. Each test
+drives channels' WebsocketCommunicator from a coroutine run with async_to_sync (no async plugin).
+"""
+
+import pytest
+from asgiref.sync import async_to_sync, sync_to_async
+from channels.layers import get_channel_layer
+from channels.testing import WebsocketCommunicator
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+
+from mentorship_platform.asgi import application
+from notifications import kinds, services
+
+pytestmark = [pytest.mark.django_db(transaction=True)]
+
+ORIGIN = (b"origin", b"http://127.0.0.1:8000")
+
+
+@pytest.fixture(autouse=True)
+def _in_memory_layer(settings):
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+
+def _cookie(user) -> bytes:
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}".encode()
+
+
+def _socket(user=None, origin=ORIGIN) -> WebsocketCommunicator:
+    headers = [origin] if origin else []
+    if user is not None:
+        headers.append((b"cookie", _cookie(user)))
+    return WebsocketCommunicator(application, "/ws/notifications/", headers=headers)
+
+
+def _notify(user):
+    return services.notify(
+        recipient=user, kind=kinds.BOOKING_CREATED, params={"name": "Mia Mentee", "start": "2026-12-01T10:00:00+00:00"}
+    )
+
+
+def test_a_visitor_without_a_session_is_turned_away():
+    async_to_sync(_test_a_visitor_without_a_session_is_turned_away)()
+
+
+async def _test_a_visitor_without_a_session_is_turned_away():
+    connected, code = await (await sync_to_async(_socket)()).connect()
+    assert not connected and code == 4401
+
+
+def test_a_page_of_another_site_cannot_open_a_socket_with_the_cookie(mentor):
+    async_to_sync(_test_a_page_of_another_site_cannot_open_a_socket_with_the_cookie)(mentor)
+
+
+async def _test_a_page_of_another_site_cannot_open_a_socket_with_the_cookie(mentor):
+    socket = await sync_to_async(_socket)(mentor, origin=(b"origin", b"https://evil.example"))
+    connected, _code = await socket.connect()
+    assert not connected
+
+
+def test_a_person_receives_their_own_notifications_rendered_and_nobody_elses(mentor, mentee):
+    async_to_sync(_test_a_person_receives_their_own_notifications_rendered_and_nobody_elses)(mentor, mentee)
+
+
+async def _test_a_person_receives_their_own_notifications_rendered_and_nobody_elses(mentor, mentee):
+    mine, theirs = await sync_to_async(_socket)(mentor), await sync_to_async(_socket)(mentee)
+    assert (await mine.connect())[0] and (await theirs.connect())[0]
+
+    await sync_to_async(_notify)(mentor)
+
+    message = await mine.receive_json_from(timeout=2)
+    assert message["type"] == "notification" and message["unread"] == 1
+    assert message["text"].startswith("Mia Mentee booked a session with you on 1 December 2026")
+    assert await theirs.receive_nothing(timeout=0.3)
+    await mine.disconnect()
+    await theirs.disconnect()
+
+
+def test_a_socket_cannot_ask_for_another_persons_group(mentor, mentee):
+    async_to_sync(_test_a_socket_cannot_ask_for_another_persons_group)(mentor, mentee)
+
+
+async def _test_a_socket_cannot_ask_for_another_persons_group(mentor, mentee):
+    """The group comes from the session; whatever the client sends, it hears only its own."""
+    socket = await sync_to_async(_socket)(mentee)
+    await socket.connect()
+    await socket.send_json_to({"type": "subscribe", "group": services.group_name(mentor.pk)})
+    await sync_to_async(_notify)(mentor)
+    assert await socket.receive_nothing(timeout=0.3)
+    await socket.send_json_to({"type": "ping"})
+    assert await socket.receive_json_from(timeout=1) == {"type": "pong"}
+    await socket.disconnect()
+
+
+def test_an_event_for_a_notification_of_someone_else_is_not_passed_on(mentor, mentee):
+    async_to_sync(_test_an_event_for_a_notification_of_someone_else_is_not_passed_on)(mentor, mentee)
+
+
+async def _test_an_event_for_a_notification_of_someone_else_is_not_passed_on(mentor, mentee):
+    """Even a forged event naming another person's notification id sends nothing."""
+    socket = await sync_to_async(_socket)(mentee)
+    await socket.connect()
+    notification = await sync_to_async(_notify)(mentor)
+    layer = get_channel_layer()
+    await layer.group_send(services.group_name(mentee.pk), {"type": services.CREATED_EVENT, "id": notification.pk})
+    assert await socket.receive_nothing(timeout=0.3)
+    await socket.disconnect()
+
+
+def test_the_push_goes_to_the_recipients_group_only_after_commit(mentor, monkeypatch):
+    sent = []
+
+    class Layer:
+        async def group_send(self, group, event):
+            sent.append((group, event["type"]))
+
+    monkeypatch.setattr(services, "get_channel_layer", Layer)
+    from django.db import transaction
+
+    with transaction.atomic():
+        _notify(mentor)
+        assert sent == []
+    assert sent == [(services.group_name(mentor.pk), services.CREATED_EVENT)]

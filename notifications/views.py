@@ -1,0 +1,54 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from core.dates import when
+from notifications import kinds, selectors, services
+from notifications.models import Notification
+
+PAGE_SIZE = 20
+
+
+@login_required
+def notification_list(request):
+    """The whole history, newest first; works without JavaScript."""
+    page = Paginator(selectors.history(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "notifications/notification_list.html", {"page": page})
+
+
+@login_required
+def notification_latest(request):
+    """The bell's dropdown: the unread count and the latest few, rendered for the reader."""
+    items = [
+        {
+            "id": n.pk,
+            "text": kinds.render(n),
+            "icon": kinds.icon(n),
+            "when": when(n.created_at, "short"),
+            "read": n.read_at is not None,
+        }
+        for n in selectors.latest(request.user)
+    ]
+    return JsonResponse({"unread": selectors.unread_count(request.user), "items": items})
+
+
+@login_required
+@require_POST
+def notification_open(request, pk):
+    """Mark one read and go where it points (a path on this site, as the services store it)."""
+    notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    services.notifications_mark_read(user=request.user, ids=[notification.pk])
+    link = notification.link
+    if link and link.startswith("/") and url_has_allowed_host_and_scheme(link, {request.get_host()}):
+        return redirect(link)
+    return redirect("notifications:list")
+
+
+@login_required
+@require_POST
+def notification_read_all(request):
+    services.notifications_mark_read(user=request.user)
+    return redirect("notifications:list")
