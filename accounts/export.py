@@ -4,8 +4,8 @@
 Built from a fixed number of queries whatever the number of bookings (the profile with its topics,
 the email addresses, every booking on either side with both people, the waitlist entries, the weekly
 hours with their ranges and date overrides). Times are ISO 8601 in UTC; the other person of a booking
-appears by display name only (their email is theirs, not the reader's). There are no messages on the
-platform yet: when there are, they get their own key here.
+appears by display name only (their email is theirs, not the reader's). Conversations, with every
+message in them (the reader's and the other person's, whom they were written to), are under "messages".
 """
 
 import datetime as dt
@@ -117,13 +117,41 @@ def _weekly_hours(schedule) -> dict | None:
     }
 
 
+def _conversations(user: User, conversations, messages) -> list[dict]:
+    """Each conversation from the reader's side, with its messages in order (grouped in Python)."""
+    by_conversation: dict[int, list] = {}
+    for message in messages:
+        by_conversation.setdefault(message.conversation_id, []).append(message)
+    result = []
+    for conversation in conversations:
+        other = conversation.other(user)
+        result.append(
+            {
+                "with": other.display_name,
+                "your_role": conversation.side(user),
+                "started_at": _utc(conversation.created_at),
+                "you_block": conversation.blocks(user),
+                "messages": [
+                    {
+                        "from": "you" if m.sender_id == user.pk else other.display_name,
+                        "sent_at": _utc(m.created_at),
+                        "text": m.body,
+                    }
+                    for m in by_conversation.get(conversation.pk, [])
+                ],
+            }
+        )
+    return result
+
+
 def user_data_export(user: User, *, now: dt.datetime | None = None) -> dict:
     """
-    The person's data, ready for ``json.dumps``. Eight queries at most, however many bookings: the
-    mentor profile and its topics, the email addresses, the bookings, the waitlist entries, the weekly
-    schedule with its hours and date overrides.
+    The person's data, ready for ``json.dumps``. Ten queries at most, however many bookings or
+    messages: the mentor profile and its topics, the email addresses, the bookings, the waitlist
+    entries, the weekly schedule with its hours and date overrides, the conversations, their messages.
     """
-    from schedule.models import Booking, WaitlistEntry, WeeklySchedule  # schedule depends on accounts
+    from messaging.models import Conversation, Message  # both depend on accounts
+    from schedule.models import Booking, WaitlistEntry, WeeklySchedule
 
     now = now or timezone.now()
     # A former mentor's profile is still theirs: it is exported whatever the role.
@@ -136,6 +164,9 @@ def user_data_export(user: User, *, now: dt.datetime | None = None) -> dict:
     )
     waitlist = WaitlistEntry.objects.filter(mentee=user).select_related("mentor").order_by("created_at", "pk")
     schedule = WeeklySchedule.objects.filter(mentor=user).prefetch_related("hours", "overrides").first()
+    mine = Q(mentor=user) | Q(mentee=user)
+    conversations = Conversation.objects.filter(mine).select_related("mentor", "mentee").order_by("created_at", "pk")
+    messages = Message.objects.filter(Q(conversation__mentor=user) | Q(conversation__mentee=user)).order_by("pk")
     return {
         "format": FORMAT_VERSION,
         "exported_at": _utc(now),
@@ -152,4 +183,5 @@ def user_data_export(user: User, *, now: dt.datetime | None = None) -> dict:
             for entry in waitlist
         ],
         "weekly_hours": _weekly_hours(schedule),
+        "messages": _conversations(user, list(conversations), list(messages)),
     }

@@ -83,6 +83,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import User  # noqa: E402
+from messaging.models import Conversation  # noqa: E402
 from schedule import delivery, services  # noqa: E402
 from schedule.models import Booking, Reminder, Slot  # noqa: E402
 from schedule.tests.smtp import SMTPServer  # noqa: E402
@@ -124,7 +125,18 @@ PAGES = [
     ("bell feed, mentor", "/notifications/latest.json", "mentor0@bench.example"),
     ("leave page, mentee", "/accounts/leave/", "mentee0@bench.example"),
     ("data export, mentee (50)", "/accounts/leave/export.json", "mentee0@bench.example"),
+    ("messages list, mentee (20)", "/messages/", "mentee0@bench.example"),
+    (
+        "conversation, mentee (200 messages)",
+        lambda: _conversation_url("mentee0@bench.example"),
+        "mentee0@bench.example",
+    ),
 ]
+
+
+def _conversation_url(email: str) -> str:
+    """mentee0's conversation with mentor0, the one with 200 messages."""
+    return Conversation.objects.get(mentee__email=email, mentor__email="mentor0@bench.example").get_absolute_url()
 
 
 def _weekly_mentor_url() -> str:

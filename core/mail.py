@@ -6,3 +6,5 @@ KIND_HEADER = "X-Mentorship-Kind"
 SECRET_HEADER = "X-Mentorship-Secret"
 # Sign-up, sign-in and password mail from django-allauth.
 ACCOUNT = "account"
+# "Unread messages" digests from the messaging app.
+MESSAGES = "messages"

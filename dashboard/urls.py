@@ -1,6 +1,7 @@
 from django.urls import path
 
 from dashboard import views
+from messaging import views as messaging_views
 
 app_name = "dashboard"
 
@@ -23,4 +24,7 @@ urlpatterns = [
     path("bookings/<id:pk>/cancel/", views.booking_cancel, name="booking_cancel"),
     path("mail/", views.mail_list, name="mail"),
     path("mail/<id:pk>/retry/", views.mail_retry, name="mail_retry"),
+    # Reported conversations (the views are messaging's; staff see no other conversation).
+    path("reports/", messaging_views.report_list, name="reports"),
+    path("reports/<id:pk>/", messaging_views.report_detail, name="report_detail"),
 ]

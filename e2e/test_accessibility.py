@@ -29,6 +29,8 @@ MENTEE = {
     "signed-in-devices": "/accounts/sessions/",
     "change-password": "/accounts/password/change/",
     "your-data-and-leaving": "/accounts/leave/",
+    "messages": "/messages/",
+    "conversation": "FIRST_CONVERSATION",
 }
 MENTOR = {
     "mentor-schedule": "/schedule/",
@@ -59,6 +61,11 @@ def _resolve(page, path):
         page.goto("/bookings/")
         booking = page.locator("#upcoming-heading + ul a[href^='/bookings/']").first.get_attribute("href")
         return booking + ("move/" if path == "FIRST_BOOKING_MOVE" else "")
+    if path == "FIRST_CONVERSATION":  # "Ask a question" opens it (or the one opened before)
+        page.goto("/mentors/andriy-shevchenko/")
+        page.get_by_role("button", name="Ask a question").click()
+        page.wait_for_url(lambda url: "/messages/" in url)
+        return page.url
     return path
 
 

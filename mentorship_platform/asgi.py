@@ -16,12 +16,13 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402 (needs the app regis
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
-from notifications.routing import websocket_urlpatterns  # noqa: E402
+from messaging.routing import websocket_urlpatterns as messaging_sockets  # noqa: E402
+from notifications.routing import websocket_urlpatterns as notification_sockets  # noqa: E402
 from schedule import scheduler  # noqa: E402
 
 # Sockets authenticate with the session cookie, and only pages of this site (Origin in
 # ALLOWED_HOSTS) may open one: another site cannot ride a visitor's cookie into a socket.
-websockets = AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
+websockets = AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter([*notification_sockets, *messaging_sockets])))
 
 application = ProtocolTypeRouter({"http": django_application, "websocket": websockets})
 

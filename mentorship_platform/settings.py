@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "schedule",
     "dashboard",
     "notifications",
+    "messaging",
 ]
 
 MIDDLEWARE = [
@@ -97,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "mentorship_platform.context_processors.site",
                 "notifications.context_processors.unread",
+                "messaging.context_processors.unread",
             ],
         },
     },
@@ -324,6 +326,14 @@ BOOKING_HORIZON_DAYS = env.int("BOOKING_HORIZON_DAYS", default=180)
 REMINDER_OFFSETS = env.list("REMINDER_OFFSETS", cast=int, default=[24 * 60, 60])
 # A reminder more than this many minutes late (e.g. the scheduler was down) is skipped, not sent.
 REMINDER_GRACE_MINUTES = env.int("REMINDER_GRACE_MINUTES", default=30)
+
+# --- MESSAGES ---
+# The longest message, in characters.
+MESSAGE_MAX_LENGTH = env.int("MESSAGE_MAX_LENGTH", default=2000)
+# Messages one person may send per minute (counted in the cache: use Redis with several workers).
+MESSAGE_RATE_PER_MINUTE = env.int("MESSAGE_RATE_PER_MINUTE", default=10)
+# New conversations a mentee may start from mentor pages in 24 hours.
+NEW_CONVERSATIONS_PER_DAY = env.int("NEW_CONVERSATIONS_PER_DAY", default=5)
 
 # --- SCHEDULER ---
 # Start APScheduler inside the web process (``make run`` does). In production prefer a separate

@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("notifications/", include("notifications.urls")),
+    path("messages/", include("messaging.urls")),
     # One sign-in for everyone, with its throttling and second factor: no separate admin login.
     path("admin/login/", admin_login_redirect),
     path("admin/", admin.site.urls),

@@ -21,7 +21,7 @@ from django.utils.translation import gettext
 from post_office.models import PRIORITY, STATUS, Email
 
 from accounts.models import User
-from core.mail import ACCOUNT, KIND_HEADER
+from core.mail import ACCOUNT, KIND_HEADER, MESSAGES
 from schedule import calendar
 from schedule.models import Booking, Reminder
 
@@ -59,6 +59,7 @@ def kind_label(kind: str) -> str:
         RESCHEDULE: gettext("New time"),
         WAITLIST: gettext("Waitlist"),
         ACCOUNT: gettext("Account"),
+        MESSAGES: gettext("Unread messages"),
     }.get(kind, "")
 
 

@@ -12,6 +12,7 @@ from django_apscheduler.models import DjangoJobExecution
 from django_apscheduler.util import close_old_connections
 
 from accounts import jobs as accounts_jobs
+from messaging import jobs as messaging_jobs
 from schedule import delivery, services
 
 logger = logging.getLogger(__name__)
@@ -66,6 +67,9 @@ SCHEDULES = [
     # Every 15 minutes: anonymise the accounts whose deletion grace period is over (each exactly once,
     # also with two schedulers at once).
     ("complete_account_deletions", accounts_jobs.complete_account_deletions, "interval", {"minutes": 15}, 900),
+    # Every 5 minutes: email people about messages left unread for 15 minutes (each message at most
+    # once, also with two schedulers at once).
+    ("send_message_digests", messaging_jobs.send_message_digests, "interval", {"minutes": 5}, 300),
     # Nightly at 03:00 UTC: forget job-execution rows older than a week.
     ("delete_old_job_executions", delete_old_job_executions, "cron", {"hour": 3, "minute": 0}, 3600),
 ]

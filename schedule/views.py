@@ -20,6 +20,7 @@ from accounts import directory
 from accounts.decorators import mentor_required
 from accounts.models import User
 from core.dates import when
+from messaging import selectors as messaging_selectors
 from schedule import calendar, picker, selectors, services
 from schedule.forms import (
     BookingForm,
@@ -271,6 +272,9 @@ def booking_confirm(request, slot_pk):
         return redirect(profile_url)
     if slot.mentor_id == request.user.pk:
         messages.error(request, _("You cannot book your own slot."))
+        return redirect(profile_url)
+    if messaging_selectors.is_blocked(mentor=slot.mentor, mentee=request.user):
+        messages.error(request, _("You cannot book this mentor: one of you has blocked the other."))
         return redirect(profile_url)
     if not form.is_bound:
         form = BookingForm(initial={"shown_start": int(slot.start.timestamp())})

@@ -26,6 +26,7 @@ from accounts.models import AccountDeletion, User
 from accounts.services import deletion as deletion_module
 from accounts.tests.factories import PASSWORD, MentorFactory, TopicFactory, UserFactory, enable_mfa, totp_code
 from core.mail import KIND_HEADER
+from messaging import services as messaging_services
 from schedule import emails
 from schedule import services as schedule_services
 from schedule.models import Booking, CalendarFeed, Slot, WaitlistEntry, WeeklySchedule
@@ -128,7 +129,8 @@ def test_the_leave_page_query_count_is_pinned(client, mentor, mentee, django_ass
     for hours in (24, 48, 72):
         _book(mentor, mentee, hours)
     client.force_login(mentee)
-    with django_assert_num_queries(4):  # session, user, the count of upcoming sessions, the bell's unread count
+    # session, user, the count of upcoming sessions, the bell's and the messages' unread counts
+    with django_assert_num_queries(5):
         assert client.get(LEAVE).status_code == 200
 
 
@@ -168,7 +170,7 @@ def test_download_my_data_is_a_json_attachment_of_the_persons_data(client, busy_
     assert "no-cache" in response["Cache-Control"] or "no-store" in response["Cache-Control"]
     data = json.loads(response.content)
     keys = ["format", "exported_at", "profile", "bookings_as_mentee", "bookings_as_mentor", "waitlist", "weekly_hours"]
-    assert sorted(data) == sorted(keys)  # no "messages" until there are messages
+    assert sorted(data) == sorted([*keys, "messages"])
     profile = data["profile"]
     assert (profile["first_name"], profile["last_name"]) == ("Seán", HOSTILE.removeprefix("Seán "))
     assert profile["email"] == busy_mentor.email
@@ -215,24 +217,32 @@ def test_a_mentee_export_has_no_mentor_profile_and_no_weekly_hours(mentee):
 
 
 def test_the_export_is_built_in_the_same_number_of_queries_for_one_booking_or_many(
-    busy_mentor, django_assert_num_queries
+    busy_mentor, django_assert_num_queries, settings
 ):
-    # profile, its topics, email addresses, bookings, waitlist, weekly schedule, its hours, its date overrides
-    with django_assert_num_queries(8):
+    settings.MESSAGE_RATE_PER_MINUTE = 100
+    # profile, its topics, email addresses, bookings, waitlist, weekly schedule, its hours, its date
+    # overrides, conversations, messages
+    with django_assert_num_queries(10):
         few = export.user_data_export(busy_mentor)
     for hours in range(100, 112):
-        _book(busy_mentor, UserFactory(), hours)
-    with django_assert_num_queries(8):
+        mentee = UserFactory()
+        _book(busy_mentor, mentee, hours)
+        conversation = messaging_services.conversation_open(mentor=busy_mentor, mentee=mentee)
+        messaging_services.message_send(conversation=conversation, sender=mentee, body="Question")
+        messaging_services.message_send(conversation=conversation, sender=busy_mentor, body="Answer")
+    with django_assert_num_queries(10):
         many = export.user_data_export(busy_mentor)
     assert len(many["bookings_as_mentor"]) == len(few["bookings_as_mentor"]) + 12
+    assert len(many["messages"]) == len(few["messages"]) + 12
+    assert [m["from"] for m in many["messages"][-1]["messages"]][-1] == "you"
 
 
 def test_the_export_page_query_count_is_pinned(client, mentee, mentor, django_assert_num_queries):
     for hours in (24, 48, -24):
         _book(mentor, mentee, hours)
     client.force_login(mentee)
-    # session, user, mentor profile, email addresses, bookings, waitlist, weekly schedule
-    with django_assert_num_queries(7):
+    # session, user, mentor profile, email addresses, bookings, waitlist, weekly schedule, conversations, messages
+    with django_assert_num_queries(9):
         assert client.get(EXPORT).status_code == 200
 
 

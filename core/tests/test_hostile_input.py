@@ -48,6 +48,7 @@ from core.testing import (
     walk,
 )
 from dashboard.forms import BookingFilterForm, PeopleFilterForm, SlotFilterForm
+from messaging import services as messaging_services
 from notifications.models import Notification
 from schedule.forms import BulkSlotForm, DateOverrideForm, SlotForm, WaitlistForm, WeeklyHoursForm
 from schedule.models import Booking, DateOverride, Slot, WeeklySchedule
@@ -84,7 +85,7 @@ def _rows(model):
 def _site_rows():
     models = [
         m
-        for label in ("accounts", "schedule", "notifications")
+        for label in ("accounts", "schedule", "notifications", "messaging")
         for m in apps.get_app_config(label).get_models(include_auto_created=True)
     ]
     return rows_snapshot(**{m._meta.label: _rows(m) for m in models}, outbox=_rows(Email))
@@ -111,6 +112,9 @@ def world(mentee, mentor, staff):
         )
 
     schedule = WeeklySchedule.objects.create(mentor=mentor)
+    # The mentee wrote last, so the mentee has read everything: opening the page changes nothing.
+    conversation = messaging_services.conversation_open(mentor=mentor, mentee=mentee, now=NOW)
+    messaging_services.message_send(conversation=conversation, sender=mentee, body="A question", now=NOW)
     return {
         "mentee": mentee,
         "mentor": mentor,
@@ -126,6 +130,7 @@ def world(mentee, mentor, staff):
         "notification": Notification.objects.create(
             recipient=mentor, kind="booking_created", params={"name": "Mia", "start": start.isoformat()}
         ),
+        "conversation": conversation,
         "other_mentee": UserFactory(),
         "other_mentor": MentorFactory(),
     }
@@ -729,6 +734,58 @@ def notifications_read_all(w):
     return Form(reverse("notifications:read_all"), {"ids": "1"}, ["ids"], user=w["mentor"], accepts={"ids"})
 
 
+# Messages
+
+
+def _conversation_url(w, name="detail"):
+    return reverse(f"messaging:{name}", args=[w["conversation"].pk])
+
+
+@form
+def message_send(w):
+    """A message is free text: any short text is stored and shown escaped; empty or a megabyte is refused."""
+    url = _conversation_url(w)
+    return Form(url, {"body": "Hello"}, ["body"], user=w["mentee"], free_text={"body"}, show=url)
+
+
+@form
+def message_report(w):
+    return Form(_conversation_url(w, "report"), {"reason": "Rude"}, ["reason"], user=w["mentee"], free_text={"reason"})
+
+
+@form
+def message_ask(w):
+    """ "Ask a question" has no fields: the valid POST opens a conversation with the mentor."""
+    url = reverse("messaging:start", args=[w["mentor"].pk])
+    return Form(url, {}, [], user=w["other_mentee"])
+
+
+@form
+def message_block(w):
+    return Form(_conversation_url(w, "block"), {}, [], user=w["mentee"])
+
+
+@form
+def conversation_page(w):
+    return Form(_conversation_url(w), {}, ["page"], user=w["mentee"], method="get", valid=200)
+
+
+@form
+def conversation_catch_up(w):
+    url = _conversation_url(w, "messages")
+    return Form(url, {"after": "0"}, ["after"], user=w["mentee"], method="get", valid=200)
+
+
+@form
+def conversation_list(w):
+    return Form(reverse("messaging:list"), {}, ["page"], user=w["mentee"], method="get", valid=200)
+
+
+@form
+def dashboard_reports(w):
+    return Form(reverse("dashboard:reports"), {}, ["page"], user=w["staff"], method="get", valid=200)
+
+
 # --- Known defects ---
 
 # (form, field, value) -> cause. Each runs alone as a strict xfail and the walk of its form skips it.
@@ -825,11 +882,20 @@ ID_URLS = {
     "dashboard:booking_cancel": ("booking", "get post", "staff"),
     "dashboard:mail_retry": ("email", "post", "staff"),
     "notifications:open": ("notification", "post", "mentor"),
+    "messaging:start": ("staff", "post", "mentee"),  # anyone may ask a mentor; staff is none
+    "messaging:from_booking": ("booking", "post", "mentee"),
+    "messaging:detail": ("conversation", "get post", "mentee"),
+    "messaging:messages": ("conversation", "get", "mentee"),
+    "messaging:read": ("conversation", "post", "mentee"),
+    "messaging:block": ("conversation", "post", "mentee"),
+    "messaging:unblock": ("conversation", "post", "mentee"),
+    "messaging:report": ("conversation", "post", "mentee"),
+    "dashboard:report_detail": ("conversation", "get", "staff"),
 }
 ID_URL_CALLS = [(name, method) for name, (_obj, methods, _user) in ID_URLS.items() for method in methods.split()]
 # Enough for the POST forms behind these URLs to be valid: a request that got past the lookup could
 # change something, so a 403 or 404 is the lookup's doing.
-ANY_FORM = {"note": "x", "reason": "x", "slot": "1:0"}
+ANY_FORM = {"note": "x", "reason": "x", "slot": "1:0", "body": "x"}
 
 
 def _id_url_names(patterns=None, namespace=""):
@@ -860,6 +926,10 @@ def _intruder(name) -> tuple[str, int]:
     if name.startswith("schedule:waitlist"):
         return "other_mentee", 404
     if name.startswith("notifications:"):
+        return "other_mentor", 404
+    if name == "messaging:start":  # asking someone who is not a mentor
+        return "other_mentee", 404
+    if name.startswith("messaging:"):  # a conversation of two other people
         return "other_mentor", 404
     return ("other_mentor", 404) if name.startswith("schedule:") else ("mentor", 403)
 

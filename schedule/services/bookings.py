@@ -20,6 +20,7 @@ from accounts import directory
 from accounts.models import User
 from accounts.selectors import has_verified_email
 from core.dates import duration
+from messaging import selectors as messaging_selectors
 from notifications import kinds
 from notifications.services import notify
 from schedule import emails
@@ -127,6 +128,8 @@ def _claim_and_book(
         raise BookingError(_("This slot no longer exists."), code="missing")
     if slot.mentor_id == mentee.pk:
         raise BookingError(_("You cannot book your own slot."), code="own_slot")
+    if messaging_selectors.is_blocked(mentor=slot.mentor, mentee=mentee):  # either side blocked the other
+        raise BookingError(_("You cannot book this mentor: one of you has blocked the other."), code="blocked")
     if not has_verified_email(slot.mentor):  # the booking would mail an address nobody proved
         raise BookingError(_("This mentor is not taking bookings yet."), code="unavailable")
     _check_bookable(slot, expected_start=expected_start, now=now)

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from accounts.models import MentorProfile, Topic, User
 from core.commands import MadeUpDataCommand
+from messaging.models import Conversation, Message
 from notifications import kinds
 from notifications.models import Notification
 from schedule.models import Booking, Slot
@@ -101,6 +102,7 @@ class Command(MadeUpDataCommand):
             slots = self._slots(mentor_users, slots_per_mentor, now, rng)
             booked = self._bookings(slots, mentor_users, mentee_users, bookings, now, rng)
             self._notifications(mentor_users[0], now)
+            self._conversations(mentor_users[:20], mentee_users[0], now)
         elapsed = time.monotonic() - started
         if connection.vendor == "postgresql" and not connection.in_atomic_block:  # (a test's transaction: skip)
             # Steady state, as autovacuum would leave it: fresh statistics and no dead index entries
@@ -125,6 +127,26 @@ class Command(MadeUpDataCommand):
                 read_at=now if i % 2 else None,
             )
             for i in range(200)
+        )
+
+    def _conversations(self, mentors, mentee, now):
+        """mentee0 talks with 20 mentors (the messages list); with mentor0, 200 messages (the history's pages)."""
+        conversations = Conversation.objects.bulk_create(
+            Conversation(mentor=mentor, mentee=mentee, created_at=now - dt.timedelta(days=30), last_message_at=now)
+            for mentor in mentors
+        )
+        Message.objects.bulk_create(
+            (
+                Message(
+                    conversation=c,
+                    sender=c.mentee if i % 2 else c.mentor,
+                    body=f"Bench message {i}",
+                    created_at=now - dt.timedelta(minutes=200 - i),
+                )
+                for index, c in enumerate(conversations)
+                for i in range(200 if index == 0 else 5)
+            ),
+            batch_size=5000,
         )
 
     def _drop(self):

@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MessagingConfig(AppConfig):
+    name = "messaging"
+    verbose_name = _("Messages")
+
+    def ready(self):
+        """The notification of a new message is this app's kind: registered here, rendered by notifications."""
+        from django.utils.translation import gettext
+
+        from messaging import MESSAGE_KIND
+        from notifications import kinds
+
+        kinds.register(
+            MESSAGE_KIND, lambda p: gettext("%(name)s sent you a message.") % {"name": p["name"]}, "chat-dots"
+        )

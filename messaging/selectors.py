@@ -1,0 +1,123 @@
+"""
+Reading conversations. The header's unread count is cached per person (like the notification bell),
+so most pages ask nothing; the services forget it when a message is sent or read.
+"""
+
+import datetime as dt
+
+from django.core.cache import cache
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from messaging.models import Conversation, Message, Report
+
+UNREAD_TTL = 10 * 60
+PAGE_SIZE = 30
+CATCH_UP_LIMIT = 100
+
+
+def _unread_key(user_id: int) -> str:
+    return f"messaging:unread:{user_id}"
+
+
+def _unread_for(user) -> Q:
+    """Messages of the other side that ``user`` has not read, as a filter on Message."""
+    return (
+        Q(conversation__mentor=user, pk__gt=F("conversation__mentor_read_id"))
+        | Q(conversation__mentee=user, pk__gt=F("conversation__mentee_read_id"))
+    ) & ~Q(sender=user)
+
+
+def unread_count(user) -> int:
+    """Every unread message of the person, across conversations: one query, then the cache."""
+    if not user.is_authenticated:
+        return 0
+    key = _unread_key(user.pk)
+    count = cache.get(key)
+    if count is None:
+        count = Message.objects.filter(_unread_for(user)).count()
+        cache.set(key, count, UNREAD_TTL)
+    return count
+
+
+def forget_unread_count(user_id: int) -> None:
+    cache.delete(_unread_key(user_id))
+
+
+def conversations_for(user) -> QuerySet[Conversation]:
+    """The person's conversations, latest message first, each with ``unread`` (the other side's unread)."""
+    unread = Count(
+        "messages",
+        filter=~Q(messages__sender=user)
+        & (Q(mentor=user, messages__pk__gt=F("mentor_read_id")) | Q(mentee=user, messages__pk__gt=F("mentee_read_id"))),
+    )
+    return (
+        Conversation.objects.filter(Q(mentor=user) | Q(mentee=user))
+        .select_related("mentor", "mentee")
+        .annotate(unread=unread)
+        .order_by(F("last_message_at").desc(nulls_last=True), "-pk")
+    )
+
+
+def conversation_of(user, pk: int) -> Conversation | None:
+    """The conversation if ``user`` takes part in it; for anyone else there is none."""
+    return (
+        Conversation.objects.filter(Q(mentor=user) | Q(mentee=user), pk=pk).select_related("mentor", "mentee").first()
+    )
+
+
+def history(conversation: Conversation) -> QuerySet[Message]:
+    """Newest first, for paging back in time; a page is shown reversed (newest at the bottom)."""
+    return conversation.messages.select_related("sender").order_by("-pk")
+
+
+def messages_after(conversation: Conversation, after_id: int, limit: int = CATCH_UP_LIMIT) -> list[Message]:
+    """What a page that was offline missed: the messages after the last one it shows, oldest first."""
+    return list(conversation.messages.select_related("sender").filter(pk__gt=after_id).order_by("pk")[:limit])
+
+
+def is_blocked(mentor, mentee) -> bool:
+    """Whether either side of the pair blocks the other (booking refuses it too)."""
+    return (
+        Conversation.objects.filter(mentor=mentor, mentee=mentee)
+        .filter(Q(mentor_blocks=True) | Q(mentee_blocks=True))
+        .exists()
+    )
+
+
+def next_session(conversation: Conversation, *, now: dt.datetime | None = None):
+    """The pair's next confirmed session, or None."""
+    from schedule.models import Booking  # messaging sits above schedule; the import is local to keep apps loading
+
+    return (
+        Booking.objects.filter(
+            mentor_id=conversation.mentor_id,
+            mentee_id=conversation.mentee_id,
+            status=Booking.Status.CONFIRMED,
+            slot__start__gt=now or timezone.now(),
+        )
+        .select_related("slot")
+        .order_by("slot__start")
+        .first()
+    )
+
+
+def reported_conversations() -> QuerySet[Conversation]:
+    """Conversations with at least one report, most recently reported first (what staff may read)."""
+    return (
+        Conversation.objects.filter(reports__isnull=False)
+        .select_related("mentor", "mentee")
+        .annotate(report_count=Count("reports", distinct=True), last_report_at=Max("reports__created_at"))
+        .order_by("-last_report_at", "-pk")
+    )
+
+
+def reported_conversation(pk: int) -> Conversation | None:
+    """A conversation staff may open: only one that a participant reported."""
+    return (
+        Conversation.objects.filter(pk=pk, reports__isnull=False)
+        .select_related("mentor", "mentee")
+        .prefetch_related(Prefetch("reports", queryset=Report.objects.select_related("reporter")))
+        .distinct()
+        .first()
+    )

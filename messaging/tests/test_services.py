@@ -1,0 +1,282 @@
+"""The messaging services: who may write to whom, the limits, blocking, reading, and the mail digest."""
+
+import datetime as dt
+
+import pytest
+from post_office.models import Email
+
+from accounts.tests.factories import MentorFactory, UserFactory
+from core.mail import KIND_HEADER, MESSAGES
+from messaging import MESSAGE_KIND, selectors, services
+from messaging.models import Conversation, Message, Report
+from messaging.services import MessagingError
+from notifications.models import Notification
+from schedule import services as schedule_services
+from schedule.tests.factories import BookingFactory, SlotFactory
+
+pytestmark = pytest.mark.django_db
+
+NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
+HOSTILE_NAME = ("Seán", "O'Brien & <Co>")
+
+
+@pytest.fixture
+def conversation(mentor, mentee):
+    return services.conversation_open(mentor=mentor, mentee=mentee, now=NOW)
+
+
+def _send(conversation, sender, body="Hello", now=NOW):
+    return services.message_send(conversation=conversation, sender=sender, body=body, now=now)
+
+
+# --- Opening ---
+
+
+def test_asking_a_mentor_opens_one_conversation_per_pair(mentor, mentee):
+    first = services.conversation_open(mentor=mentor, mentee=mentee, now=NOW)
+    again = services.conversation_open(mentor=mentor, mentee=mentee, now=NOW)
+    assert first.pk == again.pk and Conversation.objects.count() == 1
+
+
+def test_nobody_messages_themself(mentor):
+    with pytest.raises(MessagingError) as error:
+        services.conversation_open(mentor=mentor, mentee=mentor, now=NOW)
+    assert error.value.code == "self"
+
+
+def test_only_a_mentor_can_be_asked(mentee):
+    with pytest.raises(MessagingError) as error:
+        services.conversation_open(mentor=UserFactory(), mentee=mentee, now=NOW)
+    assert error.value.code == "unavailable" and not Conversation.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["mentee", "mentor"])
+def test_an_unverified_account_cannot_open_a_conversation(who):
+    people = {"mentee": UserFactory(email_verified=False), "mentor": MentorFactory(email_verified=False)}
+    others = {"mentee": UserFactory(), "mentor": MentorFactory()}
+    pair = {**others, who: people[who]}
+    with pytest.raises(MessagingError) as error:
+        services.conversation_open(mentor=pair["mentor"], mentee=pair["mentee"], now=NOW)
+    assert error.value.code == "unverified" and not Conversation.objects.exists()
+
+
+def test_a_mentee_opens_at_most_the_daily_number_of_new_conversations(mentee, settings):
+    settings.NEW_CONVERSATIONS_PER_DAY = 2
+    mentors = [MentorFactory() for _ in range(3)]
+    for mentor in mentors[:2]:
+        services.conversation_open(mentor=mentor, mentee=mentee, now=NOW)
+    with pytest.raises(MessagingError) as error:
+        services.conversation_open(mentor=mentors[2], mentee=mentee, now=NOW)
+    assert error.value.code == "daily_limit" and "2 new conversations a day" in error.value.message
+    assert Conversation.objects.count() == 2
+    # An existing conversation still opens, and a day later a new one may start.
+    services.conversation_open(mentor=mentors[0], mentee=mentee, now=NOW)
+    services.conversation_open(mentor=mentors[2], mentee=mentee, now=NOW + dt.timedelta(days=1, seconds=1))
+
+
+def test_a_booking_decides_the_sides_and_does_not_count_towards_the_daily_limit(settings):
+    settings.NEW_CONVERSATIONS_PER_DAY = 0
+    booking = BookingFactory()
+    conversation = services.conversation_for_booking(booking=booking, user=booking.mentor, now=NOW)
+    assert (conversation.mentor_id, conversation.mentee_id) == (booking.mentor_id, booking.mentee_id)
+    with pytest.raises(MessagingError):
+        services.conversation_for_booking(booking=booking, user=UserFactory(), now=NOW)
+
+
+# --- Sending ---
+
+
+def test_a_message_is_stored_trimmed_and_the_sender_has_read_it(conversation, mentee):
+    message = _send(conversation, mentee, "  Hi there  ")
+    conversation.refresh_from_db()
+    assert message.body == "Hi there" and conversation.last_message_at == NOW
+    assert conversation.mentee_read_id == message.pk and conversation.mentor_read_id == 0
+
+
+@pytest.mark.parametrize(("body", "code"), [("", "empty"), ("  \n ", "empty"), ("x" * 2001, "too_long")])
+def test_an_empty_or_too_long_message_is_refused_and_nothing_is_stored(conversation, mentee, body, code):
+    with pytest.raises(MessagingError) as error:
+        _send(conversation, mentee, body)
+    assert error.value.code == code and not Message.objects.exists()
+
+
+def test_the_length_limit_comes_from_settings(conversation, mentee, settings):
+    settings.MESSAGE_MAX_LENGTH = 5
+    _send(conversation, mentee, "12345")
+    with pytest.raises(MessagingError) as error:
+        _send(conversation, mentee, "123456")
+    assert "at most 5 characters" in error.value.message
+
+
+def test_a_sender_may_send_the_per_minute_number_of_messages_and_no_more(conversation, mentee, settings):
+    settings.MESSAGE_RATE_PER_MINUTE = 3
+    for i in range(3):
+        _send(conversation, mentee, f"m{i}", now=NOW + dt.timedelta(seconds=i))
+    with pytest.raises(MessagingError) as error:
+        _send(conversation, mentee, "one too many", now=NOW + dt.timedelta(seconds=10))
+    assert error.value.code == "rate" and Message.objects.count() == 3
+    _send(conversation, mentee, "next minute", now=NOW + dt.timedelta(minutes=1))
+    assert Message.objects.count() == 4
+
+
+def test_an_unverified_sender_cannot_write(conversation, mentee):
+    mentee.emailaddress_set.update(verified=False)
+    del mentee._has_verified_email  # the check is cached on the user object for one request
+    with pytest.raises(MessagingError) as error:
+        _send(conversation, mentee)
+    assert error.value.code == "unverified" and not Message.objects.exists()
+
+
+def test_the_recipient_is_notified_once_per_burst(conversation, mentee, mentor, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        _send(conversation, mentee, "one")
+        _send(conversation, mentee, "two")
+    [notification] = Notification.objects.filter(recipient=mentor)
+    assert notification.kind == MESSAGE_KIND and notification.text == "Mia Mentee sent you a message."
+    assert notification.link == conversation.get_absolute_url()
+    services.conversation_mark_read(conversation=conversation, user=mentor)
+    _send(conversation, mentee, "three")
+    assert Notification.objects.filter(recipient=mentor).count() == 2
+    assert not Notification.objects.filter(recipient=mentee).exists()
+
+
+def test_a_channel_layer_failure_is_logged_and_never_fails_the_send(
+    conversation, mentee, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    class Broken:
+        async def group_send(self, group, event):
+            raise ConnectionError("redis is down")
+
+    monkeypatch.setattr(services, "get_channel_layer", Broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        message = _send(conversation, mentee)
+    assert Message.objects.filter(pk=message.pk).exists()
+    assert "Could not push message" in caplog.text
+
+
+def test_the_push_goes_to_the_conversation_group_only_after_commit(
+    conversation, mentee, monkeypatch, django_capture_on_commit_callbacks
+):
+    sent = []
+
+    class Layer:
+        async def group_send(self, group, event):
+            sent.append((group, event))
+
+    monkeypatch.setattr(services, "get_channel_layer", Layer)
+    with django_capture_on_commit_callbacks(execute=True):
+        message = _send(conversation, mentee)
+        assert sent == []
+    assert sent == [(services.group_name(conversation.pk), {"type": services.CREATED_EVENT, "id": message.pk})]
+
+
+# --- Reading ---
+
+
+def test_unread_counts_are_cached_and_forgotten_when_a_message_is_sent_or_read(
+    conversation, mentee, mentor, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    assert selectors.unread_count(mentor) == 0
+    with django_assert_num_queries(0):
+        assert selectors.unread_count(mentor) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        _send(conversation, mentee, "one")
+        _send(conversation, mentee, "two")
+    with django_assert_num_queries(1):
+        assert selectors.unread_count(mentor) == 2
+    assert selectors.unread_count(mentee) == 0
+    assert services.conversation_mark_read(conversation=conversation, user=mentor) is True
+    assert selectors.unread_count(mentor) == 0
+    assert services.conversation_mark_read(conversation=conversation, user=mentor) is False
+
+
+# --- Blocking ---
+
+
+@pytest.mark.parametrize("blocker", ["mentor", "mentee"])
+def test_a_block_by_either_side_stops_messages_both_ways_until_unblocked(conversation, mentor, mentee, blocker):
+    people = {"mentor": mentor, "mentee": mentee}
+    services.conversation_block(conversation=conversation, user=people[blocker])
+    for sender in (mentor, mentee):
+        with pytest.raises(MessagingError) as error:
+            _send(conversation, sender)
+        assert error.value.code == "blocked"
+    assert not Message.objects.exists()
+    assert selectors.is_blocked(mentor, mentee)
+    services.conversation_block(conversation=conversation, user=people[blocker], blocked=False)
+    _send(conversation, mentee)
+    assert not selectors.is_blocked(mentor, mentee)
+
+
+def test_one_side_cannot_lift_the_others_block(conversation, mentor, mentee):
+    services.conversation_block(conversation=conversation, user=mentor)
+    services.conversation_block(conversation=conversation, user=mentee, blocked=False)
+    assert selectors.is_blocked(mentor, mentee)
+
+
+@pytest.mark.parametrize("blocker", ["mentor", "mentee"])
+def test_a_blocked_mentee_cannot_book_that_mentor(conversation, mentor, mentee, blocker):
+    services.conversation_block(conversation=conversation, user={"mentor": mentor, "mentee": mentee}[blocker])
+    slot = SlotFactory(mentor=mentor)
+    with pytest.raises(schedule_services.BookingError) as error:
+        schedule_services.booking_create(slot_id=slot.pk, mentee=mentee)
+    assert error.value.code == "blocked" and "blocked" in error.value.message
+    slot.refresh_from_db()
+    assert slot.status == "available"
+    schedule_services.booking_create(slot_id=SlotFactory().pk, mentee=mentee)  # other mentors are fine
+
+
+# --- Reporting ---
+
+
+def test_a_participant_reports_a_conversation_once(conversation, mentee):
+    services.conversation_report(conversation=conversation, reporter=mentee, reason="  Rude  ")
+    assert Report.objects.get().reason == "Rude"
+    with pytest.raises(MessagingError) as error:
+        services.conversation_report(conversation=conversation, reporter=mentee, reason="Again")
+    assert error.value.code == "already"
+    with pytest.raises(MessagingError):
+        services.conversation_report(conversation=conversation, reporter=conversation.mentor, reason=" ")
+
+
+# --- The mail digest ---
+
+
+def _digests():
+    return list(Email.objects.filter(**{f"headers__{KIND_HEADER}": MESSAGES}).order_by("pk"))
+
+
+def test_messages_unread_for_fifteen_minutes_are_emailed_once(conversation, mentee, mentor):
+    _send(conversation, mentee, "First question", now=NOW)
+    _send(conversation, mentee, "Second question", now=NOW + dt.timedelta(minutes=5))
+    assert services.message_digest_sweep(now=NOW + dt.timedelta(minutes=14)) == 0
+    assert services.message_digest_sweep(now=NOW + dt.timedelta(minutes=15)) == 1
+    [email] = _digests()
+    assert email.to == [mentor.email]
+    assert "Mia Mentee sent you 2 messages" in email.subject
+    assert "First question" in email.message and "Second question" in email.message
+    assert conversation.get_absolute_url() in email.message
+    # Never again for the same messages, and nothing for the sender.
+    assert services.message_digest_sweep(now=NOW + dt.timedelta(hours=2)) == 0
+    # A new burst is a new email, about the new message only.
+    _send(conversation, mentee, "Third", now=NOW + dt.timedelta(hours=3))
+    assert services.message_digest_sweep(now=NOW + dt.timedelta(hours=4)) == 1
+    assert "First question" not in _digests()[-1].message
+
+
+def test_read_messages_are_not_emailed(conversation, mentee, mentor):
+    _send(conversation, mentee, "Hi", now=NOW)
+    services.conversation_mark_read(conversation=conversation, user=mentor)
+    assert services.message_digest_sweep(now=NOW + dt.timedelta(hours=1)) == 0
+
+
+def test_the_digest_is_in_the_recipients_language_and_plain_text_is_not_escaped():
+    mentor = MentorFactory(language="uk")
+    mentee = UserFactory(first_name=HOSTILE_NAME[0], last_name=HOSTILE_NAME[1], language="en")
+    conversation = services.conversation_open(mentor=mentor, mentee=mentee, now=NOW)
+    _send(conversation, mentee, "Tom & Jerry <3", now=NOW)
+    assert services.message_digest_sweep(now=NOW + dt.timedelta(hours=1)) == 1
+    [email] = _digests()
+    assert email.subject == "Seán O'Brien & <Co> надсилає вам 1 повідомлення"
+    assert "Tom & Jerry <3" in email.message and "Seán O'Brien & <Co>" in email.message
+    assert "Tom &amp; Jerry &lt;3" in email.html_message and "<Co>" not in email.html_message
