@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # Compiled translation catalogues (not committed): built from the .po files by the install step.
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 
-.PHONY: install run test e2e screenshots bench lint format migrate seed clean
+.PHONY: install run test e2e screenshots bench bench-ws lint format migrate seed clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,10 @@ test: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/pytest
+
+## WebSockets: serving layout, 1,000 held sockets, delivery latency (after `make bench` seeded the data).
+bench-ws: install
+	$(PY) bench/sockets.py
 
 ## Browser journeys and accessibility checks in Debian's Chromium (installed when missing).
 e2e: install /usr/bin/chromium
