@@ -10,9 +10,11 @@ class MessagingConfig(AppConfig):
         """The notification of a new message is this app's kind: registered here, rendered by notifications."""
         from django.utils.translation import gettext
 
-        from messaging import MESSAGE_KIND
+        from core import header
+        from messaging import MESSAGE_KIND, selectors
         from notifications import kinds
 
+        header.register(selectors.HEADER_COUNT, selectors.unread)
         kinds.register(
             MESSAGE_KIND, lambda p: gettext("%(name)s sent you a message.") % {"name": p["name"]}, "chat-dots"
         )

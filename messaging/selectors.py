@@ -5,19 +5,15 @@ so most pages ask nothing; the services forget it when a message is sent or read
 
 import datetime as dt
 
-from django.core.cache import cache
 from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from core import header
 from messaging.models import Conversation, Message, Report
 
-UNREAD_TTL = 10 * 60
+HEADER_COUNT = "messages"
 PAGE_SIZE = 30
 CATCH_UP_LIMIT = 100
-
-
-def _unread_key(user_id: int) -> str:
-    return f"messaging:unread:{user_id}"
 
 
 def _unread_for(user) -> Q:
@@ -28,20 +24,17 @@ def _unread_for(user) -> Q:
     ) & ~Q(sender=user)
 
 
+def unread(user):
+    """What the header's Messages link counts (``core.header``)."""
+    return Message.objects.filter(_unread_for(user))
+
+
 def unread_count(user) -> int:
-    """Every unread message of the person, across conversations: one query, then the cache."""
-    if not user.is_authenticated:
-        return 0
-    key = _unread_key(user.pk)
-    count = cache.get(key)
-    if count is None:
-        count = Message.objects.filter(_unread_for(user)).count()
-        cache.set(key, count, UNREAD_TTL)
-    return count
+    return header.count(user, HEADER_COUNT)
 
 
 def forget_unread_count(user_id: int) -> None:
-    cache.delete(_unread_key(user_id))
+    header.forget(HEADER_COUNT, user_id)
 
 
 def conversations_for(user) -> QuerySet[Conversation]:

@@ -1,30 +1,23 @@
-"""Reading notifications. The header's unread count is cached per person, so most pages ask nothing."""
+"""Reading notifications. The bell's unread count is one of the header's (``core.header``): mostly cached."""
 
-from django.core.cache import cache
-
+from core import header
 from notifications.models import Notification
 
-UNREAD_TTL = 10 * 60
 LATEST = 8
+HEADER_COUNT = "notifications"
 
 
-def _unread_key(user_id: int) -> str:
-    return f"notifications:unread:{user_id}"
+def unread(user):
+    """What the header bell counts (``core.header``)."""
+    return Notification.objects.filter(recipient=user, read_at__isnull=True)
 
 
 def unread_count(user) -> int:
-    if not user.is_authenticated:
-        return 0
-    key = _unread_key(user.pk)
-    count = cache.get(key)
-    if count is None:
-        count = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
-        cache.set(key, count, UNREAD_TTL)
-    return count
+    return header.count(user, HEADER_COUNT)
 
 
 def forget_unread_count(user_id: int) -> None:
-    cache.delete(_unread_key(user_id))
+    header.forget(HEADER_COUNT, user_id)
 
 
 def history(user):

@@ -155,5 +155,5 @@ def test_the_offer_shows_on_the_home_and_profile_pages_for_mentees_and_visitors_
 
 def test_the_become_a_mentor_page_query_count_is_pinned(client, django_assert_num_queries):
     client.force_login(UserFactory())
-    with django_assert_num_queries(4):  # session, user, the bell's and the messages' unread counts
+    with django_assert_num_queries(3):  # session, user, the header's unread counts (one query)
         assert client.get(reverse("accounts:become_mentor")).status_code == 200

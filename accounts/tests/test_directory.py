@@ -277,8 +277,8 @@ ALL_FILTERS = {
 }
 
 
-# Signed in: two more for the session and user, one each for the bell's and the messages' unread counts.
-@pytest.mark.parametrize(("user_fixture", "queries"), [(None, 5), ("mentee", 9)])
+# Signed in: two more for the session and user, one for the header's unread counts.
+@pytest.mark.parametrize(("user_fixture", "queries"), [(None, 5), ("mentee", 8)])
 @pytest.mark.parametrize("mentors", [3, 30])
 def test_the_filtered_home_page_runs_a_fixed_number_of_queries(
     client, request, django_assert_num_queries, user_fixture, queries, mentors

@@ -50,8 +50,8 @@ def test_the_mentor_list_is_paginated(client):
     assert len(second.context["page"].object_list) == 2
 
 
-# Signed in: two more for the session and user, one each for the bell's and the messages' unread counts.
-@pytest.mark.parametrize(("user_fixture", "queries"), [(None, 5), ("mentee", 9)])
+# Signed in: two more for the session and user, one for the header's unread counts.
+@pytest.mark.parametrize(("user_fixture", "queries"), [(None, 5), ("mentee", 8)])
 @pytest.mark.parametrize("mentors", [3, 30])
 def test_the_home_page_query_count_does_not_grow_with_mentors(
     client, request, django_assert_num_queries, user_fixture, queries, mentors

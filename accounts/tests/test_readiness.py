@@ -213,7 +213,7 @@ def test_the_readiness_is_read_in_one_query(ready, django_assert_num_queries):
 
 def test_the_editor_page_query_count_is_pinned(client, ready, django_assert_num_queries):
     client.force_login(ready)
-    # session, user, profile, readiness, topics of the form, selected topics of the profile, the bell's count,
-    # the messages count
-    with django_assert_num_queries(8):
+    # session, user, profile, readiness, topics of the form, selected topics of the profile,
+    # the header's unread counts (one query)
+    with django_assert_num_queries(7):
         assert client.get(EDITOR).status_code == 200

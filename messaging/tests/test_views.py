@@ -198,9 +198,10 @@ def test_the_pages_query_counts_are_pinned(client, conversation, mentee, mentor,
     for _ in range(3):
         services.conversation_open(mentor=MentorFactory(), mentee=mentee)
     client.force_login(mentee)
-    # session, user, the bell's count, the messages count, conversations (count + page)
-    with django_assert_num_queries(6):
+    # session, user, the header's unread counts (one query), conversations (count + page)
+    with django_assert_num_queries(5):
         assert client.get(reverse("messaging:list")).status_code == 200
-    # session, user, conversation, mark read (latest id + update), count + page, next session, bell, messages count
+    # session, user, conversation, mark read (latest id + update), count + page, next session, the header's
+    # counts (reading forgot the messages count), the mentor's profile for the link to free times
     with django_assert_num_queries(10):
         assert client.get(_url(conversation)).status_code == 200

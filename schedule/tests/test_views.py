@@ -399,12 +399,12 @@ def test_pages_of_sessions_take_a_fixed_number_of_queries(client, mentee, django
     mentor = MentorFactory()
     bookings = [BookingFactory(mentee=mentee, slot__mentor=mentor) for _ in range(12)]
     client.force_login(mentee)
-    # session, user, calendar feed, upcoming and past (ids + rows, one empty), bell, messages count
-    with django_assert_num_queries(8):
+    # session, user, calendar feed, upcoming and past (ids + rows, one empty), the header's counts
+    with django_assert_num_queries(7):
         client.get(reverse("schedule:booking_list"))
     with django_assert_num_queries(3):  # session, user, the booking with slot, mentor, profile, mentee
         client.get(bookings[0].get_absolute_url())
     client.force_login(mentor)
     slot = SlotFactory(mentor=mentor)
-    with django_assert_num_queries(5):  # session, user, the slot, the bell's and messages' counts (a new user)
+    with django_assert_num_queries(4):  # session, user, the slot, the header's counts (a new user)
         client.get(reverse("schedule:slot_delete", args=[slot.pk]))

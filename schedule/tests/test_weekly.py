@@ -205,8 +205,8 @@ def test_a_mentor_sets_weekly_hours_on_the_page_and_they_are_published(client, d
 
     mentor = MentorFactory(timezone="Europe/Kyiv")
     client.force_login(mentor)
-    # session, user, schedule (none yet), the profile's session length, bell, messages count
-    with django_assert_num_queries(6):
+    # session, user, schedule (none yet), the profile's session length, the header's counts
+    with django_assert_num_queries(5):
         page = client.get(reverse("schedule:weekly_hours")).content.decode()
     assert 'name="d0_0_start" id="id_d0_0_start" value="09:00"' in page  # Mon-Fri 9-17 suggested
 
