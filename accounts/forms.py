@@ -107,6 +107,8 @@ class LoginForm(allauth_forms.LoginForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["login"].label = _("Email")
+        if "remember" in self.fields:  # allauth's own wording is in Title Case ("Remember Me")
+            self.fields["remember"].label = _("Remember me")
 
 
 class AccountDeleteForm(forms.Form):
