@@ -136,6 +136,11 @@ class ProfileForm(forms.Form):
     photo = PhotoField(
         label=_("Photo"), required=False, help_text=_("JPEG, PNG or WEBP, up to 5 MB. It is cropped to a square.")
     )
+    show_presence = forms.BooleanField(
+        label=_("Show when I am online"),
+        required=False,
+        help_text=_("Others see “Online now” or when you were last online."),
+    )
 
 
 def _https_by_default(field, **kwargs):

@@ -58,6 +58,9 @@ class User(AbstractUser):
     timezone = models.CharField(_("time zone"), max_length=64, default="UTC", validators=[validate_timezone])
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")
     photo = models.ImageField(_("photo"), upload_to=user_photo_path, blank=True)
+    show_presence = models.BooleanField(
+        _("show when I am online"), default=True, help_text=_("Others see “Online now” or when you were last online.")
+    )
     # Set when the account is anonymised after a deletion request (``accounts.services.deletion``): the
     # row stays so the other side's bookings still read, and the person shows as "Deleted user".
     deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True, editable=False)

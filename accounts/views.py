@@ -36,6 +36,7 @@ from accounts import directory, export, selectors, services
 from accounts.adapters import KEEP_ACCOUNT_SESSION_KEY, account_to_keep
 from accounts.forms import AccountDeleteForm, DirectoryFilterForm, MentorProfileForm, ProfileForm, SignupForm
 from accounts.models import MentorProfile
+from core import presence
 from schedule import picker as schedule_picker
 from schedule import selectors as schedule_selectors
 from schedule.forms import WaitlistForm
@@ -67,6 +68,7 @@ def _render_directory(request, search) -> str:
     search = search.within(topics={t.slug for t in topics}, languages=languages)
     mentors = selectors.mentor_directory(**search.filters(), now=now)
     page = Paginator(mentors, MENTORS_PER_PAGE).get_page(search.page)
+    online = presence.statuses([profile.user for profile in page])  # one cache read for the page
     return render_to_string(
         "accounts/_mentor_directory.html",
         {
@@ -75,6 +77,7 @@ def _render_directory(request, search) -> str:
             "form": DirectoryFilterForm(search.params(), topics=topics, languages=languages),
             "topics": topics,
             "pagination_query": search.querystring(page=1),
+            "presence": online,
         },
         request=request,
     )
@@ -272,6 +275,7 @@ def profile_edit(request):
         "timezone": user.timezone,
         "language": user.language,
         "photo": user.photo,
+        "show_presence": user.show_presence,
     }
     form = ProfileForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -285,6 +289,7 @@ def profile_edit(request):
             language=data["language"],
             photo=photo if photo and photo is not user.photo and hasattr(photo, "read") else None,
             remove_photo=photo is False,
+            show_presence=data["show_presence"],
         )
         messages.success(request, _("Your profile has been saved."))
         return redirect("accounts:profile")

@@ -6,10 +6,12 @@ person's language and time zone.
 
 import zoneinfo
 
+from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils import timezone, translation
 
+from core import presence
 from notifications import kinds, selectors
 from notifications.models import Notification
 from notifications.services import group_name
@@ -26,14 +28,17 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
         self.group = group_name(user.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
+        await sync_to_async(presence.seen)(user.pk)  # an open page: online
 
     async def disconnect(self, code):
         if getattr(self, "group", None):
             await self.channel_layer.group_discard(self.group, self.channel_name)
+            await sync_to_async(presence.seen)(self.scope["user"].pk)  # last seen: now
 
     async def receive_json(self, content, **kwargs):
-        """The client only listens; a "ping" keeps proxies from closing an idle socket."""
+        """The client only listens; its "ping" every 30 s keeps proxies from closing the socket and marks it online."""
         if isinstance(content, dict) and content.get("type") == "ping":
+            await sync_to_async(presence.seen)(self.scope["user"].pk)
             await self.send_json({"type": "pong"})
 
     async def notification_created(self, event):

@@ -105,13 +105,17 @@ def user_update(
     language: str,
     photo: ContentFile | None = None,
     remove_photo: bool = False,
+    show_presence: bool | None = None,
 ) -> User:
     user.first_name = first_name
     user.last_name = last_name
     user.timezone = timezone
     user.language = language
-    user.full_clean()
     fields = ["first_name", "last_name", "timezone", "language"]
+    if show_presence is not None:
+        user.show_presence = show_presence
+        fields.append("show_presence")
+    user.full_clean()
     old_photo = user.photo.name if user.photo else None
     if photo is not None or remove_photo:
         fields.append("photo")

@@ -378,7 +378,13 @@ def account_keep(w):
 @form
 def profile(w):
     user = w["mentee"]
-    data = {"first_name": user.first_name, "last_name": user.last_name, "timezone": user.timezone, "language": "en"}
+    data = {
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "timezone": user.timezone,
+        "language": "en",
+        "show_presence": "on",
+    }
     traversal = _png("../x.png")  # a real image: stored, under a fresh name (see the test below)
     photos = [SimpleUploadedFile("big.png", b"x" * 1_000_000, "image/png"), SimpleUploadedFile("empty.png", b"")]
     return Form(
@@ -387,7 +393,7 @@ def profile(w):
         [*ProfileForm.base_fields, "photo-clear"],
         user=user,
         free_text=_free_text(ProfileForm),
-        accepts={("photo", traversal)},
+        accepts={("photo", traversal), *_checkboxes(ProfileForm)},
         show=reverse("accounts:profile"),
         per_field=_one_path(ProfileForm),
         extra={"photo": [*photos, traversal]},
