@@ -139,6 +139,58 @@ def browser():
         browser.close()
 
 
+class LiveSite:
+    """
+    The same site (database, media, mail) served by one daphne process: HTTP and WebSockets, the
+    in-memory channel layer, as ``make run`` serves it. For the journeys that need live updates.
+    """
+
+    def __init__(self, site: Site):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {**site.env, "SITE_URL": self.url, "SCHEDULER_AUTOSTART": "false"}
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "daphne",
+                "-b",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "mentorship_platform.asgi:application",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(self.url + "/", timeout=2)
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("daphne did not start")
+
+    def stop(self):
+        if self.process:
+            self.process.kill()
+            self.process.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def live_site(site):
+    live = LiveSite(site)
+    live.start()
+    yield live
+    live.stop()
+
+
 @pytest.fixture
 def new_page(browser, site):
     contexts = []

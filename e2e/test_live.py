@@ -1,0 +1,65 @@
+"""Live updates in two browsers, on the site served as `make run` serves it (daphne: HTTP and WebSockets)."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from e2e.conftest import PASSWORD
+
+pytestmark = pytest.mark.e2e
+
+
+def _page(browser, live_site, context_pages):
+    context = browser.new_context(
+        base_url=live_site.url, timezone_id="Europe/Kyiv", viewport={"width": 1280, "height": 900}
+    )
+    context.set_default_timeout(15_000)
+    context_pages.append(context)
+    return context.new_page()
+
+
+def _sign_in(page, email):
+    page.goto("/accounts/login/")
+    page.fill("#id_login", email)
+    page.fill("#id_password", PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+@pytest.fixture
+def context_pages():
+    contexts = []
+    yield contexts
+    for context in contexts:
+        context.close()
+
+
+def test_a_mentee_asks_a_question_and_the_mentor_sees_it_and_a_booking_arrive_live(browser, live_site, context_pages):
+    mentor = _page(browser, live_site, context_pages)
+    _sign_in(mentor, "james.carter@example.com")
+    mentor.goto("/bookings/")
+    bell = mentor.locator("[data-notifications-count]")
+    before = bell.inner_text() if bell.is_visible() else "0"
+
+    mentee = _page(browser, live_site, context_pages)
+    _sign_in(mentee, "anna.smith@example.com")
+    mentee.goto("/mentors/james-carter/")
+    mentee.get_by_role("button", name="Ask a question").click()
+    expect(mentee).to_have_url(re.compile(r"/messages/\d+/$"))
+    conversation = mentee.url.split(live_site.url, 1)[1]
+
+    mentor.goto(conversation)  # the mentor has the conversation open: the question appears without a reload
+    mentee.fill("textarea", "Is index investing enough for a beginner?")
+    mentee.get_by_role("button", name="Send", exact=True).click()
+    expect(mentor.locator("main")).to_contain_text("Is index investing enough for a beginner?")
+    mentor.fill("textarea", "For most people, yes. Let us talk it through.")
+    mentor.get_by_role("button", name="Send", exact=True).click()
+    expect(mentee.locator("main")).to_contain_text("For most people, yes.")
+
+    mentee.goto("/mentors/james-carter/")
+    mentee.locator("a[href^='/book/']").first.click()
+    mentee.get_by_role("button", name="Confirm booking").click()
+    expect(mentee.locator(".alert-success")).to_contain_text("Your session is booked")
+    expect(bell).to_be_visible()  # the mentor's bell counts the new booking without a reload
+    expect(bell).not_to_have_text(before)
