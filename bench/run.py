@@ -123,6 +123,7 @@ PAGES = [
     ("sign-in and security, mentee", "/accounts/security/", "mentee0@bench.example"),
     ("notifications, mentor (200)", "/notifications/", "mentor0@bench.example"),
     ("bell feed, mentor", "/notifications/latest.json", "mentor0@bench.example"),
+    ("notification settings, mentor", "/notifications/settings/", "mentor0@bench.example"),
     ("leave page, mentee", "/accounts/leave/", "mentee0@bench.example"),
     ("data export, mentee (50)", "/accounts/leave/export.json", "mentee0@bench.example"),
     ("messages list, mentee (20)", "/messages/", "mentee0@bench.example"),

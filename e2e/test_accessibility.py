@@ -38,6 +38,7 @@ MENTOR = {
     "mentor-profile-editor": "/accounts/profile/mentor/",
     "my-clients": "/clients/",
     "notifications": "/notifications/",
+    "notification-settings": "/notifications/settings/",
 }
 STAFF = {
     "dashboard": "/dashboard/",

@@ -16,5 +16,8 @@ class MessagingConfig(AppConfig):
 
         header.register(selectors.HEADER_COUNT, selectors.unread)
         kinds.register(
-            MESSAGE_KIND, lambda p: gettext("%(name)s sent you a message.") % {"name": p["name"]}, "chat-dots"
+            MESSAGE_KIND,
+            lambda p: gettext("%(name)s sent you a message.") % {"name": p["name"]},
+            "chat-dots",
+            label=_("New messages (a digest after 15 minutes unread)"),  # services.DIGEST_DELAY
         )

@@ -271,31 +271,37 @@ def message_digest_sweep(*, now: dt.datetime | None = None) -> int:
     ``announced_id`` moves past them in the same transaction as the outbox row). Each conversation
     side is claimed with SKIP LOCKED on PostgreSQL and re-checked under the lock, so two schedulers
     running at once send one email. Returns how many emails were queued.
+
+    Someone who turned the email of new messages off (``notifications.selectors``) gets none, but
+    their messages still count as announced: turning it on again does not mail them the backlog.
     """
+    from notifications.selectors import emails_wanted  # a lower app; imported here as for notify
+
     now = now or timezone.now()
     cutoff = now - DIGEST_DELAY
     queued = 0
     for side in ("mentor", "mentee"):
         other = "mentee" if side == "mentor" else "mentor"
-        due = (
+        due = list(
             # One filter() call: every condition is about the same message.
             Conversation.objects.filter(
                 Q(messages__pk__gt=F(f"{side}_read_id")) & Q(messages__pk__gt=F(f"{side}_announced_id")),
                 messages__created_at__lte=cutoff,
                 messages__sender=F(other),
             )
-            .values_list("pk", flat=True)
+            .values_list("pk", f"{side}_id")
             .distinct()
         )
-        for pk in list(due):
+        wanted = emails_wanted({reader_id for _pk, reader_id in due}, MESSAGE_KIND)
+        for pk, reader_id in due:
             try:
-                queued += _announce_by_mail(pk, side=side, cutoff=cutoff)
+                queued += _announce_by_mail(pk, side=side, cutoff=cutoff, email=reader_id in wanted)
             except Exception:  # one conversation's failure must not stop the others
                 logger.exception("Message digest failed for conversation %s; tried again next run", pk)
     return queued
 
 
-def _announce_by_mail(pk: int, *, side: str, cutoff: dt.datetime) -> int:
+def _announce_by_mail(pk: int, *, side: str, cutoff: dt.datetime, email: bool = True) -> int:
     with transaction.atomic():
         locking = Conversation.objects.select_related("mentor", "mentee")
         if connection.features.has_select_for_update_skip_locked:
@@ -313,7 +319,7 @@ def _announce_by_mail(pk: int, *, side: str, cutoff: dt.datetime) -> int:
         claimed = Conversation.objects.filter(pk=pk, **{field: getattr(conversation, field)}).update(
             **{field: pending[-1].pk}
         )
-        if not claimed:
+        if not claimed or not email:  # email off: announced all the same, so nothing piles up
             return 0
         emails.enqueue_digest(conversation=conversation, recipient=recipient, messages=pending)
     return 1

@@ -2,6 +2,9 @@
 What each kind of notification says. A notification stores its kind and the facts (names, times);
 the sentence is made here when it is shown, so it is in the reader's language and time zone of that
 moment. A later app adds its kinds with ``register``.
+
+Each kind also names itself for the notification settings page (``label``) and says whether it comes
+by email as well (``email``): people may turn that email off per kind (``NotificationPreference``).
 """
 
 import dataclasses
@@ -9,6 +12,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.dates import when
 
@@ -21,6 +25,8 @@ BOOKING_MOVED = "booking_moved"
 class Kind:
     text: Callable[[dict], str]
     icon: str  # a Bootstrap Icons name
+    label: str = ""  # what the settings page calls it (lazy: kinds are made before any language is chosen)
+    email: bool = True  # also sent by email unless the person turns it off; False: in-app only, no choice
 
 
 def _at(value: str) -> str:
@@ -31,10 +37,12 @@ KINDS: dict[str, Kind] = {
     BOOKING_CREATED: Kind(
         lambda p: _("%(name)s booked a session with you on %(when)s.") % {"name": p["name"], "when": _at(p["start"])},
         "calendar-plus",
+        gettext_lazy("New bookings of your sessions"),
     ),
     BOOKING_CANCELLED: Kind(
         lambda p: _("%(name)s cancelled the session on %(when)s.") % {"name": p["name"], "when": _at(p["start"])},
         "calendar-x",
+        gettext_lazy("Cancelled sessions"),
     ),
     BOOKING_MOVED: Kind(
         lambda p: (
@@ -42,12 +50,18 @@ KINDS: dict[str, Kind] = {
             % {"name": p["name"], "old": _at(p["previous_start"]), "when": _at(p["start"])}
         ),
         "calendar-event",
+        gettext_lazy("Sessions moved to another time"),
     ),
 }
 
 
-def register(kind: str, text: Callable[[dict], str], icon: str) -> None:
-    KINDS[kind] = Kind(text, icon)
+def register(kind: str, text: Callable[[dict], str], icon: str, *, label: str = "", email: bool = True) -> None:
+    KINDS[kind] = Kind(text, icon, label or kind, email)
+
+
+def with_email() -> dict[str, Kind]:
+    """The kinds whose email a person may turn off, in the order they were registered."""
+    return {name: kind for name, kind in KINDS.items() if kind.email}
 
 
 def render(notification) -> str:

@@ -36,3 +36,28 @@ class Notification(models.Model):
         from notifications.kinds import render  # kinds import the model's users: import when shown
 
         return render(self)
+
+
+class NotificationPreference(models.Model):
+    """
+    Whether one person also gets one kind of notification by email. No row means the kind's default
+    (``notifications.kinds``: email on for every kind today), so a new kind needs no data migration
+    and a person who never opened the settings page costs no rows. In-app notifications always come.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+        verbose_name=_("user"),
+    )
+    kind = models.CharField(_("kind"), max_length=40)
+    email = models.BooleanField(_("also by email"), default=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_once")]
+
+    def __str__(self):
+        return f"{self.kind} for {self.user_id}: {'email' if self.email else 'in-app only'}"

@@ -12,8 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from notifications import selectors
-from notifications.models import Notification
+from notifications import kinds, selectors
+from notifications.models import Notification, NotificationPreference
 
 logger = logging.getLogger(__name__)
 
@@ -52,3 +52,23 @@ def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:
     if changed:
         selectors.forget_unread_count(user.pk)
     return changed
+
+
+def notification_preferences_set(*, user: User, email: dict[str, bool]) -> list[NotificationPreference]:
+    """
+    Store whether each kind also comes by email (``{kind: bool}``, kinds with email only). Every kind
+    given is stored, the default included: an explicit "yes" stays yes if a kind's default changes.
+    One upsert for them all, so saving the page twice, or from two tabs, cannot hit the unique constraint.
+    """
+    unknown = set(email) - set(kinds.with_email())
+    if unknown:
+        raise ValueError(f"No email to choose for: {', '.join(sorted(unknown))}")
+    rows = [NotificationPreference(user=user, kind=kind, email=bool(value)) for kind, value in email.items()]
+    for row in rows:
+        row.full_clean(exclude=["user"], validate_constraints=False)  # the upsert itself keeps (user, kind) unique
+    with transaction.atomic():
+        NotificationPreference.objects.bulk_create(
+            rows, update_conflicts=True, unique_fields=["user", "kind"], update_fields=["email"]
+        )
+    selectors.forget_email_choices(user)
+    return rows

@@ -1,12 +1,15 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 
 from core.dates import when
 from notifications import kinds, selectors, services
+from notifications.forms import NotificationSettingsForm
 from notifications.models import Notification
 
 PAGE_SIZE = 20
@@ -52,3 +55,15 @@ def notification_open(request, pk):
 def notification_read_all(request):
     services.notifications_mark_read(user=request.user)
     return redirect("notifications:list")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_settings(request):
+    """Per kind: in-app only, or also by email. In-app notifications always come, so there is no "off"."""
+    form = NotificationSettingsForm(request.POST if request.method == "POST" else None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.notification_preferences_set(user=request.user, email=form.email())
+        messages.success(request, _("Your notification settings are saved."))
+        return redirect("notifications:settings")
+    return render(request, "notifications/notification_settings.html", {"form": form})

@@ -7,6 +7,11 @@ rendered at delivery time (``prepare``), in the recipient's language and time zo
 template triple ``templates/emails/<name>.subject.txt|.txt|.html``, with its ``.ics`` invite. So a
 booking request or a reminder sweep never pays for rendering, and a reminder whose booking was
 cancelled in the meantime is dropped instead of sent.
+
+A booking email is also an email of a notification kind (``GOVERNED_BY``), and goes only to those who
+keep that kind's email on (``notifications.selectors``). The mentee's confirmation of a booking they
+made always goes: it is their receipt and carries the calendar invite. Reminders have no notification
+kind and always go.
 """
 
 import datetime as dt
@@ -22,6 +27,8 @@ from post_office.models import PRIORITY, STATUS, Email
 
 from accounts.models import User
 from core.mail import ACCOUNT, KIND_HEADER, MESSAGES
+from notifications import kinds as notification_kinds
+from notifications.selectors import emails_wanted
 from schedule import calendar
 from schedule.models import Booking, Reminder
 
@@ -38,6 +45,12 @@ TEMPLATES = {
     CANCELLATION: "booking_cancelled",
     REMINDER: "booking_reminder",
     RESCHEDULE: "booking_rescheduled",
+}
+# The notification kind whose email preference decides whether a booking email goes out.
+GOVERNED_BY = {
+    CONFIRMATION: notification_kinds.BOOKING_CREATED,
+    CANCELLATION: notification_kinds.BOOKING_CANCELLED,
+    RESCHEDULE: notification_kinds.BOOKING_MOVED,
 }
 # A moved session is a REQUEST with the same UID and a higher SEQUENCE: calendars move the event.
 INVITE_METHODS = {
@@ -97,23 +110,30 @@ def _both_sides(booking: Booking) -> tuple[User, User]:
     return booking.mentee, booking.slot.mentor
 
 
+def _recipients(kind: str, booking: Booking, *, always: User | None = None) -> list[User]:
+    """Both sides, less those who turned this kind's email off (one query); ``always`` is never left out."""
+    people = _both_sides(booking)
+    wanted = emails_wanted(people, GOVERNED_BY[kind])
+    return [person for person in people if person.pk in wanted or person == always]
+
+
 def enqueue_booking_confirmed(booking: Booking) -> list[Email]:
-    return Email.objects.bulk_create(
-        _outbox_row(kind=CONFIRMATION, booking=booking, recipient=r) for r in _both_sides(booking)
-    )
+    """The mentee's confirmation always goes (their receipt); the mentor's follows "New bookings"."""
+    recipients = _recipients(CONFIRMATION, booking, always=booking.mentee)
+    return Email.objects.bulk_create(_outbox_row(kind=CONFIRMATION, booking=booking, recipient=r) for r in recipients)
 
 
 def enqueue_booking_cancelled(booking: Booking) -> list[Email]:
-    return Email.objects.bulk_create(
-        _outbox_row(kind=CANCELLATION, booking=booking, recipient=r) for r in _both_sides(booking)
-    )
+    recipients = _recipients(CANCELLATION, booking)
+    return Email.objects.bulk_create(_outbox_row(kind=CANCELLATION, booking=booking, recipient=r) for r in recipients)
 
 
 def enqueue_booking_rescheduled(booking: Booking, *, previous_start: dt.datetime) -> list[Email]:
-    """Both sides learn the new time; the old one travels with the row, since mail is rendered at delivery."""
+    """The new time, to each side that keeps "moved" emails; the old one travels with the row (rendered on delivery)."""
     extra = {PREVIOUS_START_HEADER: previous_start.isoformat()}
     return Email.objects.bulk_create(
-        _outbox_row(kind=RESCHEDULE, booking=booking, recipient=r, extra=extra) for r in _both_sides(booking)
+        _outbox_row(kind=RESCHEDULE, booking=booking, recipient=r, extra=extra)
+        for r in _recipients(RESCHEDULE, booking)
     )
 
 

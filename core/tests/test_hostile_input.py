@@ -49,6 +49,7 @@ from core.testing import (
 )
 from dashboard.forms import BookingFilterForm, PeopleFilterForm, SlotFilterForm
 from messaging import services as messaging_services
+from notifications.forms import NotificationSettingsForm
 from notifications.models import Notification
 from schedule.forms import BulkSlotForm, DateOverrideForm, SlotForm, WaitlistForm, WeeklyHoursForm
 from schedule.models import Booking, DateOverride, Slot, WeeklySchedule
@@ -738,6 +739,20 @@ def notifications_page(w):
 def notifications_read_all(w):
     """Marks the mentor's own notifications read (a change); anything sent with it is ignored."""
     return Form(reverse("notifications:read_all"), {"ids": "1"}, ["ids"], user=w["mentor"], accepts={"ids"})
+
+
+@form
+def notification_settings(w):
+    """One "Also by email" box per kind: any value ticks it; names that are not a kind are ignored."""
+    bound = NotificationSettingsForm(user=w["mentor"])
+    return Form(
+        reverse("notifications:settings"),
+        _current(bound),
+        [*bound.fields, "user"],
+        user=w["mentor"],
+        accepts={*_checkboxes(bound), "user"},
+        per_field=_one_path(bound),
+    )
 
 
 # Messages

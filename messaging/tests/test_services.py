@@ -10,6 +10,7 @@ from core.mail import KIND_HEADER, MESSAGES
 from messaging import MESSAGE_KIND, selectors, services
 from messaging.models import Conversation, Message, Report
 from messaging.services import MessagingError
+from notifications import services as notification_services
 from notifications.models import Notification
 from schedule import services as schedule_services
 from schedule.tests.factories import BookingFactory, SlotFactory
@@ -268,6 +269,24 @@ def test_read_messages_are_not_emailed(conversation, mentee, mentor):
     _send(conversation, mentee, "Hi", now=NOW)
     services.conversation_mark_read(conversation=conversation, user=mentor)
     assert services.message_digest_sweep(now=NOW + dt.timedelta(hours=1)) == 0
+
+
+def test_no_digest_for_someone_who_turned_message_email_off_and_nothing_piles_up(conversation, mentee, mentor):
+    notification_services.notification_preferences_set(user=mentor, email={MESSAGE_KIND: False})
+    another = MentorFactory()  # keeps the email on
+    old = _send(conversation, mentee, "Old question", now=NOW)
+    _send(services.conversation_open(mentor=another, mentee=mentee, now=NOW), mentee, "Old question", now=NOW)
+
+    assert services.message_digest_sweep(now=NOW + dt.timedelta(hours=1)) == 1
+    assert [email.to for email in _digests()] == [[another.email]]
+    conversation.refresh_from_db()
+    assert conversation.mentor_announced_id == old.pk  # announced all the same
+
+    # Turned on again: new messages are emailed, the old ones are not.
+    notification_services.notification_preferences_set(user=mentor, email={MESSAGE_KIND: True})
+    _send(conversation, mentee, "Again", now=NOW + dt.timedelta(hours=2))
+    assert services.message_digest_sweep(now=NOW + dt.timedelta(hours=3)) == 1
+    assert "Again" in _digests()[-1].message and "Old question" not in _digests()[-1].message
 
 
 def test_the_digest_is_in_the_recipients_language_and_plain_text_is_not_escaped():
