@@ -9,7 +9,8 @@ The WebSocket benchmark (``make bench-ws``), on the benchmark's PostgreSQL datab
    memory before and after.
 3. Delivery latency: notifications written by this process (a committed transaction, as a booking
    writes one) at a steady rate, timed until they arrive on the recipient's open socket through the
-   Redis channel layer.
+   Redis channel layer; and messages POSTed by mentees, timed until they reach their mentor's open
+   conversation socket.
 
 Run ``make bench`` first (it seeds the data); results go to stdout and bench/results/websockets.json.
 """
@@ -18,13 +19,16 @@ import asyncio
 import json
 import os
 import random
+import secrets
 import statistics
 import subprocess
 import sys
 import threading
 import time
 import urllib.request
+from http.client import HTTPConnection
 from pathlib import Path
+from urllib.parse import urlencode
 
 BENCH_DIR = Path(__file__).resolve().parent
 os.environ.setdefault("REDIS_URL", os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3"))
@@ -32,10 +36,13 @@ sys.path.insert(0, str(BENCH_DIR))
 
 import run as bench  # noqa: E402 (sets up Django on the benchmark database)
 import websockets  # noqa: E402
+from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import transaction  # noqa: E402
 
 from accounts.models import User  # noqa: E402
+from messaging.models import Conversation  # noqa: E402
+from messaging.services import conversation_open  # noqa: E402
 from notifications import kinds  # noqa: E402
 from notifications.services import notify  # noqa: E402
 
@@ -164,6 +171,92 @@ async def hold_and_time(people: list[User], cookies: list[str]) -> dict:
     }
 
 
+def _post_message(conversation_id: int, cookie: str, body: str) -> int:
+    """A mentee's message as the page's form sends it (session cookie and CSRF token), to the daphne process."""
+    token = secrets.token_hex(16)
+    conn = HTTPConnection("127.0.0.1", WS_PORT, timeout=30)
+    path = f"/messages/{conversation_id}/"
+    conn.request(
+        "POST",
+        path,
+        body=urlencode({"body": body, "csrfmiddlewaretoken": token}),
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": f"{cookie}; {settings.CSRF_COOKIE_NAME}={token}",
+            "Referer": f"http://127.0.0.1:{WS_PORT}{path}",
+        },
+    )
+    status = conn.getresponse().status
+    conn.close()
+    return status
+
+
+async def message_latency(pairs: list[tuple[int, str, str]]) -> dict:
+    """Mentees POST messages; their mentors' open conversation sockets receive them: POST start to arrival."""
+    origin = f"http://127.0.0.1:{WS_PORT}"
+    arrived: dict[str, float] = {}
+
+    async def listen(socket):
+        async for raw in socket:
+            data = json.loads(raw)
+            if data.get("body", "").startswith("bench-"):
+                arrived[data["body"]] = time.perf_counter()
+
+    sockets = [
+        await websockets.connect(
+            f"ws://127.0.0.1:{WS_PORT}/ws/messages/{conversation_id}/",
+            origin=origin,
+            additional_headers={"Cookie": mentor_cookie},
+        )
+        for conversation_id, mentor_cookie, _mentee_cookie in pairs
+    ]
+    listeners = [asyncio.create_task(listen(socket)) for socket in sockets]
+    sent: dict[str, float] = {}
+    statuses: list[int] = []
+
+    def post_messages():
+        for n in range(EVENTS):
+            conversation_id, _mentor_cookie, mentee_cookie = pairs[n % len(pairs)]
+            body = f"bench-{n}"
+            sent[body] = time.perf_counter()
+            statuses.append(_post_message(conversation_id, mentee_cookie, body))
+            time.sleep(1 / RATE)
+
+    poster = threading.Thread(target=post_messages)
+    poster.start()
+    while poster.is_alive():
+        await asyncio.sleep(0.1)
+    await asyncio.sleep(2)
+    for task in listeners:
+        task.cancel()
+    for socket in sockets:
+        await socket.close()
+    latencies = sorted((arrived[body] - at) * 1000 for body, at in sent.items() if body in arrived)
+    return {
+        "conversations": len(pairs),
+        "messages": len(sent),
+        "accepted": sum(1 for s in statuses if s in (200, 302)),
+        "delivered": len(latencies),
+        "latency_p50_ms": round(statistics.median(latencies), 1) if latencies else None,
+        "latency_p95_ms": round(latencies[int(len(latencies) * 0.95) - 1], 1) if latencies else None,
+    }
+
+
+def _conversations(count: int) -> list[tuple[int, str, str]]:
+    """``count`` bench mentees each with a conversation with a bench mentor: (id, mentor cookie, mentee cookie)."""
+    mentors = list(User.objects.filter(email__startswith="mentor", email__endswith="@bench.example")[:count])
+    mentees = list(
+        User.objects.filter(email__startswith="mentee", email__endswith="@bench.example").order_by("-pk")[:count]
+    )
+    pairs = []
+    for mentor, mentee in zip(mentors, mentees, strict=False):
+        conversation = Conversation.objects.filter(mentor=mentor, mentee=mentee).first() or conversation_open(
+            mentor=mentor, mentee=mentee
+        )
+        pairs.append((conversation.pk, bench.session_cookie(mentor.email), bench.session_cookie(mentee.email)))
+    return pairs
+
+
 SERVER: subprocess.Popen
 
 
@@ -187,6 +280,17 @@ def main():
     finally:
         stop(SERVER)
     held["server_rss_mb_idle"] = round(idle_rss, 1)
+    bench.say(f"== messages: {EVENTS} POSTs at {RATE:g}/s from 100 mentees to their mentors' open conversations ==")
+    pairs = _conversations(100)
+    SERVER = daphne(WS_PORT)
+    try:
+        messages = asyncio.run(message_latency(pairs))
+    finally:
+        stop(SERVER)
+    bench.say(
+        f"  {messages['accepted']}/{messages['messages']} accepted, {messages['delivered']} delivered, "
+        f"POST to the other socket p50 {messages['latency_p50_ms']} ms, p95 {messages['latency_p95_ms']} ms"
+    )
     bench.say(
         f"  daphne RSS {held['server_rss_mb_idle']} MB idle, {held['server_rss_mb_holding']} MB holding "
         f"{held['connections']} sockets; delivered {held['delivered']}/{held['events']}, "
@@ -194,7 +298,7 @@ def main():
     )
     out = BENCH_DIR / "results" / "websockets.json"
     out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps({"layout": layout, "sockets": held}, indent=2))
+    out.write_text(json.dumps({"layout": layout, "sockets": held, "messages": messages}, indent=2))
     bench.say(f"Written {out.relative_to(bench.ROOT)}")
 
 
