@@ -8,8 +8,6 @@ the commit, and a channel layer that is down never fails the send.
 import datetime as dt
 import logging
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
@@ -20,6 +18,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import User
 from accounts.selectors import has_verified_email
+from core import realtime
 from messaging import MESSAGE_KIND, emails, selectors
 from messaging.models import Conversation, Message, Report
 
@@ -192,14 +191,7 @@ def message_send(*, conversation: Conversation, sender: User, body: str, now: dt
 def _announce(message: Message, *, recipient_id: int) -> None:
     selectors.forget_unread_count(recipient_id)
     selectors.forget_unread_count(message.sender_id)
-    try:
-        layer = get_channel_layer()
-        if layer is not None:
-            async_to_sync(layer.group_send)(
-                group_name(message.conversation_id), {"type": CREATED_EVENT, "id": message.pk}
-            )
-    except Exception:  # the page catches up when it reconnects; the message itself is stored
-        logger.warning("Could not push message %s", message.pk, exc_info=True)
+    realtime.push(group_name(message.conversation_id), {"type": CREATED_EVENT, "id": message.pk})
 
 
 def conversation_mark_read(*, conversation: Conversation, user: User) -> bool:

@@ -6,12 +6,11 @@ open pages only after the commit, and a channel layer that is down never fails t
 
 import logging
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from core import realtime
 from notifications import kinds, selectors
 from notifications.models import Notification, NotificationPreference
 
@@ -33,14 +32,7 @@ def notify(*, recipient: User, kind: str, params: dict, link: str = "") -> Notif
 
 def _announce(notification: Notification) -> None:
     selectors.forget_unread_count(notification.recipient_id)
-    try:
-        layer = get_channel_layer()
-        if layer is not None:
-            async_to_sync(layer.group_send)(
-                group_name(notification.recipient_id), {"type": CREATED_EVENT, "id": notification.pk}
-            )
-    except Exception:  # the page catches up when it reconnects; the notification itself is stored
-        logger.warning("Could not push notification %s", notification.pk, exc_info=True)
+    realtime.push(group_name(notification.recipient_id), {"type": CREATED_EVENT, "id": notification.pk})
 
 
 def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:

@@ -6,6 +6,7 @@ import pytest
 from post_office.models import Email
 
 from accounts.tests.factories import MentorFactory, UserFactory
+from core import realtime
 from core.mail import KIND_HEADER, MESSAGES
 from messaging import MESSAGE_KIND, selectors, services
 from messaging.models import Conversation, Message, Report
@@ -148,7 +149,7 @@ def test_a_channel_layer_failure_is_logged_and_never_fails_the_send(
         async def group_send(self, group, event):
             raise ConnectionError("redis is down")
 
-    monkeypatch.setattr(services, "get_channel_layer", Broken)
+    monkeypatch.setattr(realtime, "get_channel_layer", Broken)
     with django_capture_on_commit_callbacks(execute=True):
         message = _send(conversation, mentee)
     assert Message.objects.filter(pk=message.pk).exists()
@@ -164,11 +165,13 @@ def test_the_push_goes_to_the_conversation_group_only_after_commit(
         async def group_send(self, group, event):
             sent.append((group, event))
 
-    monkeypatch.setattr(services, "get_channel_layer", Layer)
+    monkeypatch.setattr(realtime, "get_channel_layer", Layer)
     with django_capture_on_commit_callbacks(execute=True):
         message = _send(conversation, mentee)
         assert sent == []
-    assert sent == [(services.group_name(conversation.pk), {"type": services.CREATED_EVENT, "id": message.pk})]
+    # The conversation's group gets the message (the recipient's own group gets its notification).
+    pushed = [(group, event) for group, event in sent if event["type"] == services.CREATED_EVENT]
+    assert pushed == [(services.group_name(conversation.pk), {"type": services.CREATED_EVENT, "id": message.pk})]
 
 
 # --- Reading ---

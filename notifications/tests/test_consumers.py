@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 
+from core import realtime
 from mentorship_platform.asgi import application
 from notifications import kinds, services
 
@@ -121,7 +122,7 @@ def test_the_push_goes_to_the_recipients_group_only_after_commit(mentor, monkeyp
         async def group_send(self, group, event):
             sent.append((group, event["type"]))
 
-    monkeypatch.setattr(services, "get_channel_layer", Layer)
+    monkeypatch.setattr(realtime, "get_channel_layer", Layer)
     from django.db import transaction
 
     with transaction.atomic():

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.tests.factories import UserFactory
+from core import realtime
 from notifications import kinds, selectors, services
 from notifications.models import Notification
 from schedule import services as schedule_services
@@ -94,7 +95,7 @@ def test_a_channel_layer_that_is_down_never_fails_the_booking(
     def broken():
         raise ConnectionError("redis is down")
 
-    monkeypatch.setattr(services, "get_channel_layer", broken)
+    monkeypatch.setattr(realtime, "get_channel_layer", broken)
     with django_capture_on_commit_callbacks(execute=True):
         booking = _book(mentee, mentor)
     assert booking.pk and Notification.objects.filter(recipient=mentor).exists()
