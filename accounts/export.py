@@ -146,11 +146,13 @@ def _conversations(user: User, conversations, messages) -> list[dict]:
 
 def user_data_export(user: User, *, now: dt.datetime | None = None) -> dict:
     """
-    The person's data, ready for ``json.dumps``. Ten queries at most, however many bookings or
+    The person's data, ready for ``json.dumps``. Eleven queries at most, however many bookings or
     messages: the mentor profile and its topics, the email addresses, the bookings, the waitlist
-    entries, the weekly schedule with its hours and date overrides, the conversations, their messages.
+    entries, the weekly schedule with its hours and date overrides, the conversations, their messages,
+    the notification preferences.
     """
     from messaging.models import Conversation, Message  # both depend on accounts
+    from notifications.models import NotificationPreference
     from schedule.models import Booking, WaitlistEntry, WeeklySchedule
 
     now = now or timezone.now()
@@ -184,4 +186,7 @@ def user_data_export(user: User, *, now: dt.datetime | None = None) -> dict:
         ],
         "weekly_hours": _weekly_hours(schedule),
         "messages": _conversations(user, list(conversations), list(messages)),
+        "notification_email": {
+            p.kind: p.email for p in NotificationPreference.objects.filter(user=user).order_by("kind")
+        },
     }

@@ -333,6 +333,8 @@ MESSAGE_MAX_LENGTH = env.int("MESSAGE_MAX_LENGTH", default=2000)
 MESSAGE_RATE_PER_MINUTE = env.int("MESSAGE_RATE_PER_MINUTE", default=10)
 # New conversations a mentee may start from mentor pages in 24 hours.
 NEW_CONVERSATIONS_PER_DAY = env.int("NEW_CONVERSATIONS_PER_DAY", default=5)
+# Minutes a message stays unread before its recipient is emailed a digest of the conversation.
+MESSAGE_DIGEST_MINUTES = env.int("MESSAGE_DIGEST_MINUTES", default=15)
 
 # --- SCHEDULER ---
 # Start APScheduler inside the web process (``make run`` does). In production prefer a separate

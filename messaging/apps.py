@@ -19,5 +19,5 @@ class MessagingConfig(AppConfig):
             MESSAGE_KIND,
             lambda p: gettext("%(name)s sent you a message.") % {"name": p["name"]},
             "chat-dots",
-            label=_("New messages (a digest after 15 minutes unread)"),  # services.DIGEST_DELAY
+            label=_("New messages (a digest of those left unread)"),
         )

@@ -26,7 +26,6 @@ logger = logging.getLogger(__name__)
 
 CREATED_EVENT = "message.created"
 REPORT_REASON_MAX_LENGTH = 300
-DIGEST_DELAY = dt.timedelta(minutes=15)
 
 
 class MessagingError(Exception):
@@ -258,7 +257,7 @@ def _pending(conversation: Conversation, side: str):
 
 def message_digest_sweep(*, now: dt.datetime | None = None) -> int:
     """
-    Email each person about messages they have left unread for DIGEST_DELAY: one email per
+    Email each person about messages they have left unread for MESSAGE_DIGEST_MINUTES: one email per
     conversation covering everything unread so far, never again for the same messages (the side's
     ``announced_id`` moves past them in the same transaction as the outbox row). Each conversation
     side is claimed with SKIP LOCKED on PostgreSQL and re-checked under the lock, so two schedulers
@@ -270,7 +269,7 @@ def message_digest_sweep(*, now: dt.datetime | None = None) -> int:
     from notifications.selectors import emails_wanted  # a lower app; imported here as for notify
 
     now = now or timezone.now()
-    cutoff = now - DIGEST_DELAY
+    cutoff = now - dt.timedelta(minutes=settings.MESSAGE_DIGEST_MINUTES)
     queued = 0
     for side in ("mentor", "mentee"):
         other = "mentee" if side == "mentor" else "mentor"

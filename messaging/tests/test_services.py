@@ -302,3 +302,10 @@ def test_the_digest_is_in_the_recipients_language_and_plain_text_is_not_escaped(
     assert email.subject == "Seán O'Brien & <Co> надсилає вам 1 повідомлення"
     assert "Tom & Jerry <3" in email.message and "Seán O'Brien & <Co>" in email.message
     assert "Tom &amp; Jerry &lt;3" in email.html_message and "<Co>" not in email.html_message
+
+
+def test_the_digest_waits_as_long_as_the_setting_says(conversation, mentee, settings):
+    settings.MESSAGE_DIGEST_MINUTES = 30
+    _send(conversation, mentee, "Are you there?", now=NOW)
+    assert services.message_digest_sweep(now=NOW + dt.timedelta(minutes=20)) == 0
+    assert services.message_digest_sweep(now=NOW + dt.timedelta(minutes=31)) == 1

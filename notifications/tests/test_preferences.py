@@ -35,7 +35,7 @@ def _off(user, *names):
 def test_every_kind_has_a_label_and_its_email_is_on_by_default(mentor):
     assert list(kinds.KINDS) == EVERY_KIND
     assert all(str(kind.label) and kind.email for kind in kinds.KINDS.values())
-    assert str(kinds.KINDS[MESSAGE_KIND].label) == "New messages (a digest after 15 minutes unread)"
+    assert str(kinds.KINDS[MESSAGE_KIND].label) == "New messages (a digest of those left unread)"
     assert all(selectors.wants_email(mentor, name) for name in EVERY_KIND)
     assert selectors.emails_wanted([mentor], kinds.BOOKING_CREATED) == {mentor.pk}
     assert not NotificationPreference.objects.exists()
@@ -158,3 +158,10 @@ def test_a_hostile_post_cannot_set_someone_elses_or_an_unknown_kind(client, ment
     assert set(NotificationPreference.objects.values_list("user", flat=True)) == {mentor.pk}
     assert not NotificationPreference.objects.filter(kind="nonsense").exists()
     assert selectors.wants_email(mentor, kinds.BOOKING_CREATED)  # any value ticks a box
+
+
+def test_the_choices_are_in_the_data_export(mentor):
+    from accounts.export import user_data_export
+
+    services.notification_preferences_set(user=mentor, email={kinds.BOOKING_CREATED: False})
+    assert user_data_export(mentor)["notification_email"][kinds.BOOKING_CREATED] is False

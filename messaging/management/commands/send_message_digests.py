@@ -4,7 +4,7 @@ from messaging import services
 
 
 class Command(BaseCommand):
-    help = "Run one unread-messages digest now: email each person about messages unread for 15 minutes."
+    help = "Run one unread-messages digest now: email each person about messages unread for MESSAGE_DIGEST_MINUTES."
 
     def handle(self, *args, **options):
         queued = services.message_digest_sweep()
