@@ -29,6 +29,18 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 PASSWORD = "demo-pass-2026"
 
 
+def wait_until_up(url: str, what: str, seconds: float = 30) -> None:
+    """Poll ``url`` until it answers; a server that does not start within ``seconds`` fails the run."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url + "/", timeout=2)
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{what} did not start")
+
+
 class Site:
     def __init__(self, tmp: Path, smtp_port: int):
         self.port = free_port()
@@ -85,14 +97,7 @@ class Site:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(self.url + "/", timeout=2)
-                return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError("the site did not start")
+        wait_until_up(self.url, "the site")
 
     def stop(self):
         if self.process:
@@ -168,14 +173,7 @@ class LiveSite:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(self.url + "/", timeout=2)
-                return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError("daphne did not start")
+        wait_until_up(self.url, "daphne")
 
     def stop(self):
         if self.process:
