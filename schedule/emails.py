@@ -161,15 +161,20 @@ def enqueue_waitlist_opening(*, entry, slots) -> Email:
         "more": max(0, len(slots) - WAITLIST_TIMES_SHOWN),
         "mentor_url": f"{settings.SITE_URL}{mentor.mentor_profile.get_absolute_url()}",
     }
-    subject, text, html = render(template="waitlist_opening", recipient=mentee, context=context)
+    return enqueue_rendered(kind=WAITLIST, template="waitlist_opening", recipient=mentee, context=context)
+
+
+def enqueue_rendered(*, kind: str, template: str, recipient: User, context: dict) -> Email:
+    """An email rendered now, in the recipient's language and zone, queued as it is (nothing to re-read later)."""
+    subject, text, html = render(template=template, recipient=recipient, context=context)
     return Email.objects.create(
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[mentee.email],
+        to=[recipient.email],
         message_id=new_message_id(),
         subject=subject,
         message=text,
         html_message=html,
-        headers={KIND_HEADER: WAITLIST},
+        headers={KIND_HEADER: kind},
         status=STATUS.queued,
         priority=PRIORITY.medium,
     )
