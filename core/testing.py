@@ -216,3 +216,17 @@ def walk(
         if shown is not None:
             assert SCRIPT not in shown and SCRIPT_ESCAPED in shown, f"{case}: {show} does not show it escaped"
     return sent
+
+
+def session_cookie(user) -> str:
+    """A signed-in session for ``user`` as a Cookie header value (for WebSocket and raw HTTP clients)."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"

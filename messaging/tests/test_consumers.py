@@ -7,11 +7,9 @@ import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
-from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 
 from accounts.tests.factories import MentorFactory
+from core.testing import session_cookie
 from mentorship_platform.asgi import application
 from messaging import services
 
@@ -30,19 +28,10 @@ def conversation(mentor, mentee):
     return services.conversation_open(mentor=mentor, mentee=mentee)
 
 
-def _cookie(user) -> bytes:
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}".encode()
-
-
 def _socket(conversation_id, user=None, origin=ORIGIN) -> WebsocketCommunicator:
     headers = [origin] if origin else []
     if user is not None:
-        headers.append((b"cookie", _cookie(user)))
+        headers.append((b"cookie", session_cookie(user).encode()))
     return WebsocketCommunicator(application, f"/ws/messages/{conversation_id}/", headers=headers)
 
 
