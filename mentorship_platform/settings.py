@@ -319,6 +319,10 @@ BOOKING_CURRENCY = env("BOOKING_CURRENCY", default="USD")
 MEETING_URL_TEMPLATE = env("MEETING_URL_TEMPLATE", default="https://meet.jit.si/mentorship-{room}")
 # How many times one booking may be moved to another time.
 BOOKING_MAX_RESCHEDULES = env.int("BOOKING_MAX_RESCHEDULES", default=2)
+# Minutes a paid mentor's slot is held for the mentee while they pay; then it is offered again.
+BOOKING_HOLD_MINUTES = env.int("BOOKING_HOLD_MINUTES", default=15)
+# Days after a session in which either side may report that the other did not come.
+BOOKING_NO_SHOW_DAYS = env.int("BOOKING_NO_SHOW_DAYS", default=3)
 # How far ahead a slot may be published (and so booked).
 BOOKING_HORIZON_DAYS = env.int("BOOKING_HORIZON_DAYS", default=180)
 # Minutes before a session at which reminders go out, to the mentee and to the mentor.

@@ -19,6 +19,7 @@ from core.dates import when
 BOOKING_CREATED = "booking_created"
 BOOKING_CANCELLED = "booking_cancelled"
 BOOKING_MOVED = "booking_moved"
+BOOKING_NO_SHOW = "booking_no_show"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -51,6 +52,15 @@ KINDS: dict[str, Kind] = {
         ),
         "calendar-event",
         gettext_lazy("Sessions moved to another time"),
+    ),
+    BOOKING_NO_SHOW: Kind(
+        lambda p: (
+            _("%(name)s says you did not come to the session on %(when)s.")
+            % {"name": p["name"], "when": _at(p["start"])}
+        ),
+        "person-x",
+        gettext_lazy("Sessions reported as missed"),
+        email=False,  # the refund that may follow is mailed on its own
     ),
 }
 

@@ -42,6 +42,13 @@ def notify_waitlists():
 
 
 @close_old_connections
+def release_expired_holds():
+    released = services.holds_release_expired()
+    if released:
+        logger.info("Holds: %d unpaid holds released", released)
+
+
+@close_old_connections
 def publish_availability():
     result = services.weekly_publish_all()
     logger.info("Weekly hours: %d slots published, %d removed", result.created, result.removed)
@@ -61,6 +68,8 @@ SCHEDULES = [
     ("deliver_outbox", deliver_outbox, "interval", {"seconds": settings.OUTBOX_POLL_SECONDS}, 120),
     # Every minute: tell waitlisted mentees about times that opened (each mentee once per time).
     ("notify_waitlists", notify_waitlists, "interval", {"minutes": 1}, 600),
+    # Every minute: give back the slots of holds not paid within BOOKING_HOLD_MINUTES (each once).
+    ("release_expired_holds", release_expired_holds, "interval", {"minutes": 1}, 300),
     # Hourly at :05: roll every mentor's weekly hours forward (a new day enters each horizon in
     # every zone within the hour); idempotent, and safe if two schedulers ever ran it at once.
     ("publish_availability", publish_availability, "cron", {"minute": 5}, 3600),

@@ -71,8 +71,21 @@ class Booking(models.Model):
     """A mentee's claim on a slot. Cancelled bookings are kept for history."""
 
     class Status(models.TextChoices):
+        # Held for the mentee while they pay (BOOKING_HOLD_MINUTES): the slot is taken, nobody is told yet.
+        PENDING = "pending", _("Awaiting payment")
         CONFIRMED = "confirmed", _("Confirmed")
         CANCELLED = "cancelled", _("Cancelled")
+        # A hold that ran out before it was paid; the slot went back on offer.
+        EXPIRED = "expired", _("Not paid in time")
+
+    class NoShow(models.TextChoices):
+        MENTEE = "mentee", _("The client did not come")
+        MENTOR = "mentor", _("The mentor did not come")
+
+    # The statuses that hold a slot (one per slot) and the mentee's time (no overlaps).
+    ACTIVE = (Status.PENDING, Status.CONFIRMED)
+    # The statuses its participants see in their lists: a hold is the payer's checkout, not a session yet.
+    SETTLED = (Status.CONFIRMED, Status.CANCELLED)
 
     slot = models.ForeignKey(Slot, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("slot"))
     mentee = models.ForeignKey(
@@ -106,16 +119,29 @@ class Booking(models.Model):
     rescheduled_at = models.DateTimeField(_("last moved at"), null=True, blank=True)
     # Where the session happens, fixed when it is booked: the mentor's own link or a private room.
     meeting_url = models.URLField(_("meeting link"), max_length=500, blank=True)
+    # Until when a pending booking holds its slot for payment.
+    hold_expires_at = models.DateTimeField(_("held until"), null=True, blank=True)
+    # After the start, one side may say the other did not come (once); refunds and reviews follow it.
+    no_show = models.CharField(_("no-show"), max_length=8, choices=NoShow.choices, blank=True)
+    no_show_at = models.DateTimeField(_("no-show reported at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("booking")
         verbose_name_plural = _("bookings")
         constraints = [
+            # A hold awaiting payment takes its slot as surely as a confirmed booking does.
             models.UniqueConstraint(
                 fields=["slot"],
-                condition=Q(status="confirmed"),
-                name="schedule_booking_one_confirmed_per_slot",
+                condition=Q(status__in=["pending", "confirmed"]),
+                name="schedule_booking_one_active_per_slot",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="pending") | Q(hold_expires_at__isnull=False),
+                name="schedule_booking_pending_has_expiry",
+            ),
+            models.CheckConstraint(
+                condition=Q(no_show="") | Q(no_show_at__isnull=False), name="schedule_booking_no_show_has_time"
             ),
         ]
         indexes = [
@@ -137,7 +163,12 @@ class Booking(models.Model):
 
     @property
     def is_completed(self) -> bool:
-        return self.is_confirmed and self.slot.end <= timezone.now()
+        """It took place: confirmed, over, and nobody said the other side did not come."""
+        return self.is_confirmed and not self.no_show and self.slot.end <= timezone.now()
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
 
     @property
     def is_upcoming(self) -> bool:
@@ -145,6 +176,8 @@ class Booking(models.Model):
 
     @property
     def display_status(self) -> str:
+        if self.no_show:
+            return self.get_no_show_display()
         if self.is_completed:
             return _("Completed")
         return self.get_status_display()

@@ -92,8 +92,8 @@ def week_availability(
     clashes = set()
     if viewer is not None and viewer.is_authenticated and slots:
         taken = (
-            bookings_for_user(user=viewer)
-            .filter(status=Booking.Status.CONFIRMED, slot__start__lt=end, slot__end__gt=begin)
+            Booking.objects.filter(Q(mentee=viewer) | Q(mentor=viewer))
+            .filter(status__in=Booking.ACTIVE, slot__start__lt=end, slot__end__gt=begin)
             .values_list("slot__start", "slot__end")
         )
         taken = list(taken)
@@ -120,8 +120,10 @@ def mentor_upcoming_slots(*, mentor: User, now=None) -> QuerySet[Slot]:
 
 
 def bookings_for_user(*, user: User) -> QuerySet[Booking]:
-    """Bookings the user takes part in, as mentee or as mentor."""
-    return Booking.objects.filter(Q(mentee=user) | Q(mentor=user)).select_related("slot", "slot__mentor", "mentee")
+    """Bookings the user takes part in, as mentee or as mentor (not holds: those are the payer's checkout)."""
+    return Booking.objects.filter(Q(mentee=user) | Q(mentor=user), status__in=Booking.SETTLED).select_related(
+        "slot", "slot__mentor", "mentee"
+    )
 
 
 def upcoming_bookings(*, user: User, now=None) -> QuerySet[Booking]:
@@ -165,6 +167,13 @@ def upcoming_session_count(*, user: User, now=None) -> int:
 def has_upcoming_bookings_as_mentor(*, mentor: User, now=None) -> bool:
     now = now or timezone.now()
     return Booking.objects.filter(slot__mentor=mentor, status=Booking.Status.CONFIRMED, slot__start__gt=now).exists()
+
+
+def can_report_no_show(booking: Booking, *, now=None) -> bool:
+    """Whether the page offers "did not come": started, confirmed, unreported, within the window."""
+    now = now or timezone.now()
+    window = dt.timedelta(days=settings.BOOKING_NO_SHOW_DAYS)
+    return booking.is_confirmed and not booking.no_show and booking.slot.start <= now <= booking.slot.end + window
 
 
 def id_page(queryset: QuerySet, *, number, per_page: int) -> Page:

@@ -361,6 +361,7 @@ def booking_detail(request, pk):
             "booking": booking,
             "slot": booking.slot,
             "is_mentor_side": booking.slot.mentor_id == request.user.pk,
+            "can_report_no_show": selectors.can_report_no_show(booking),
             "google_calendar_url": calendar.google_calendar_url(booking),
             "outlook_calendar_url": calendar.outlook_calendar_url(booking),
         },
@@ -441,6 +442,20 @@ def booking_cancel(request, pk):
         messages.error(request, _("Only upcoming sessions can be cancelled."))
         return redirect(booking)
     return render(request, "schedule/booking_cancel.html", {"booking": booking, "slot": booking.slot, "form": form})
+
+
+@login_required
+@require_POST
+def booking_no_show(request, pk):
+    """After the start: the mentor marks the client absent, or the client reports the mentor absent."""
+    booking = _visible_booking(request, pk)
+    try:
+        services.booking_no_show(booking=booking, by=request.user)
+    except BookingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Thank you: the session is marked as missed, and the other side has been told."))
+    return redirect(booking)
 
 
 @login_required

@@ -888,6 +888,7 @@ ID_URLS = {
     "schedule:booking_confirm": ("hidden", "get post", "mentee"),
     "schedule:booking_detail": ("booking", "get", "mentee"),
     "schedule:booking_cancel": ("booking", "get post", "mentee"),
+    "schedule:booking_no_show": ("booking", "post", "mentee"),
     "schedule:booking_reschedule": ("booking", "get post", "mentee"),
     "schedule:booking_invite": ("booking", "get", "mentee"),
     "dashboard:person_detail": ("mentee", "get", "staff"),

@@ -3,7 +3,16 @@ State changes for slots, bookings and reminders (one module per concern; import 
 """
 
 from schedule import emails  # noqa: F401 (tests patch services.emails)
-from schedule.services.bookings import booking_cancel, booking_create, booking_reschedule, calendar_feed_reset
+from schedule.services.bookings import (
+    booking_cancel,
+    booking_create,
+    booking_hold,
+    booking_hold_confirm,
+    booking_no_show,
+    booking_reschedule,
+    calendar_feed_reset,
+    holds_release_expired,
+)
 from schedule.services.errors import BookingError, SlotTakenError, UnverifiedEmailError
 from schedule.services.leaving import user_schedule_close, user_schedule_erase
 from schedule.services.reminders import REMINDER_CHUNK, SweepResult, reminder_sweep
@@ -47,11 +56,15 @@ __all__ = [
     "UnverifiedEmailError",
     "booking_cancel",
     "booking_create",
+    "booking_hold",
+    "booking_hold_confirm",
+    "booking_no_show",
     "booking_reschedule",
     "calendar_feed_reset",
     "check_slot_window",
     "date_override_add",
     "date_override_delete",
+    "holds_release_expired",
     "horizon_end",
     "reminder_sweep",
     "slot_bulk_create",

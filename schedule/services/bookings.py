@@ -23,7 +23,7 @@ from core.dates import duration
 from messaging import selectors as messaging_selectors
 from notifications import kinds
 from notifications.services import notify
-from schedule import emails
+from schedule import emails, hooks
 from schedule.meetings import new_meeting_url
 from schedule.models import Booking, CalendarFeed, Reminder, Slot
 from schedule.services import weekly
@@ -64,11 +64,79 @@ def booking_create(
     return booking
 
 
+def booking_hold(
+    *,
+    slot_id: int,
+    mentee: User,
+    note: str = "",
+    expected_start: dt.datetime | None = None,
+    now: dt.datetime | None = None,
+) -> Booking:
+    """
+    Take a paid mentor's slot for the mentee while they pay: a pending booking that holds the slot
+    (others see it taken) for BOOKING_HOLD_MINUTES. Nobody is told yet; ``booking_hold_confirm``
+    makes it a booking once it is paid, and an unpaid hold runs out (``holds_release_expired``).
+    """
+    now = now or timezone.now()
+    require_verified_email(mentee)
+    try:
+        with transaction.atomic():
+            booking = _claim_and_book(
+                slot_id=slot_id, mentee=mentee, note=note, expected_start=expected_start, now=now, hold=True
+            )
+    except IntegrityError:
+        raise SlotTakenError() from None
+    return booking
+
+
+def booking_hold_confirm(*, booking: Booking, now: dt.datetime | None = None) -> Booking:
+    """
+    The hold was paid for: the booking is confirmed and both sides hear of it as of any booking. Called
+    by the payments app inside the transaction that records the payment; a hold that is no longer
+    pending (released meanwhile) raises, and the payment rolls back with it.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        confirmed = Booking.objects.filter(pk=booking.pk, status=Booking.Status.PENDING).update(
+            status=Booking.Status.CONFIRMED, hold_expires_at=None
+        )
+        if not confirmed:
+            raise BookingError(_("The time held for you ran out. Please choose the time again."), code="expired")
+        booking.refresh_from_db()
+        _announce(booking)
+    return booking
+
+
+def holds_release_expired(*, now: dt.datetime | None = None, slot_id: int | None = None) -> int:
+    """
+    Give back the slots of holds that ran out unpaid (all of them, or the one on ``slot_id``). Each hold
+    is released by a conditional update, so two sweeps (or a sweep and a booking) release it once.
+    """
+    now = now or timezone.now()
+    expired = Booking.objects.filter(status=Booking.Status.PENDING, hold_expires_at__lte=now)
+    if slot_id is not None:
+        expired = expired.filter(slot_id=slot_id)
+    released = 0
+    for booking in expired.select_related("slot").order_by("pk")[:500]:
+        with transaction.atomic():
+            if not Booking.objects.filter(pk=booking.pk, status=Booking.Status.PENDING).update(
+                status=Booking.Status.EXPIRED
+            ):
+                continue
+            Slot.objects.filter(pk=booking.slot_id, status=Slot.Status.BOOKED).update(
+                status=Slot.Status.AVAILABLE, updated_at=now
+            )
+            weekly.weekly_publish(mentor=booking.slot.mentor, now=now)
+            _bookings_changed(booking)
+            released += 1
+    return released
+
+
 def _mentee_sessions(mentee_id: int):
-    """The mentee's confirmed sessions overlapping the outer query's slot (for an Exists annotation)."""
+    """The mentee's sessions and holds overlapping the outer query's slot (for an Exists annotation)."""
     return Booking.objects.filter(
         mentee_id=mentee_id,
-        status=Booking.Status.CONFIRMED,
+        status__in=Booking.ACTIVE,
         slot__start__lt=OuterRef("end"),
         slot__end__gt=OuterRef("start"),
     )
@@ -112,7 +180,7 @@ def _check_bookable(slot: Slot, *, expected_start: dt.datetime | None, now: dt.d
 
 
 def _claim_and_book(
-    *, slot_id: int, mentee: User, note: str, expected_start: dt.datetime | None, now: dt.datetime
+    *, slot_id: int, mentee: User, note: str, expected_start: dt.datetime | None, now: dt.datetime, hold: bool = False
 ) -> Booking:
     # One mentee's bookings take turns (a row lock until commit), or two at once could both pass the
     # overlap check, neither seeing the other's uncommitted booking. SQLite's IMMEDIATE transactions
@@ -134,6 +202,8 @@ def _claim_and_book(
         raise BookingError(_("This mentor is not taking bookings yet."), code="unavailable")
     _check_bookable(slot, expected_start=expected_start, now=now)
     schedule = weekly.day_cap_guard(slot)
+    if slot.status == Slot.Status.BOOKED and holds_release_expired(now=now, slot_id=slot.pk):
+        slot.status = Slot.Status.AVAILABLE  # a hold on it had run out: released on the spot
     _claim(slot, now=now)
     booking = Booking(
         slot=slot,
@@ -142,21 +212,31 @@ def _claim_and_book(
         note=note.strip(),
         created_at=now,
         meeting_url=new_meeting_url(slot.mentor),
+        status=Booking.Status.PENDING if hold else Booking.Status.CONFIRMED,
+        hold_expires_at=now + dt.timedelta(minutes=settings.BOOKING_HOLD_MINUTES) if hold else None,
     )
     # slot, mentor and mentee were just loaded: skip re-querying them; the DB constraints still apply
     booking.full_clean(exclude=["slot", "mentor", "mentee"], validate_constraints=False)
     booking.save()
     slot.status = Slot.Status.BOOKED
     weekly.enforce_daily_cap(slot, schedule=schedule)
+    if hold:
+        _bookings_changed(booking)  # the slot is off the directory; the participants hear once it is paid
+    else:
+        _announce(booking)
+    return booking
+
+
+def _announce(booking: Booking) -> None:
+    """A booking is made: the confirmation (with the invite) to both sides, a notification to the mentor."""
     emails.enqueue_booking_confirmed(booking)
     notify(
         recipient=booking.mentor,
         kind=kinds.BOOKING_CREATED,
-        params={"name": mentee.display_name, "start": slot.start.isoformat()},
+        params={"name": booking.mentee.display_name, "start": booking.slot.start.isoformat()},
         link=booking.get_absolute_url(),
     )
     _bookings_changed(booking)
-    return booking
 
 
 def booking_cancel(
@@ -194,6 +274,8 @@ def booking_cancel(
         new_status = Slot.Status.HIDDEN if hide_slot else Slot.Status.AVAILABLE
         Slot.objects.filter(pk=slot.pk, status=Slot.Status.BOOKED).update(status=new_status, updated_at=now)
         booking.refresh_from_db()
+        # Whatever follows a cancellation in other apps (a refund) happens in this transaction, or not at all.
+        hooks.fire(hooks.CANCELLED, booking=booking, by=by, now=now)
         # A day that was full (max_per_day) has room again: the mentor's weekly hours republish it.
         weekly.weekly_publish(mentor=booking.mentor, now=now)
         emails.enqueue_booking_cancelled(booking)
@@ -300,6 +382,47 @@ def _move(*, booking: Booking, new_slot_id: int, expected_start: dt.datetime | N
     booking.refresh_from_db()
     emails.enqueue_booking_rescheduled(booking, previous_start=old.start)
     _bookings_changed(booking)
+    return booking
+
+
+def booking_no_show(*, booking: Booking, by: User, now: dt.datetime | None = None) -> Booking:
+    """
+    After the start, the mentor says the client did not come, or the client says the mentor did not;
+    once per booking, up to BOOKING_NO_SHOW_DAYS after the end. It feeds the refund rules (a mentor who
+    did not come refunds in full, through the hook) and keeps the session from being reviewed.
+    """
+    now = now or timezone.now()
+    if by.pk not in (booking.mentee_id, booking.mentor_id):
+        raise BookingError(_("You did not take part in this session."), code="forbidden")
+    with transaction.atomic():
+        locked = Booking.objects.select_for_update(of=("self",)).select_related("slot").filter(pk=booking.pk).first()
+        if locked is None or locked.status != Booking.Status.CONFIRMED:
+            raise BookingError(_("Only a confirmed session can be reported."), code="not_confirmed")
+        if locked.slot.start > now:
+            raise BookingError(_("You can report this once the session has started."), code="not_started")
+        if locked.slot.end + dt.timedelta(days=settings.BOOKING_NO_SHOW_DAYS) < now:
+            raise BookingError(
+                ngettext(
+                    "A missed session can be reported up to %(days)d day after it.",
+                    "A missed session can be reported up to %(days)d days after it.",
+                    settings.BOOKING_NO_SHOW_DAYS,
+                )
+                % {"days": settings.BOOKING_NO_SHOW_DAYS},
+                code="too_late",
+            )
+        absent = Booking.NoShow.MENTEE if by.pk == locked.mentor_id else Booking.NoShow.MENTOR
+        if not Booking.objects.filter(pk=locked.pk, no_show="").update(no_show=absent, no_show_at=now):
+            raise BookingError(_("This session has already been reported as missed."), code="already_reported")
+        booking.refresh_from_db()
+        hooks.fire(hooks.NO_SHOW, booking=booking, by=by, now=now)
+        for recipient in _others(booking, by):
+            notify(
+                recipient=recipient,
+                kind=kinds.BOOKING_NO_SHOW,
+                params={"name": by.display_name, "start": booking.slot.start.isoformat(), "absent": absent},
+                link=booking.get_absolute_url(),
+            )
+        _bookings_changed(booking)
     return booking
 
 

@@ -1,0 +1,23 @@
+"""
+What higher apps do when a booking changes, without the schedule importing them (see ARCHITECTURE.md):
+the payments app refunds a cancelled or no-show session. An app registers its callbacks once, from its
+``AppConfig.ready``; the schedule calls them inside its own transaction, so a callback that raises
+(``BookingError`` with a message for the user) undoes the change it was told about.
+"""
+
+from collections.abc import Callable
+
+CANCELLED = "cancelled"  # (booking, by, now): a confirmed booking was cancelled before its start
+NO_SHOW = "no_show"  # (booking, by, now): one side said the other did not come
+
+_callbacks: dict[str, list[Callable]] = {CANCELLED: [], NO_SHOW: []}
+
+
+def register(event: str, callback: Callable) -> None:
+    if callback not in _callbacks[event]:
+        _callbacks[event].append(callback)
+
+
+def fire(event: str, **facts) -> None:
+    for callback in _callbacks[event]:
+        callback(**facts)

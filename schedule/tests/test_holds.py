@@ -1,0 +1,146 @@
+"""Holds (a paid mentor's slot kept for the payer) and no-show reports."""
+
+import datetime as dt
+
+import pytest
+from django.db import IntegrityError
+from django.urls import reverse
+from post_office.models import Email
+
+from accounts.tests.factories import MentorFactory, UserFactory
+from notifications.models import Notification
+from schedule import emails, services
+from schedule.models import Booking, Slot
+from schedule.services import BookingError, SlotTakenError
+from schedule.tests.factories import SlotFactory
+from schedule.tests.outbox import queued
+
+pytestmark = pytest.mark.django_db
+
+NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
+
+
+def at(hours: float) -> dt.datetime:
+    return NOW + dt.timedelta(hours=hours)
+
+
+@pytest.fixture
+def slot():
+    return SlotFactory(mentor=MentorFactory(), start=at(48), end=at(49))
+
+
+@pytest.fixture
+def held(slot, mentee):
+    return services.booking_hold(slot_id=slot.pk, mentee=mentee, now=NOW)
+
+
+def test_a_hold_takes_the_slot_for_fifteen_minutes_and_tells_nobody(held, slot, settings):
+    assert held.status == Booking.Status.PENDING
+    assert held.hold_expires_at == NOW + dt.timedelta(minutes=settings.BOOKING_HOLD_MINUTES)
+    slot.refresh_from_db()
+    assert slot.status == Slot.Status.BOOKED  # others see it taken
+    assert not Email.objects.exists() and not Notification.objects.exists()
+
+
+def test_another_mentee_cannot_take_a_held_slot_until_the_hold_runs_out(held, slot):
+    other = UserFactory()
+    with pytest.raises(SlotTakenError):
+        services.booking_create(slot_id=slot.pk, mentee=other, now=at(0.2))
+    booking = services.booking_create(slot_id=slot.pk, mentee=other, now=at(0.26))  # released on the spot
+    held.refresh_from_db()
+    assert held.status == Booking.Status.EXPIRED and booking.status == Booking.Status.CONFIRMED
+
+
+def test_the_sweep_releases_each_expired_hold_once(held, slot):
+    assert services.holds_release_expired(now=at(0.2)) == 0
+    assert services.holds_release_expired(now=at(0.25)) == 1
+    assert services.holds_release_expired(now=at(0.3)) == 0
+    slot.refresh_from_db()
+    held.refresh_from_db()
+    assert slot.status == Slot.Status.AVAILABLE and held.status == Booking.Status.EXPIRED
+
+
+def test_a_paid_hold_becomes_a_booking_and_both_sides_hear_of_it(held):
+    booking = services.booking_hold_confirm(booking=held, now=at(0.1))
+    assert booking.status == Booking.Status.CONFIRMED and booking.hold_expires_at is None
+    assert {m.to[0] for m in queued(emails.CONFIRMATION)} == {booking.mentee.email, booking.mentor.email}
+    assert Notification.objects.filter(recipient=booking.mentor).count() == 1
+
+
+def test_a_released_hold_cannot_be_confirmed(held):
+    services.holds_release_expired(now=at(1))
+    with pytest.raises(BookingError) as error:
+        services.booking_hold_confirm(booking=held, now=at(1))
+    assert error.value.code == "expired"
+
+
+def test_a_hold_is_not_in_either_sides_lists_and_its_page_is_not_found(held, client):
+    client.force_login(held.mentor)
+    assert client.get(reverse("schedule:booking_detail", args=[held.pk])).status_code == 404
+
+
+def test_the_database_refuses_a_second_active_booking_on_a_held_slot(held, slot):
+    with pytest.raises(IntegrityError):
+        Booking.objects.create(slot=slot, mentor=slot.mentor, mentee=UserFactory())
+
+
+def test_a_mentee_with_a_hold_cannot_book_another_session_at_the_same_time(held, slot):
+    clash = SlotFactory(mentor=MentorFactory(), start=slot.start, end=slot.end)
+    with pytest.raises(BookingError) as error:
+        services.booking_create(slot_id=clash.pk, mentee=held.mentee, now=NOW)
+    assert error.value.code == "mentee_overlap"
+
+
+# --- No-shows ---
+
+
+@pytest.fixture
+def booked(slot, mentee):
+    return services.booking_create(slot_id=slot.pk, mentee=mentee, now=NOW)
+
+
+def test_the_mentor_marks_the_client_absent_once_after_the_start(booked):
+    with pytest.raises(BookingError) as error:
+        services.booking_no_show(booking=booked, by=booked.mentor, now=at(47))
+    assert error.value.code == "not_started"
+    services.booking_no_show(booking=booked, by=booked.mentor, now=at(48.5))
+    booked.refresh_from_db()
+    assert booked.no_show == Booking.NoShow.MENTEE and booked.no_show_at == at(48.5)
+    assert not booked.is_completed
+    assert Notification.objects.filter(recipient=booked.mentee, kind="booking_no_show").count() == 1
+    with pytest.raises(BookingError) as error:  # the client cannot answer with the opposite claim
+        services.booking_no_show(booking=booked, by=booked.mentee, now=at(49))
+    assert error.value.code == "already_reported"
+    booked.refresh_from_db()
+    assert booked.no_show == Booking.NoShow.MENTEE
+
+
+def test_the_client_reports_the_mentor_absent_within_the_window_only(booked, settings):
+    late = at(49 + 24 * settings.BOOKING_NO_SHOW_DAYS + 0.1)
+    with pytest.raises(BookingError) as error:
+        services.booking_no_show(booking=booked, by=booked.mentee, now=late)
+    assert error.value.code == "too_late"
+    services.booking_no_show(booking=booked, by=booked.mentee, now=at(50))
+    booked.refresh_from_db()
+    assert booked.no_show == Booking.NoShow.MENTOR
+
+
+def test_nobody_else_can_report_a_session(booked):
+    with pytest.raises(BookingError):
+        services.booking_no_show(booking=booked, by=UserFactory(), now=at(50))
+    booked.refresh_from_db()
+    assert booked.no_show == ""
+
+
+def test_the_page_offers_the_report_after_the_start_and_the_post_records_it(booked, client, time_machine):
+    time_machine.move_to(at(48.5), tick=False)
+    client.force_login(booked.mentor)
+    page = client.get(booked.get_absolute_url())
+    assert b"The client did not come" in page.content
+    response = client.post(reverse("schedule:booking_no_show", args=[booked.pk]))
+    assert response.status_code == 302
+    booked.refresh_from_db()
+    assert booked.no_show == Booking.NoShow.MENTEE
+    page = client.get(booked.get_absolute_url())
+    assert b"The client did not come" in page.content  # the status now says so
+    assert reverse("schedule:booking_no_show", args=[booked.pk]).encode() not in page.content
