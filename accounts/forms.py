@@ -164,12 +164,20 @@ class MentorProfileForm(forms.ModelForm):
             "years_experience",
             "price",
             "is_free",
+            "cancellation_policy",
             "session_minutes",
             "languages",
             "meeting_url",
         ]
         widgets = {"bio": forms.Textarea(attrs={"rows": 6})}
         formfield_callback = _https_by_default
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cancellation_policy"].required = False  # left out: it stays as it was
+
+    def clean_cancellation_policy(self):
+        return self.cleaned_data.get("cancellation_policy") or self.instance.cancellation_policy
 
 
 # --- The mentor directory's filters ---

@@ -123,6 +123,14 @@ class Topic(models.Model):
         return self.name
 
 
+class CancellationPolicy(models.TextChoices):
+    """How much of a paid session comes back when the client cancels (``payments.policy`` holds the tiers)."""
+
+    FLEXIBLE = "flexible", _("Flexible")
+    STANDARD = "standard", _("Standard")
+    STRICT = "strict", _("Strict")
+
+
 class MentorProfile(models.Model):
     """
     The public face of a mentor: what they teach, for how much, in which languages. It is listed in
@@ -149,6 +157,16 @@ class MentorProfile(models.Model):
         _("sessions are free"),
         default=False,
         help_text=_("Tick this if you offer sessions at no charge; leave the price at 0."),
+    )
+    cancellation_policy = models.CharField(
+        _("cancellation policy"),
+        max_length=16,
+        choices=CancellationPolicy.choices,
+        default=CancellationPolicy.STANDARD,
+        help_text=_(
+            "Flexible: a full refund up to 4 hours before, half after. Standard: full up to 24 hours before, "
+            "half up to 2 hours. Strict: full up to 72 hours before, half up to 24 hours."
+        ),
     )
     session_minutes = models.PositiveSmallIntegerField(
         _("default session length (minutes)"),
@@ -185,6 +203,11 @@ class MentorProfile(models.Model):
 
     def get_absolute_url(self):
         return reverse("accounts:mentor_detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_paid(self) -> bool:
+        """Its sessions are paid for at booking, through the checkout."""
+        return not self.is_free and self.price > 0
 
     def clean(self):
         super().clean()

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "dashboard",
     "notifications",
     "messaging",
+    "payments",
 ]
 
 MIDDLEWARE = [
@@ -329,6 +330,15 @@ BOOKING_HORIZON_DAYS = env.int("BOOKING_HORIZON_DAYS", default=180)
 REMINDER_OFFSETS = env.list("REMINDER_OFFSETS", cast=int, default=[24 * 60, 60])
 # A reminder more than this many minutes late (e.g. the scheduler was down) is skipped, not sent.
 REMINDER_GRACE_MINUTES = env.int("REMINDER_GRACE_MINUTES", default=30)
+
+# --- PAYMENTS (imitation) ---
+# The card processor (a dotted path to a payments.providers.Provider); the built-in one is a fake that
+# answers the well-known test cards and never touches the network.
+PAYMENTS_PROVIDER = env("PAYMENTS_PROVIDER", default="payments.providers.fake.FakeCardProvider")
+# The platform's fee, in percent of each payment; the rest is the mentor's.
+PAYMENTS_PLATFORM_FEE_PERCENT = env.int("PAYMENTS_PLATFORM_FEE_PERCENT", default=15)
+# Days a bought package's sessions can be used (and its unused sessions refunded).
+PACKAGE_VALID_DAYS = env.int("PACKAGE_VALID_DAYS", default=180)
 
 # --- MESSAGES ---
 # The longest message, in characters.

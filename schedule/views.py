@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import directory
 from accounts.decorators import mentor_required
-from accounts.models import User
+from accounts.models import MentorProfile, User
 from core.dates import when
 from messaging import selectors as messaging_selectors
 from schedule import calendar, picker, selectors, services
@@ -241,16 +241,20 @@ def waitlist_leave(request, mentor_pk):
 def booking_confirm(request, slot_pk):
     form = BookingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        paid = MentorProfile.objects.filter(user__slots=slot_pk, is_free=False, price__gt=0).exists()
+        book = services.booking_hold if paid else services.booking_create  # a paid mentor's time waits for payment
         try:
-            booking = services.booking_create(
+            booking = book(
                 slot_id=slot_pk,
                 mentee=request.user,
                 note=form.cleaned_data["note"],
                 expected_start=form.expected_start(),
             )
         except BookingError as error:
-            mine = Booking.objects.filter(slot_id=slot_pk, mentee=request.user, status=Booking.Status.CONFIRMED).first()
-            if mine is not None:  # a double submit or a refresh: the first request already booked it
+            mine = Booking.objects.filter(slot_id=slot_pk, mentee=request.user, status__in=Booking.ACTIVE).first()
+            if mine is not None:  # a double submit or a refresh: the first request already booked or held it
+                if mine.is_pending:
+                    return redirect("payments:checkout", mine.pk)
                 messages.info(request, _("You have already booked this session."))
                 return redirect(mine)
             messages.error(request, error.message)
@@ -258,6 +262,8 @@ def booking_confirm(request, slot_pk):
                 return redirect("schedule:booking_confirm", slot_pk)
             slot = Slot.objects.select_related("mentor__mentor_profile").filter(pk=slot_pk).first()
             return redirect(slot.mentor.mentor_profile if slot else "home")
+        if booking.is_pending:
+            return redirect("payments:checkout", booking.pk)
         messages.success(request, _("Your session is booked. A confirmation email is on its way."))
         return redirect(booking)
     slot = get_object_or_404(
@@ -265,9 +271,9 @@ def booking_confirm(request, slot_pk):
     )
     profile_url = slot.mentor.mentor_profile.get_absolute_url()
     if slot.status != Slot.Status.AVAILABLE or slot.start < selectors.bookable_after():
-        mine = Booking.objects.filter(slot=slot, mentee=request.user, status=Booking.Status.CONFIRMED).first()
+        mine = Booking.objects.filter(slot=slot, mentee=request.user, status__in=Booking.ACTIVE).first()
         if mine is not None:
-            return redirect(mine)
+            return redirect("payments:checkout", mine.pk) if mine.is_pending else redirect(mine)
         messages.error(request, _("This slot is no longer available. Please choose another time."))
         return redirect(profile_url)
     if slot.mentor_id == request.user.pk:

@@ -144,6 +144,7 @@ def mentor_profile_update(
     languages: str,
     is_free: bool | None = None,
     meeting_url: str | None = None,
+    cancellation_policy: str | None = None,
 ) -> MentorProfile:
     """
     Save the public profile; ``meeting_url`` None keeps the current link (staff edits leave it alone).
@@ -161,6 +162,8 @@ def mentor_profile_update(
     profile.languages = languages
     if meeting_url is not None:
         profile.meeting_url = meeting_url
+    if cancellation_policy is not None:  # applies to sessions paid from now on (a payment keeps its own)
+        profile.cancellation_policy = cancellation_policy
     profile.full_clean()
     with transaction.atomic():
         profile.save(
@@ -173,6 +176,7 @@ def mentor_profile_update(
                 "session_minutes",
                 "languages",
                 "meeting_url",
+                "cancellation_policy",
                 "updated_at",
             ]
         )

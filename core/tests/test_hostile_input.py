@@ -51,6 +51,10 @@ from dashboard.forms import BookingFilterForm, PeopleFilterForm, SlotFilterForm
 from messaging import services as messaging_services
 from notifications.forms import NotificationSettingsForm
 from notifications.models import Notification
+from payments import services as payment_services
+from payments.forms import PackageForm
+from payments.models import Package
+from payments.providers import Card
 from schedule.forms import BulkSlotForm, DateOverrideForm, SlotForm, WaitlistForm, WeeklyHoursForm
 from schedule.models import Booking, DateOverride, Slot, WeeklySchedule
 from schedule.tests.factories import BookingFactory, SlotFactory
@@ -86,7 +90,7 @@ def _rows(model):
 def _site_rows():
     models = [
         m
-        for label in ("accounts", "schedule", "notifications", "messaging")
+        for label in ("accounts", "schedule", "notifications", "messaging", "payments")
         for m in apps.get_app_config(label).get_models(include_auto_created=True)
     ]
     return rows_snapshot(**{m._meta.label: _rows(m) for m in models}, outbox=_rows(Email))
@@ -116,6 +120,13 @@ def world(mentee, mentor, staff):
     # The mentee wrote last, so the mentee has read everything: opening the page changes nothing.
     conversation = messaging_services.conversation_open(mentor=mentor, mentee=mentee, now=NOW)
     messaging_services.message_send(conversation=conversation, sender=mentee, body="A question", now=NOW)
+    free_mentor = MentorFactory(profile__price=0, profile__is_free=True)
+    package = Package.objects.create(mentor=mentor, title="Five sessions", sessions=5, price=225)
+
+    def pay(number, key):
+        card = Card(number=number, exp_month=12, exp_year=2030, cvc="123")
+        return payment_services.package_buy(package=package, payer=mentee, card=card, idempotency_key=key, now=NOW)
+
     return {
         "mentee": mentee,
         "mentor": mentor,
@@ -134,7 +145,18 @@ def world(mentee, mentor, staff):
         "conversation": conversation,
         "other_mentee": UserFactory(),
         "other_mentor": MentorFactory(),
+        "free_slot": SlotFactory(mentor=free_mentor, start=start, end=start + dt.timedelta(hours=1)),
+        "hold": payment_hold(mentee, slot(4)),
+        "package": package,
+        "purchase": pay("4242424242424242", "a" * 32).purchase,
+        "bank_step": pay("4000002500003155", "b" * 32),  # waiting for the bank's confirmation
     }
+
+
+def payment_hold(mentee, slot) -> Booking:
+    from schedule import services as schedule_services
+
+    return schedule_services.booking_hold(slot_id=slot.pk, mentee=mentee, now=NOW)
 
 
 # --- The forms ---
@@ -548,7 +570,7 @@ def waitlist_join(w):
 
 @form
 def booking_confirm(w):
-    slot = w["slot"]
+    slot = w["free_slot"]  # a paid mentor's slot is held for the checkout (walked below)
     data = {"note": "Career advice", "shown_start": str(int(slot.start.timestamp()))}
     return Form(
         reverse("schedule:booking_confirm", args=[slot.pk]),
@@ -807,6 +829,59 @@ def dashboard_reports(w):
     return Form(reverse("dashboard:reports"), {}, ["page"], user=w["staff"], method="get", valid=200)
 
 
+CARD = {"number": "4242 4242 4242 4242", "expiry": "12/30", "cvc": "123", "key": "c" * 32}
+# Any 32 hex digits are a fresh idempotency key: a new payment attempt, rightly.
+FRESH_KEY = {("key", "99999999999999999999999999999999")}
+
+
+@form
+def checkout(w):
+    return Form(
+        reverse("payments:checkout", args=[w["hold"].pk]), CARD, list(CARD), user=w["mentee"], accepts=FRESH_KEY
+    )
+
+
+@form
+def package_buy(w):
+    return Form(
+        reverse("payments:package_buy", args=[w["package"].pk]),
+        CARD,
+        list(CARD),
+        user=w["other_mentee"],
+        accepts=FRESH_KEY,
+    )
+
+
+@form
+def payment_bank_step(w):
+    data = {"action": "confirm"}
+    return Form(reverse("payments:confirm", args=[w["bank_step"].pk]), data, list(data), user=w["mentee"])
+
+
+@form
+def package_manage(w):
+    data = {"title": "Three sessions", "sessions": "3", "price": "140.00"}
+    return Form(
+        reverse("payments:package_manage"),
+        data,
+        list(data),
+        user=w["mentor"],
+        free_text={"title"},
+        show=w["mentor"].mentor_profile.get_absolute_url(),
+        per_field=_one_path(PackageForm),
+    )
+
+
+@form
+def payment_list(w):
+    return Form(reverse("payments:list"), {}, ["page"], user=w["mentee"], method="get", valid=200)
+
+
+@form
+def earnings(w):
+    return Form(reverse("payments:earnings"), {}, ["page"], user=w["mentor"], method="get", valid=200)
+
+
 # --- Known defects ---
 
 # (form, field, value) -> cause. Each runs alone as a strict xfail and the walk of its form skips it.
@@ -913,11 +988,17 @@ ID_URLS = {
     "messaging:unblock": ("conversation", "post", "mentee"),
     "messaging:report": ("conversation", "post", "mentee"),
     "dashboard:report_detail": ("conversation", "get", "staff"),
+    "payments:checkout": ("hold", "get post", "mentee"),
+    "payments:checkout_credit": ("hold", "post", "mentee"),
+    "payments:confirm": ("bank_step", "get post", "mentee"),
+    "payments:package_buy": ("package", "get post", "mentee"),
+    "payments:purchase_refund": ("purchase", "post", "mentee"),
+    "payments:package_toggle": ("package", "post", "mentor"),
 }
 ID_URL_CALLS = [(name, method) for name, (_obj, methods, _user) in ID_URLS.items() for method in methods.split()]
 # Enough for the POST forms behind these URLs to be valid: a request that got past the lookup could
 # change something, so a 403 or 404 is the lookup's doing.
-ANY_FORM = {"note": "x", "reason": "x", "slot": "1:0", "body": "x"}
+ANY_FORM = {"note": "x", "reason": "x", "slot": "1:0", "body": "x", "action": "confirm", **CARD}
 
 
 def _id_url_names(patterns=None, namespace=""):
@@ -952,6 +1033,10 @@ def _intruder(name) -> tuple[str, int]:
     if name == "messaging:start":  # asking someone who is not a mentor
         return "other_mentee", 404
     if name.startswith("messaging:"):  # a conversation of two other people
+        return "other_mentor", 404
+    if name == "payments:package_buy":  # a mentor cannot buy their own package
+        return "mentor", 404
+    if name.startswith("payments:"):  # another person's hold, payment or package
         return "other_mentor", 404
     return ("other_mentor", 404) if name.startswith("schedule:") else ("mentor", 403)
 

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 URL = reverse("notifications:settings")
 EVERY_KIND = [kinds.BOOKING_CREATED, kinds.BOOKING_CANCELLED, kinds.BOOKING_MOVED, MESSAGE_KIND]
-IN_APP_ONLY = [kinds.BOOKING_NO_SHOW]
+IN_APP_ONLY = [kinds.BOOKING_NO_SHOW, "refund_issued", "package_bought"]  # their mail is sent always
 
 
 def _off(user, *names):

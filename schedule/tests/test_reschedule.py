@@ -159,7 +159,7 @@ def _week_of_slots(mentor, days=56):
 def test_the_mentor_page_shows_one_week_however_far_the_mentor_publishes(client, django_assert_num_queries):
     mentor = MentorFactory()
     _week_of_slots(mentor)
-    with django_assert_num_queries(4):  # profile+user, topics, the earliest time, the week's slots
+    with django_assert_num_queries(5):  # profile+user, topics, the earliest time, the week's slots, packages
         page = client.get(mentor.mentor_profile.get_absolute_url()).content.decode()
     assert 0 < page.count('href="/book/') <= 7 * 18  # not 1,008 buttons
     assert "Next week" in page and "Previous week" not in page

@@ -90,7 +90,10 @@ def test_anonymous_visitors_are_sent_to_login_and_back_to_the_same_slot(client):
 
 
 def test_a_mentee_sees_the_confirmation_page_then_books_with_post(client, mentee):
-    slot = SlotFactory(start=in_days(3, 15), end=in_days(3, 16))
+    """A free mentor's session is booked by the POST itself (a paid one goes to the checkout: payments tests)."""
+    slot = SlotFactory(
+        mentor=MentorFactory(profile__price=0, profile__is_free=True), start=in_days(3, 15), end=in_days(3, 16)
+    )
     client.force_login(mentee)
     url = reverse("schedule:booking_confirm", args=[slot.pk])
 
@@ -106,7 +109,7 @@ def test_a_mentee_sees_the_confirmation_page_then_books_with_post(client, mentee
 
 
 def test_submitting_the_same_booking_twice_creates_one_booking(client, mentee):
-    slot = SlotFactory()
+    slot = SlotFactory(mentor=MentorFactory(profile__price=0, profile__is_free=True))
     client.force_login(mentee)
     url = reverse("schedule:booking_confirm", args=[slot.pk])
 

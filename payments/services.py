@@ -1,0 +1,419 @@
+"""
+Charging, refunding and package credits. Every change of money happens in one transaction with the
+change it pays for (a payment with its booking, a refund with its cancellation), behind the
+``Provider`` interface; the idempotency key of each checkout form makes a double submit or a retried
+confirmation charge once (a unique constraint backs it), and each refund has its own key too.
+"""
+
+import dataclasses
+import datetime as dt
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import User
+from notifications.services import notify
+from payments import emails, policy
+from payments.models import CENT, CreditUse, Package, PackagePurchase, Payment, Refund
+from payments.providers import Card, Charge, ProviderError, get_provider
+from schedule import services as schedule_services
+from schedule.models import Booking
+from schedule.services.errors import BookingError, require_verified_email
+
+REFUND_KIND = "refund_issued"
+PACKAGE_KIND = "package_bought"
+
+FAILURES = {
+    "card_declined": gettext_lazy("Your card was declined. Please try another card."),
+    "insufficient_funds": gettext_lazy("Your card has insufficient funds. Please try another card."),
+    "authentication_failed": gettext_lazy("Your bank did not confirm the payment. Please try again."),
+    "unknown_card": gettext_lazy("This is a test processor: please use one of the test cards listed on this page."),
+}
+
+
+class PaymentError(Exception):
+    """A refused or failed payment operation; ``message`` is translated and shown to the user."""
+
+    def __init__(self, message, code="invalid"):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+def _unavailable() -> PaymentError:
+    return PaymentError(_("The payment service did not answer. Nothing was charged; please try again."), "provider")
+
+
+def split(amount: Decimal) -> tuple[Decimal, Decimal]:
+    """(platform fee, mentor's share) of an amount: the fee is PAYMENTS_PLATFORM_FEE_PERCENT, rounded to cents."""
+    fee = (amount * Decimal(settings.PAYMENTS_PLATFORM_FEE_PERCENT) / 100).quantize(CENT, rounding=ROUND_HALF_UP)
+    return fee, amount - fee
+
+
+# --- Charging ---
+
+
+def booking_pay(*, booking: Booking, payer: User, card: Card, idempotency_key: str, now=None) -> Payment:
+    """
+    Pay for a held session with a card. Success confirms the booking in the same transaction; the
+    bank's extra step leaves the payment waiting (``payment_confirm``); a declined card raises
+    PaymentError with the reason, and the hold stays until it runs out.
+    """
+    now = now or timezone.now()
+
+    def start() -> Payment:
+        locked = _held_booking(booking, payer=payer, now=now)
+        profile = locked.mentor.mentor_profile
+        fee, share = split(profile.price)
+        return Payment(
+            payer=payer,
+            mentor=locked.mentor,
+            booking=locked,
+            amount=profile.price,
+            currency=settings.BOOKING_CURRENCY,
+            platform_fee=fee,
+            mentor_share=share,
+            policy=profile.cancellation_policy,
+        )
+
+    return _charge(start, card=card, payer=payer, idempotency_key=idempotency_key, now=now)
+
+
+def package_buy(*, package: Package, payer: User, card: Card, idempotency_key: str, now=None) -> Payment:
+    """Buy a mentor's package: on success the client has its sessions as credits until it expires."""
+    now = now or timezone.now()
+
+    def start() -> Payment:
+        locked = Package.objects.select_related("mentor__mentor_profile").filter(pk=package.pk).first()
+        if locked is None or not locked.is_active or not locked.mentor.is_active:
+            raise PaymentError(_("This package is no longer offered."), "unavailable")
+        if locked.mentor_id == payer.pk:
+            raise PaymentError(_("You cannot buy your own package."), "own")
+        require_verified_email(payer)
+        fee, share = split(locked.price)
+        return Payment(
+            payer=payer,
+            mentor=locked.mentor,
+            package=locked,
+            amount=locked.price,
+            currency=settings.BOOKING_CURRENCY,
+            platform_fee=fee,
+            mentor_share=share,
+            policy=locked.mentor.mentor_profile.cancellation_policy,
+        )
+
+    return _charge(start, card=card, payer=payer, idempotency_key=idempotency_key, now=now)
+
+
+def payment_confirm(*, payment: Payment, payer: User, now=None) -> Payment:
+    """The bank's extra step was passed: finish the charge (once, however often it is retried)."""
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            locked = Payment.objects.select_for_update().filter(pk=payment.pk, payer=payer).first()
+            if locked is None:
+                raise PaymentError(_("This payment does not exist."), "missing")
+            if locked.status == Payment.Status.SUCCEEDED:
+                return locked
+            if locked.status != Payment.Status.REQUIRES_ACTION:
+                raise PaymentError(_("This payment can no longer be confirmed. Please pay again."), "closed")
+            if locked.booking_id:
+                _held_booking(locked.booking, payer=payer, now=now)
+            charge = get_provider().confirm(reference=locked.reference, idempotency_key=f"{locked.idempotency_key}:c")
+            _record(locked, charge, now=now)
+    except ProviderError:
+        raise _unavailable() from None
+    except PaymentError as error:
+        if error.code == "expired":  # the hold ran out while the bank waited: the attempt is over
+            Payment.objects.filter(pk=payment.pk, status=Payment.Status.REQUIRES_ACTION).update(
+                status=Payment.Status.FAILED, failure="expired"
+            )
+        raise
+    return _outcome(locked)
+
+
+def payment_abandon(*, payment: Payment, payer: User) -> None:
+    """The client gave up the bank's step: the attempt fails, and another card may be tried."""
+    Payment.objects.filter(pk=payment.pk, payer=payer, status=Payment.Status.REQUIRES_ACTION).update(
+        status=Payment.Status.FAILED, failure="authentication_failed"
+    )
+
+
+def _held_booking(booking: Booking, *, payer: User, now: dt.datetime) -> Booking:
+    """The payer's hold, locked: still pending and within its time, or PaymentError."""
+    locked = (
+        Booking.objects.select_for_update(of=("self",))
+        .select_related("mentor__mentor_profile", "slot", "mentee")
+        .filter(pk=booking.pk, mentee=payer)
+        .first()
+    )
+    if locked is None:
+        raise PaymentError(_("This booking does not exist."), "missing")
+    if locked.status == Booking.Status.CONFIRMED:
+        raise PaymentError(_("This session is already paid for."), "paid")
+    if locked.status != Booking.Status.PENDING or locked.hold_expires_at <= now:
+        raise PaymentError(_("The time held for you ran out. Please choose the time again."), "expired")
+    return locked
+
+
+def _charge(start, *, card: Card, payer: User, idempotency_key: str, now: dt.datetime) -> Payment:
+    """
+    The one way money is taken: an earlier attempt with this key is answered as it was; otherwise the
+    payment row is written (its key unique), the processor asked, and the outcome recorded with its
+    consequences, all in one transaction. A declined attempt is kept (for the ledger), then raised.
+    """
+    earlier = Payment.objects.filter(idempotency_key=idempotency_key, payer=payer).first()
+    if earlier is not None:
+        return _outcome(earlier)
+    try:
+        with transaction.atomic():
+            payment = start()
+            payment.idempotency_key = idempotency_key
+            payment.provider = get_provider().name
+            payment.card = f"{card.brand} •••• {card.last4}"
+            payment.created_at = now
+            payment.save()
+            charge = get_provider().charge(
+                amount=payment.amount, currency=payment.currency, card=card, idempotency_key=idempotency_key
+            )
+            _record(payment, charge, now=now)
+    except IntegrityError:  # the same form submitted twice at once, or another tab paid this session
+        earlier = Payment.objects.filter(idempotency_key=idempotency_key, payer=payer).first()
+        if earlier is None:
+            raise PaymentError(_("This session is already being paid for."), "paid") from None
+        return _outcome(earlier)
+    except PaymentError as error:
+        earlier = Payment.objects.filter(idempotency_key=idempotency_key, payer=payer).first()
+        if error.code == "paid" and earlier is not None:  # this very form, sent at once: the first one paid
+            return _outcome(earlier)
+        raise
+    except ProviderError:
+        raise _unavailable() from None
+    return _outcome(payment)
+
+
+def _outcome(payment: Payment) -> Payment:
+    if payment.status == Payment.Status.FAILED:
+        raise PaymentError(FAILURES.get(payment.failure, FAILURES["card_declined"]), payment.failure or "declined")
+    return payment
+
+
+def _record(payment: Payment, charge: Charge, *, now: dt.datetime) -> None:
+    """Store the processor's answer; a success confirms what was paid for, here, in this transaction."""
+    payment.reference = charge.reference
+    if charge.status == Charge.FAILED:
+        payment.status, payment.failure = Payment.Status.FAILED, charge.failure or "card_declined"
+        payment.save(update_fields=["reference", "status", "failure"])
+        return
+    if charge.status == Charge.REQUIRES_ACTION:
+        payment.status = Payment.Status.REQUIRES_ACTION
+        payment.save(update_fields=["reference", "status"])
+        return
+    payment.status, payment.paid_at = Payment.Status.SUCCEEDED, now
+    payment.invoice_number = f"INV-{now:%Y}-{payment.pk:06d}"
+    payment.save(update_fields=["reference", "status", "paid_at", "invoice_number"])
+    if payment.booking_id:
+        try:
+            schedule_services.booking_hold_confirm(booking=payment.booking, now=now)
+        except BookingError as error:
+            raise PaymentError(error.message, "expired") from None
+    else:
+        purchase = PackagePurchase.objects.create(
+            package=payment.package,
+            payment=payment,
+            mentee=payment.payer,
+            mentor=payment.mentor,
+            sessions=payment.package.sessions,
+            credits_left=payment.package.sessions,
+            expires_at=now + dt.timedelta(days=settings.PACKAGE_VALID_DAYS),
+            created_at=now,
+        )
+        notify(
+            recipient=payment.mentor,
+            kind=PACKAGE_KIND,
+            params={"name": payment.payer.display_name, "package": payment.package.title},
+            link=reverse("payments:earnings"),
+        )
+        payment.purchase = purchase
+    emails.enqueue_receipt(payment)
+
+
+# --- Package credits ---
+
+
+def usable_purchase(*, mentee: User, mentor: User, now=None) -> PackagePurchase | None:
+    """The package of this mentor the client would book with: the one that expires first."""
+    now = now or timezone.now()
+    return (
+        PackagePurchase.objects.filter(
+            mentee=mentee, mentor=mentor, credits_left__gt=0, refunded_at__isnull=True, expires_at__gt=now
+        )
+        .order_by("expires_at", "pk")
+        .first()
+    )
+
+
+def booking_pay_with_credit(*, booking: Booking, payer: User, now=None) -> CreditUse:
+    """Confirm a held session with one credit of a package of its mentor (the one that expires first)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _held_booking(booking, payer=payer, now=now)
+        purchase = usable_purchase(mentee=payer, mentor=locked.mentor, now=now)
+        # A conditional update takes the credit: two sessions booked at once cannot share the last one.
+        if purchase is None or not PackagePurchase.objects.filter(
+            pk=purchase.pk, credits_left__gt=0, refunded_at__isnull=True
+        ).update(credits_left=F("credits_left") - 1):
+            raise PaymentError(_("You have no sessions left in a package of this mentor."), "no_credit")
+        use = CreditUse.objects.create(purchase=purchase, booking=locked, used_at=now)
+        try:
+            schedule_services.booking_hold_confirm(booking=locked, now=now)
+        except BookingError as error:
+            raise PaymentError(error.message, "expired") from None
+    return use
+
+
+def package_refund_unused(*, purchase: PackagePurchase, by: User, now=None) -> Refund | None:
+    """Give back the unused sessions of a package, pro rata (rounded down to the cent), before it expires."""
+    now = now or timezone.now()
+    if by.pk != purchase.mentee_id and not by.is_staff:
+        raise PaymentError(_("This is not your package."), "forbidden")
+    with transaction.atomic():
+        locked = PackagePurchase.objects.select_for_update().select_related("payment").get(pk=purchase.pk)
+        if locked.refunded_at is not None or locked.credits_left == 0:
+            raise PaymentError(_("This package has no unused sessions to refund."), "nothing")
+        if locked.expires_at <= now:
+            raise PaymentError(_("This package has expired; its unused sessions can no longer be refunded."), "expired")
+        amount = (locked.payment.amount * locked.credits_left / locked.sessions).quantize(CENT, rounding=ROUND_DOWN)
+        PackagePurchase.objects.filter(pk=locked.pk).update(credits_left=0, refunded_at=now)
+        return _refund(locked.payment, amount, reason=Refund.Reason.UNUSED_CREDITS, key=f"package:{locked.pk}", now=now)
+
+
+def package_save(*, mentor: User, title: str, sessions: int, price: Decimal, package: Package | None = None) -> Package:
+    if not mentor.is_mentor:
+        raise PaymentError(_("Only mentors offer packages."), "forbidden")
+    package = package or Package(mentor=mentor)
+    if package.mentor_id != mentor.pk:
+        raise PaymentError(_("This is not your package."), "forbidden")
+    package.title, package.sessions, package.price = title.strip(), sessions, price
+    package.full_clean(exclude=["mentor"])
+    package.save()
+    return package
+
+
+def package_set_active(*, package: Package, mentor: User, active: bool) -> Package:
+    if package.mentor_id != mentor.pk:
+        raise PaymentError(_("This is not your package."), "forbidden")
+    package.is_active = active
+    package.save(update_fields=["is_active"])
+    return package
+
+
+# --- Refunds on cancellation and no-show ---
+
+
+@dataclasses.dataclass(frozen=True)
+class Quote:
+    """What a cancellation would give back: money (``amount`` of ``paid``) or the package credit."""
+
+    percent: int
+    amount: Decimal
+    paid: Decimal
+    currency: str
+    credit: bool  # the session was booked with a package credit
+    reason: str
+
+    @property
+    def credit_back(self) -> bool:
+        return self.credit and self.percent == 100
+
+
+def cancel_quote(*, booking: Booking, by: User, now=None) -> Quote | None:
+    """The refund cancelling ``booking`` now would make; None when it was not paid for."""
+    now = now or timezone.now()
+    mentee_cancels = by.pk == booking.mentee_id
+    reason = Refund.Reason.MENTEE_CANCELLED if mentee_cancels else Refund.Reason.MENTOR_CANCELLED
+    payment = Payment.objects.filter(booking=booking, status=Payment.Status.SUCCEEDED).first()
+    use = None if payment else CreditUse.objects.select_related("purchase__payment").filter(booking=booking).first()
+    if payment is None and use is None:
+        return None
+    terms = payment.policy if payment else use.purchase.payment.policy
+    percent = policy.refund_percent(terms, start=booking.slot.start, at=now) if mentee_cancels else 100
+    if payment is None:
+        return Quote(percent, Decimal(0), Decimal(0), use.purchase.payment.currency, True, reason)
+    amount = min(policy.share_of(payment.amount, percent), payment.refundable)
+    return Quote(percent, amount, payment.amount, payment.currency, False, reason)
+
+
+def on_booking_cancelled(*, booking: Booking, by: User, now: dt.datetime) -> None:
+    """Registered with the schedule: the refund the policy promised, in the cancellation's transaction."""
+    quote = cancel_quote(booking=booking, by=by, now=now)
+    if quote is not None:
+        _settle(booking, quote, now=now)
+
+
+def on_booking_no_show(*, booking: Booking, by: User, now: dt.datetime) -> None:
+    """Registered with the schedule: a mentor who did not come refunds in full (or gives the credit back)."""
+    if booking.no_show != Booking.NoShow.MENTOR:
+        return
+    quote = cancel_quote(booking=booking, by=booking.mentor, now=now)
+    if quote is not None:
+        _settle(booking, dataclasses.replace(quote, reason=Refund.Reason.MENTOR_NO_SHOW), now=now)
+
+
+def _settle(booking: Booking, quote: Quote, *, now: dt.datetime) -> None:
+    try:
+        if quote.credit:
+            if quote.credit_back and CreditUse.objects.filter(booking=booking, returned_at__isnull=True).update(
+                returned_at=now
+            ):
+                use = CreditUse.objects.get(booking=booking)
+                PackagePurchase.objects.filter(pk=use.purchase_id).update(credits_left=F("credits_left") + 1)
+            return
+        payment = Payment.objects.select_for_update().get(booking=booking, status=Payment.Status.SUCCEEDED)
+        _refund(payment, quote.amount, reason=quote.reason, key=f"booking:{booking.pk}", now=now)
+    except (PaymentError, ProviderError, IntegrityError):
+        raise BookingError(
+            _("The refund could not be made just now, so nothing was changed. Please try again in a minute."),
+            code="refund_failed",
+        ) from None
+
+
+def _refund(payment: Payment, amount: Decimal, *, reason: str, key: str, now: dt.datetime) -> Refund | None:
+    """Give ``amount`` back on ``payment`` (never more than is left of it), split as it was paid."""
+    amount = min(amount, payment.refundable)
+    if amount <= 0:
+        return None
+    # The running total only rises by a conditional update: refunds at once can never pass what was paid.
+    if not Payment.objects.filter(pk=payment.pk, refunded__lte=F("amount") - amount).update(
+        refunded=F("refunded") + amount
+    ):
+        raise PaymentError(_("This payment has already been refunded."), "refunded")
+    payment.refresh_from_db(fields=["refunded"])
+    fee = (amount * payment.platform_fee / payment.amount).quantize(CENT, rounding=ROUND_HALF_UP)
+    reference = get_provider().refund(
+        reference=payment.reference, amount=amount, currency=payment.currency, idempotency_key=key
+    )
+    refund = Refund.objects.create(
+        payment=payment,
+        amount=amount,
+        platform_fee=fee,
+        mentor_share=amount - fee,
+        reason=reason,
+        idempotency_key=key,
+        reference=reference,
+        created_at=now,
+    )
+    emails.enqueue_refund(refund)
+    notify(
+        recipient=payment.payer,
+        kind=REFUND_KIND,
+        params={"amount": str(amount), "currency": payment.currency},
+        link=reverse("payments:list"),
+    )
+    return refund

@@ -1,0 +1,36 @@
+"""
+What the schedule's and the directory's pages show of payments, without those apps importing this one:
+the policy before booking, the exact refund on the cancel page, a mentor's packages on their page.
+"""
+
+from django import template
+from django.utils import timezone
+
+from payments import policy, services
+from payments.models import Package
+
+register = template.Library()
+
+
+@register.inclusion_tag("payments/_policy.html")
+def cancellation_policy(profile):
+    """The refund terms of a paid mentor, as sentences (nothing for a free one)."""
+    return {"lines": policy.describe(profile.cancellation_policy) if profile.is_paid else []}
+
+
+@register.inclusion_tag("payments/_refund_quote.html")
+def refund_quote(booking, user):
+    """ "You will get back 25.00 USD": what cancelling now gives back, before the button is pressed."""
+    return {"quote": services.cancel_quote(booking=booking, by=user, now=timezone.now())}
+
+
+@register.inclusion_tag("payments/_packages.html", takes_context=True)
+def mentor_packages(context, mentor):
+    """The packages a mentor offers, with a Buy button (one query)."""
+    request = context.get("request")
+    viewer = getattr(request, "user", None)
+    return {
+        "packages": list(Package.objects.filter(mentor=mentor, is_active=True)),
+        "mentor": mentor,
+        "is_own": viewer is not None and viewer.pk == mentor.pk,
+    }

@@ -1,0 +1,191 @@
+"""The checkout, the bank's step, the Payments and Earnings pages, packages, and what schedule pages show."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.tests.factories import MentorFactory, UserFactory
+from payments import services
+from payments.models import Package, PackagePurchase, Payment, Refund
+from payments.tests.factories import BANK_STEP, DECLINED, card
+from schedule import services as schedule_services
+from schedule.models import Booking
+from schedule.tests.factories import SlotFactory
+
+pytestmark = pytest.mark.django_db
+
+CARD = {"number": "4242 4242 4242 4242", "expiry": "12/30", "cvc": "123", "key": "a" * 32}
+
+
+@pytest.fixture
+def mentor():
+    return MentorFactory(first_name="Olena", profile__price=50)
+
+
+@pytest.fixture
+def slot(mentor):
+    start = timezone.now().replace(microsecond=0) + dt.timedelta(days=3)
+    return SlotFactory(mentor=mentor, start=start, end=start + dt.timedelta(hours=1))
+
+
+@pytest.fixture
+def held(slot, mentee, client):
+    client.force_login(mentee)
+    response = client.post(reverse("schedule:booking_confirm", args=[slot.pk]), {"note": "Hi"})
+    booking = Booking.objects.get()
+    assert response["Location"] == reverse("payments:checkout", args=[booking.pk])
+    return booking
+
+
+def test_booking_a_paid_mentor_shows_the_price_and_policy_then_holds_the_slot_for_the_checkout(slot, mentee, client):
+    client.force_login(mentee)
+    page = client.get(reverse("schedule:booking_confirm", args=[slot.pk])).content.decode()
+    assert "Continue to payment" in page and "Full refund if you cancel at least 24 hours before the start." in page
+    client.post(reverse("schedule:booking_confirm", args=[slot.pk]), {"note": "Hi"})
+    booking = Booking.objects.get()
+    assert booking.status == Booking.Status.PENDING
+    again = client.post(reverse("schedule:booking_confirm", args=[slot.pk]), {"note": "Hi"})  # a double submit
+    assert again["Location"] == reverse("payments:checkout", args=[booking.pk]) and Booking.objects.count() == 1
+
+
+def test_the_checkout_page_costs_a_fixed_number_of_queries(held, client, django_assert_num_queries):
+    url = reverse("payments:checkout", args=[held.pk])
+    # session, user, booking+slot+mentor+profile, usable package, the header's unread counts
+    with django_assert_num_queries(5):
+        page = client.get(url)
+    text = page.content.decode()
+    assert page.status_code == 200 and "$50" in text and "4242 4242 4242 4242" in text
+    assert "held for you until" in text
+
+
+def test_paying_at_the_checkout_books_the_session(held, client):
+    response = client.post(reverse("payments:checkout", args=[held.pk]), CARD, follow=True)
+    held.refresh_from_db()
+    assert held.status == Booking.Status.CONFIRMED
+    assert response.redirect_chain[-1][0] == held.get_absolute_url()
+    assert "Paid. Your session is booked" in response.content.decode()
+    again = client.post(reverse("payments:checkout", args=[held.pk]), CARD)  # the form sent twice
+    assert again["Location"] == held.get_absolute_url() and Payment.objects.count() == 1
+
+
+def test_a_declined_card_is_explained_on_the_checkout_and_the_time_stays_held(held, client):
+    data = {**CARD, "number": "4000 0000 0000 0002"}
+    response = client.post(reverse("payments:checkout", args=[held.pk]), data, follow=True)
+    assert "Your card was declined" in response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("payments:checkout", args=[held.pk])
+    held.refresh_from_db()
+    assert held.status == Booking.Status.PENDING
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("number", "4242 4242 4242 4241", "Enter a valid card number."),
+        ("expiry", "01/20", "This card has expired."),
+        ("expiry", "13/30", "Enter the expiry date as MM/YY"),
+        ("cvc", "12", "The security code is the 3 or 4 digits"),
+    ],
+)
+def test_a_mistyped_card_is_refused_with_a_clear_message(held, client, field, value, message):
+    response = client.post(reverse("payments:checkout", args=[held.pk]), {**CARD, field: value})
+    assert response.status_code == 400 and message in response.content.decode()
+    assert not Payment.objects.exists()
+
+
+def test_the_bank_step_page_confirms_or_gives_up(held, client):
+    client.post(reverse("payments:checkout", args=[held.pk]), {**CARD, "number": BANK_STEP})
+    payment = Payment.objects.get()
+    url = reverse("payments:confirm", args=[payment.pk])
+    assert "Your bank asks you to confirm" in client.get(url).content.decode()
+    assert client.post(url, {"action": "maybe"}).status_code == 400
+    client.post(url, {"action": "confirm"})
+    held.refresh_from_db()
+    assert held.status == Booking.Status.CONFIRMED
+
+
+def test_a_hold_that_ran_out_sends_the_mentee_back_to_choose_again(held, client, time_machine):
+    time_machine.move_to(held.hold_expires_at + dt.timedelta(seconds=1))
+    response = client.get(reverse("payments:checkout", args=[held.pk]))
+    assert response["Location"] == held.mentor.mentor_profile.get_absolute_url()
+    held.refresh_from_db()
+    assert held.status == Booking.Status.EXPIRED
+
+
+def test_someone_elses_checkout_is_not_found(held, client):
+    client.force_login(UserFactory())
+    assert client.get(reverse("payments:checkout", args=[held.pk])).status_code == 404
+
+
+def test_the_cancel_page_shows_the_exact_refund(held, client):
+    services.booking_pay(booking=held, payer=held.mentee, card=card(), idempotency_key="b" * 32)
+    page = client.get(reverse("schedule:booking_cancel", args=[held.pk])).content.decode()
+    assert "You will get back $50" in page and "100% of $50" in page
+    client.post(reverse("schedule:booking_cancel", args=[held.pk]), {"reason": ""})
+    assert Refund.objects.get().amount == Decimal(50)
+
+
+def test_the_payments_page_lists_payments_and_packages_in_fixed_queries(held, client, django_assert_num_queries):
+    with pytest.raises(services.PaymentError):
+        services.booking_pay(booking=held, payer=held.mentee, card=card(DECLINED), idempotency_key="c" * 32)
+    services.booking_pay(booking=held, payer=held.mentee, card=card(), idempotency_key="d" * 32)
+    for sessions in (3, 5):
+        package = Package.objects.create(mentor=held.mentor, title=f"{sessions} sessions", sessions=sessions, price=100)
+        services.package_buy(package=package, payer=held.mentee, card=card(), idempotency_key=f"{sessions}" * 32)
+    # session, user, packages bought, payments count + page, the header's unread counts
+    with django_assert_num_queries(6):
+        page = client.get(reverse("payments:list"))
+    text = page.content.decode()
+    assert "Declined" in text and "INV-" in text and "3 of 3 sessions left" in text
+
+
+def test_the_earnings_page_sums_shares_and_refunds_in_fixed_queries(held, client, django_assert_num_queries):
+    services.booking_pay(booking=held, payer=held.mentee, card=card(), idempotency_key="e" * 32)
+    schedule_services.booking_cancel(booking=held, by=held.mentee, now=held.slot.start - dt.timedelta(hours=3))
+    client.force_login(held.mentor)
+    # session, user, profile (mentor check), totals (payments, refunds), months, count + page, header
+    with django_assert_num_queries(8):
+        page = client.get(reverse("payments:earnings"))
+    totals = page.context["totals"]
+    assert (totals.gross, totals.fees, totals.refunded, totals.net) == (
+        Decimal(50),
+        Decimal("7.50"),
+        Decimal(25),
+        Decimal("21.25"),
+    )
+
+
+def test_a_mentor_offers_a_package_and_a_mentee_buys_it_from_the_mentor_page(mentor, mentee, client):
+    client.force_login(mentor)
+    response = client.post(reverse("payments:package_manage"), {"title": "Five <b>", "sessions": 5, "price": "225"})
+    assert response.status_code == 302
+    package = Package.objects.get()
+    client.force_login(mentee)
+    page = client.get(mentor.mentor_profile.get_absolute_url()).content.decode()
+    assert "Five &lt;b&gt;" in page and "$45 each" in page
+    client.post(reverse("payments:package_buy", args=[package.pk]), CARD)
+    assert PackagePurchase.objects.get().credits_left == 5
+    client.force_login(mentor)
+    assert client.get(reverse("payments:package_buy", args=[package.pk])).status_code == 404  # not one's own
+
+
+def test_a_package_credit_books_from_the_checkout(held, client):
+    package = Package.objects.create(mentor=held.mentor, title="Five", sessions=5, price=200)
+    services.package_buy(package=package, payer=held.mentee, card=card(), idempotency_key="f" * 32)
+    page = client.get(reverse("payments:checkout", args=[held.pk])).content.decode()
+    assert "Use a session of “Five” (5 left)" in page
+    client.post(reverse("payments:checkout_credit", args=[held.pk]))
+    held.refresh_from_db()
+    assert held.status == Booking.Status.CONFIRMED and PackagePurchase.objects.get().credits_left == 4
+    assert "comes back to you" in client.get(reverse("schedule:booking_cancel", args=[held.pk])).content.decode()
+
+
+def test_a_mentee_refunds_unused_package_sessions_from_the_payments_page(mentor, mentee, client):
+    package = Package.objects.create(mentor=mentor, title="Five", sessions=5, price=200)
+    services.package_buy(package=package, payer=mentee, card=card(), idempotency_key="g" * 32)
+    client.force_login(mentee)
+    response = client.post(reverse("payments:purchase_refund", args=[PackagePurchase.objects.get().pk]), follow=True)
+    assert "The unused sessions are refunded: $200" in response.content.decode()
+    assert Refund.objects.get().amount == Decimal(200)
