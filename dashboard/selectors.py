@@ -41,11 +41,14 @@ def platform_stats(*, now: dt.datetime | None = None) -> dict:
         today=Count("pk", filter=Q(created_at__gte=today)),
         this_week=Count("pk", filter=Q(created_at__gte=week_start)),
         cancelled=Count("pk", filter=Q(status=Booking.Status.CANCELLED)),
-        completed=Count("pk", filter=confirmed & Q(slot__end__lte=now)),
+        completed=Count("pk", filter=confirmed & Q(slot__end__lte=now, no_show="")),
+        no_shows=Count("pk", filter=confirmed & ~Q(no_show="")),
         upcoming=Count("pk", filter=confirmed & Q(slot__start__gt=now)),
     )
     total = bookings["total"]
     bookings["cancellation_rate"] = round(100 * bookings["cancelled"] / total, 1) if total else 0
+    ended = bookings["completed"] + bookings["no_shows"]
+    bookings["no_show_rate"] = round(100 * bookings["no_shows"] / ended, 1) if ended else 0
     outbox = Email.objects.aggregate(
         queued=Count("pk", filter=Q(status__in=[STATUS.queued, STATUS.requeued])),
         failed=Count("pk", filter=Q(status=STATUS.failed)),
@@ -58,6 +61,14 @@ def platform_stats(*, now: dt.datetime | None = None) -> dict:
 def _daily(rows, days: list[dt.date], *keys) -> list[dict]:
     by_day = {row["day"]: row for row in rows}
     return [{"day": day, **{k: (by_day.get(day) or {}).get(k, 0) for k in keys}} for day in days]
+
+
+def last_days(*, now: dt.datetime | None = None, days: int = 30) -> tuple[list[dt.date], dt.datetime, dt.datetime]:
+    """The last ``days`` local days (today included), and the moments they start and end."""
+    now = now or timezone.now()
+    _today, _week, tomorrow = _day_bounds(now)
+    start = tomorrow - dt.timedelta(days=days)
+    return [(start + dt.timedelta(days=i)).date() for i in range(days)], start, tomorrow
 
 
 def bookings_per_day(*, now: dt.datetime | None = None, days: int = 30) -> list[dict]:
@@ -95,7 +106,7 @@ def top_mentors(*, now: dt.datetime | None = None, limit: int = 5) -> list[dict]
     """Mentors with the most completed sessions (one grouped query over bookings)."""
     now = now or timezone.now()
     return list(
-        Booking.objects.filter(status=Booking.Status.CONFIRMED, slot__end__lte=now)
+        Booking.objects.filter(status=Booking.Status.CONFIRMED, slot__end__lte=now, no_show="")
         .values(
             pk=F("mentor"),
             first_name=F("mentor__first_name"),

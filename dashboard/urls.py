@@ -2,6 +2,7 @@ from django.urls import path
 
 from dashboard import views
 from messaging import views as messaging_views
+from payments import views as payment_views
 
 app_name = "dashboard"
 
@@ -24,6 +25,8 @@ urlpatterns = [
     path("bookings/<id:pk>/cancel/", views.booking_cancel, name="booking_cancel"),
     path("mail/", views.mail_list, name="mail"),
     path("mail/<id:pk>/retry/", views.mail_retry, name="mail_retry"),
+    # The payments ledger (the view is payments'; staff read it, the services alone write it).
+    path("payments/", payment_views.staff_payment_list, name="payments"),
     # Reported conversations (the views are messaging's; staff see no other conversation).
     path("reports/", messaging_views.report_list, name="reports"),
     path("reports/<id:pk>/", messaging_views.report_detail, name="report_detail"),

@@ -30,6 +30,7 @@ from dashboard.forms import (
     StaffBookingForm,
     StaffCancelForm,
 )
+from payments import selectors as payment_selectors
 from schedule import delivery
 from schedule import emails as schedule_emails
 from schedule import services as schedule_services
@@ -66,6 +67,8 @@ STATS_TTL_SECONDS = 60
 
 def _stats_context() -> dict:
     per_day = selectors.bookings_per_day()
+    days, start, end = selectors.last_days()
+    money_days = payment_selectors.money_per_day(days=days, start=start, end=end)
     slot_days = selectors.slots_per_day()
     top = selectors.top_mentors()
     chart_data = {
@@ -82,13 +85,27 @@ def _stats_context() -> dict:
             "labels": [f"{m['first_name']} {m['last_name']}".strip() or m["email"] for m in top],
             "counts": [m["completed"] for m in top],
         },
-        "labels": {"bookings": _("Bookings"), "booked": _("Booked"), "free": _("Free"), "completed": _("Completed")},
+        "moneyPerDay": {
+            "labels": [when(d["day"], "chart_day") for d in money_days],
+            "revenue": [float(d["revenue"]) for d in money_days],
+            "refunds": [float(d["refunds"]) for d in money_days],
+        },
+        "labels": {
+            "bookings": _("Bookings"),
+            "booked": _("Booked"),
+            "free": _("Free"),
+            "completed": _("Completed"),
+            "revenue": _("Revenue"),
+            "refunds": _("Refunds"),
+        },
     }
     return {
         "stats": selectors.platform_stats(),
         "per_day": per_day,
         "slot_days": slot_days,
         "top": top,
+        "money": payment_selectors.platform_money(),
+        "money_days": money_days,
         "chart_data": chart_data,
         "computed_at": timezone.now(),
     }

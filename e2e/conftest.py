@@ -264,3 +264,15 @@ def register(page, *, role="mentee", first="Test", last="User", password="Un-usu
 
 def _text(message) -> str:
     return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def pay(page, number="4242 4242 4242 4242", *, expect_text="Paid. Your session is booked"):
+    """On the checkout: pay with a test card (any future expiry and code) and see the outcome."""
+    from playwright.sync_api import expect
+
+    page.fill("#id_number", number)
+    page.fill("#id_expiry", "12/34")
+    page.fill("#id_cvc", "123")
+    page.locator("main form button[type=submit]").last.click()
+    if expect_text:
+        expect(page.locator(".alert").first).to_contain_text(expect_text)

@@ -7,7 +7,7 @@ import zoneinfo
 import pytest
 from playwright.sync_api import expect
 
-from e2e.conftest import login, register
+from e2e.conftest import login, pay, register
 
 pytestmark = pytest.mark.e2e
 
@@ -27,8 +27,8 @@ def book_first_free_slot(page, mentor_slug, note=""):
     link.click()
     if note:
         page.fill("#id_note", note)
-    page.get_by_role("button", name="Confirm booking").click()
-    expect(page.locator(".alert-success")).to_contain_text("Your session is booked")
+    page.get_by_role("button", name="Continue to payment").click()  # the demo mentors are paid
+    pay(page)
     return slot_id(href)
 
 
@@ -48,8 +48,10 @@ def test_a_newcomer_finds_a_mentor_registers_on_the_way_and_books(new_page, site
     address = register(page, first="Nina", last="Newcomer")
     expect(page.get_by_role("heading", name="Confirm your booking")).to_be_visible()
     page.fill("#id_note", "I want to run a half marathon")
-    page.get_by_role("button", name="Confirm booking").click()
-    expect(page.locator(".alert-success")).to_contain_text("Your session is booked")
+    expect(page.locator("main")).to_contain_text("Full refund if you cancel at least 24 hours before the start.")
+    page.get_by_role("button", name="Continue to payment").click()
+    expect(page.get_by_role("heading", name="Pay for your session")).to_be_visible()
+    pay(page)
 
     page.get_by_role("navigation", name="Main navigation").get_by_role("link", name="My consultations").click()
     expect(page.locator("#upcoming-heading + ul")).to_contain_text("Sofia Melnyk")
@@ -139,16 +141,17 @@ def test_two_people_booking_the_same_slot_at_once_get_one_booking_and_one_friend
     href = first_slot_link(pages[0]).get_attribute("href")
     for page in pages:
         page.goto(href)
-    buttons = [page.get_by_role("button", name="Confirm booking") for page in pages]
+    buttons = [page.get_by_role("button", name="Continue to payment") for page in pages]
     for button in buttons:
         button.click(no_wait_after=True)
     for page in pages:
         page.wait_for_load_state()
         page.wait_for_url(lambda url: "/book/" not in url)
 
-    texts = sorted(page.locator(".alert").first.inner_text() for page in pages)
-    assert "Your session is booked" in texts[1]
-    assert "just booked by someone else" in texts[0]
+    # One holds the time on the checkout; the other is told it was just taken.
+    winner, loser = sorted(pages, key=lambda page: "/payments/checkout/" not in page.url)
+    assert "/payments/checkout/" in winner.url
+    expect(loser.locator(".alert").first).to_contain_text("just booked by someone else")
     count = site.python(
         f"from schedule.models import Booking; print(Booking.objects.filter(slot_id={slot_id(href)}).count())"
     )

@@ -7,7 +7,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from e2e.conftest import login, register
+from e2e.conftest import login, pay, register
 from e2e.test_accessibility import SCREENSHOTS, _serious
 
 PASSWORD = "Un-usual-pass-2026"
@@ -48,10 +48,12 @@ def test_a_ukrainian_mentee_registers_books_and_gets_the_email_in_ukrainian(new_
     page.locator("a[href^='/book/']").first.click()
     page.get_by_role("link", name="Створити обліковий запис").click()
     address = register(page, first="Oksana", last="Melnychuk")
-    expect(page.get_by_role("button", name="Підтвердити бронювання")).to_be_visible()
+    expect(page.get_by_role("button", name="Перейти до оплати")).to_be_visible()
     check(page, axe, "booking-confirmation")
-    page.get_by_role("button", name="Підтвердити бронювання").click()
-    expect(page.locator(".alert-success")).to_contain_text("Консультацію заброньовано")
+    page.get_by_role("button", name="Перейти до оплати").click()
+    expect(page.get_by_role("heading", name="Оплата сесії")).to_be_visible()
+    check(page, axe, "checkout")
+    pay(page, expect_text="Оплачено. Сесію заброньовано")
 
     page.get_by_role("navigation").get_by_role("link", name="Мої консультації").click()
     expect(page.locator("#upcoming-heading + ul")).to_contain_text("Andriy Shevchenko")

@@ -9,7 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from payments.models import Package
+from payments.models import Package, Payment
 from payments.providers import Card
 
 KEY_PATTERN = re.compile(r"[0-9a-f]{32}")
@@ -102,3 +102,8 @@ class PackageForm(forms.ModelForm):
     class Meta:
         model = Package
         fields = ["title", "sessions", "price"]
+
+
+class StaffPaymentFilterForm(forms.Form):
+    query = forms.CharField(label=_("Invoice, email or name"), required=False, max_length=100)
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any")), *Payment.Status.choices])

@@ -7,10 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.decorators import mentor_required
+from accounts.decorators import mentor_required, staff_required
 from core.money import money
 from payments import policy, selectors, services
-from payments.forms import CardForm, PackageForm
+from payments.forms import CardForm, PackageForm, StaffPaymentFilterForm
 from payments.models import Package, PackagePurchase, Payment
 from payments.providers.fake import TEST_CARDS
 from payments.services import PaymentError
@@ -237,3 +237,21 @@ def package_toggle(request, pk):
     else:
         messages.success(request, _("The package is no longer offered. Clients who bought it keep their sessions."))
     return redirect("payments:package_manage")
+
+
+@staff_required
+def staff_payment_list(request):
+    form = StaffPaymentFilterForm(request.GET or None)
+    values = form.cleaned_data if form.is_valid() else {}
+    rows = selectors.staff_payments(status=values.get("status", ""), query=values.get("query", ""))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "dashboard/payment_list.html",
+        {
+            "form": form,
+            "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
+            "querystring": params.urlencode(),
+        },
+    )

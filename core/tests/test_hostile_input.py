@@ -878,6 +878,12 @@ def payment_list(w):
 
 
 @form
+def dashboard_payments(w):
+    data = {"query": "INV", "status": "succeeded"}
+    return Form(reverse("dashboard:payments"), data, [*data, "page"], user=w["staff"], method="get", valid=200)
+
+
+@form
 def earnings(w):
     return Form(reverse("payments:earnings"), {}, ["page"], user=w["mentor"], method="get", valid=200)
 

@@ -39,6 +39,14 @@ def world():
         BookingFactory(
             slot=slot(hours, Slot.Status.BOOKED, who), mentee=mentee_a, created_at=NOW - dt.timedelta(days=3)
         )
+    # the client did not come (the mentor said so): ended, but not completed
+    BookingFactory(
+        slot=slot(-80, Slot.Status.BOOKED),
+        mentee=mentee_a,
+        created_at=NOW - dt.timedelta(days=5),
+        no_show=Booking.NoShow.MENTEE,
+        no_show_at=NOW - dt.timedelta(hours=79),
+    )
     # upcoming confirmed, booked today
     BookingFactory(slot=slot(24, Slot.Status.BOOKED), mentee=mentee_b, created_at=NOW - dt.timedelta(hours=1))
     # cancelled yesterday (Tuesday: this week)
@@ -60,15 +68,17 @@ def test_the_figures_are_exact_for_a_known_platform(world):
         stats = selectors.platform_stats(now=NOW)
 
     assert stats["users"] == {"total": 5, "mentors": 2, "mentees": 2, "new_30d": 4}
-    assert stats["slots"] == {"total": 8, "booked": 4, "free": 3, "hidden": 1, "upcoming_free": 2}
+    assert stats["slots"] == {"total": 9, "booked": 5, "free": 3, "hidden": 1, "upcoming_free": 2}
     assert stats["bookings"] == {
-        "total": 5,
+        "total": 6,
         "today": 1,
         "this_week": 2,
         "cancelled": 1,
         "completed": 3,
+        "no_shows": 1,
         "upcoming": 1,
-        "cancellation_rate": 20.0,
+        "cancellation_rate": 16.7,
+        "no_show_rate": 25.0,  # one of the four sessions that ended
     }
     assert (stats["outbox"]["queued"], stats["outbox"]["failed"]) == (1, 1)
 
@@ -77,6 +87,7 @@ def test_the_chart_series_are_exact(world):
     per_day = selectors.bookings_per_day(now=NOW)
     assert len(per_day) == 30 and per_day[-1]["day"] == dt.date(2026, 11, 25)
     assert {d["day"]: d["count"] for d in per_day if d["count"]} == {
+        dt.date(2026, 11, 20): 1,
         dt.date(2026, 11, 22): 3,
         dt.date(2026, 11, 24): 1,
         dt.date(2026, 11, 25): 1,
@@ -90,7 +101,7 @@ def test_the_chart_series_are_exact(world):
         dt.date(2026, 11, 28): (0, 1),
     }
     top = selectors.top_mentors(now=NOW)
-    assert [(m["first_name"], m["completed"]) for m in top] == [("Ada", 2), ("Old", 1)]
+    assert [(m["first_name"], m["completed"]) for m in top] == [("Ada", 2), ("Old", 1)]  # not the no-show
 
 
 def test_the_stats_page_shows_the_figures_and_the_chart_data(client, staff, world):
@@ -118,6 +129,9 @@ def _bulk_bookings(n):
     Booking.objects.bulk_create(Booking(slot=s, mentor=mentor, mentee=mentee) for s in slots)
 
 
+QUERIES_STATS = 15
+
+
 def test_the_stats_page_query_count_does_not_grow_with_bookings(client, staff):
     client.force_login(staff)
     client.get(reverse("home"))  # the session's first staff request notes the time (idle sign-out): not counted
@@ -129,7 +143,9 @@ def test_the_stats_page_query_count_does_not_grow_with_bookings(client, staff):
             assert client.get(reverse("dashboard:stats")).status_code == 200
         return len(ctx.captured_queries)
 
-    assert count(10) == count(1000)
+    # session, user, MFA check, the four figure groups, two chart series, top mentors, the two money
+    # figures and the two money series, the header's unread counts
+    assert count(10) == count(1000) == QUERIES_STATS
 
 
 # --- Access: the whole matrix ---
@@ -150,6 +166,7 @@ GET_URLS = [
     ("dashboard:booking_detail", "booking"),
     ("dashboard:booking_cancel", "booking"),
     ("dashboard:mail", None),
+    ("dashboard:payments", None),
 ]
 POST_URLS = [
     ("dashboard:person_role", "person"),

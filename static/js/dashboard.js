@@ -44,6 +44,22 @@
       scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } }
     })
   });
+  if (data.moneyPerDay) {
+    draw("chart-money", {
+      type: "bar",
+      data: {
+        labels: data.moneyPerDay.labels,
+        datasets: [
+          { label: data.labels.revenue, data: data.moneyPerDay.revenue, backgroundColor: brand },
+          { label: data.labels.refunds, data: data.moneyPerDay.refunds, backgroundColor: "#f59e0b" }
+        ]
+      },
+      options: Object.assign({}, options, {
+        plugins: { legend: { display: true } },
+        scales: { y: { beginAtZero: true } }
+      })
+    });
+  }
   draw("chart-top", {
     type: "bar",
     data: {

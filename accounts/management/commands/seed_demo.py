@@ -17,6 +17,7 @@ from accounts import services
 from accounts.images import initials_avatar
 from accounts.models import Topic, User
 from core.commands import MadeUpDataCommand
+from payments import demo as demo_payments  # the demo pays as clients would; seeding sits above every app
 from schedule import services as schedule_services
 from schedule.models import Booking, Slot, WeeklySchedule
 
@@ -163,6 +164,7 @@ class Command(MadeUpDataCommand):
                 staff.save(update_fields=["is_staff", "is_superuser"])
             if not is_mfa_enabled(staff):
                 TOTP.activate(staff, STAFF_TOTP_SECRET)
+        demo_payments.offer_packages(mentors[:3])
         created_slots = sum(self._availability(mentor) for mentor in mentors)
         created_bookings = self._bookings(mentors, mentees)
         created_bookings += self._history(mentors, mentees)
@@ -238,13 +240,17 @@ class Command(MadeUpDataCommand):
                     slot = Slot.objects.create(
                         mentor=mentor, start=start, end=start + dt.timedelta(hours=1), status=Slot.Status.BOOKED
                     )
-                    Booking.objects.create(
+                    booking = Booking.objects.create(
                         slot=slot,
                         mentor=mentor,
                         mentee=mentees[(day + i) % len(mentees)],
                         created_at=start - dt.timedelta(days=2 + i % 3),
                         note="A past session",
+                        # now and then a client did not come: the dashboard's no-show rate
+                        no_show=Booking.NoShow.MENTEE if (day + i) % 9 == 0 else "",
+                        no_show_at=start + dt.timedelta(minutes=20) if (day + i) % 9 == 0 else None,
                     )
+                    demo_payments.paid_in_the_past(booking)
                     created += 1
         return created
 
@@ -264,9 +270,10 @@ class Command(MadeUpDataCommand):
                 if slot is None:
                     continue
                 try:
-                    schedule_services.booking_create(
+                    held = schedule_services.booking_hold(
                         slot_id=slot.pk, mentee=mentee, note="I would like feedback on my current project."
                     )
+                    demo_payments.pay_with_test_card(held)
                 except schedule_services.BookingError:
                     continue
                 created += 1

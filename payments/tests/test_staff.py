@@ -1,0 +1,77 @@
+"""What staff see of money: the dashboard's figures and chart, and the payments ledger."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.tests.factories import MentorFactory
+from payments import selectors, services
+from payments.tests.factories import DECLINED, card
+from schedule import services as schedule_services
+from schedule.tests.factories import SlotFactory
+
+pytestmark = pytest.mark.django_db
+
+NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def ledger(mentee):
+    """Two paid sessions ($50, $80), one refunded in half, and a declined attempt."""
+    with time_machine.travel(NOW, tick=False):
+        payments = []
+        for price, hours in ((50, 48), (80, 72)):
+            mentor = MentorFactory(profile__price=price)
+            slot = SlotFactory(
+                mentor=mentor, start=NOW + dt.timedelta(hours=hours), end=NOW + dt.timedelta(hours=hours + 1)
+            )
+            held = schedule_services.booking_hold(slot_id=slot.pk, mentee=mentee)
+            if price == 80:
+                with pytest.raises(services.PaymentError):
+                    services.booking_pay(booking=held, payer=mentee, card=card(DECLINED), idempotency_key="d" * 32)
+            payments.append(
+                services.booking_pay(booking=held, payer=mentee, card=card(), idempotency_key=f"{price}" * 16)
+            )
+        schedule_services.booking_cancel(booking=payments[0].booking, by=mentee, now=NOW + dt.timedelta(hours=30))
+    return payments
+
+
+def test_the_money_figures_are_exact(ledger):
+    money = selectors.platform_money(now=NOW)
+    assert money["revenue"] == money["revenue_30d"] == Decimal(130)
+    assert money["payments"] == 2 and money["count"] == 1
+    assert money["refunds"] == Decimal(25) and money["fees"] == Decimal("19.50")
+    assert money["net_fees"] == Decimal("19.50") - Decimal("3.75")
+
+
+def test_the_money_series_puts_each_day_in_its_place(ledger):
+    with timezone.override("UTC"):
+        days = [NOW.date() - dt.timedelta(days=1), NOW.date(), NOW.date() + dt.timedelta(days=1)]
+        start = dt.datetime.combine(days[0], dt.time(), tzinfo=dt.UTC)
+        rows = selectors.money_per_day(days=days, start=start, end=start + dt.timedelta(days=3))
+    assert [(r["revenue"], r["refunds"]) for r in rows] == [(0, 0), (Decimal(130), 0), (0, Decimal(25))]
+    assert rows[2]["fees"] == Decimal("-3.75")  # the refunded part of the fee goes back on the day of the refund
+
+
+def test_the_dashboard_shows_money_and_the_no_show_rate(client, staff, ledger):
+    client.force_login(staff)
+    page = client.get(reverse("dashboard:stats")).content.decode()
+    assert "Revenue (all time)" in page and "$130" in page and "No-shows" in page
+    assert "moneyPerDay" in page
+
+
+def test_staff_list_and_filter_payments_in_fixed_queries(client, staff, ledger, django_assert_num_queries):
+    client.force_login(staff)
+    client.get(reverse("home"))  # the first staff request notes the time: not counted
+    # session, user, count, the page with its people and sessions, the header's unread counts
+    with django_assert_num_queries(5):
+        page = client.get(reverse("dashboard:payments")).content.decode()
+    assert page.count("INV-") == 2 and "Declined" in page
+    declined = client.get(reverse("dashboard:payments"), {"status": "failed"}).content.decode()
+    assert "INV-" not in declined and "card_declined" in declined
+    found = client.get(reverse("dashboard:payments"), {"query": ledger[1].invoice_number}).content.decode()
+    assert found.count(">INV-") == 1  # in the table (the search box echoes it too)
