@@ -85,6 +85,7 @@ from django.utils import timezone  # noqa: E402
 from accounts.models import User  # noqa: E402
 from messaging.models import Conversation  # noqa: E402
 from schedule import delivery, services  # noqa: E402
+from payments.models import Payment  # noqa: E402
 from schedule.models import Booking, Reminder, Slot  # noqa: E402
 from schedule.tests.smtp import SMTPServer  # noqa: E402
 
@@ -132,7 +133,13 @@ PAGES = [
         lambda: _conversation_url("mentee0@bench.example"),
         "mentee0@bench.example",
     ),
+    ("checkout page, mentee", lambda: _hold_url("mentee0@bench.example"), "mentee0@bench.example"),
+    ("payments, mentee", "/payments/", "mentee0@bench.example"),
+    ("earnings, mentor", "/earnings/", "mentor0@bench.example"),
+    ("packages, mentor", "/earnings/packages/", "mentor0@bench.example"),
+    ("dashboard payments", "/dashboard/payments/", "staff0@bench.example"),
 ]
+CARD = {"number": "4242 4242 4242 4242", "expiry": "12/34", "cvc": "123"}
 
 
 def _conversation_url(email: str) -> str:
@@ -156,6 +163,18 @@ def _weekly_mentor_url() -> str:
         horizon_days=56,
     )
     return mentor.mentor_profile.get_absolute_url()
+
+
+def _hold_url(email: str) -> str:
+    """The checkout of a fresh hold of ``email`` on a paid mentor's free time that does not clash with theirs."""
+    mentee = User.objects.get(email=email)
+    free = Slot.objects.filter(status=Slot.Status.AVAILABLE, start__gt=timezone.now() + dt.timedelta(hours=3))
+    for slot in free.exclude(mentor__email__startswith="mentor0@").order_by("-start")[:50]:
+        try:
+            return f"/payments/checkout/{services.booking_hold(slot_id=slot.pk, mentee=mentee).pk}/"
+        except services.BookingError:
+            continue
+    raise RuntimeError("no free time to hold")
 
 
 def _first_booking(email: str) -> Booking:
@@ -311,6 +330,42 @@ def booking_posts() -> dict:
         "bookings_made": booked,
         "non_redirect": sum(1 for s in statuses if s != 302),
         **percentiles(latencies),
+    }
+
+
+def checkout_posts() -> dict:
+    """Each booking POST client pays for the holds it made, with the success test card (one form each)."""
+    holds = Booking.objects.filter(note="bench", status=Booking.Status.PENDING).values_list("pk", "mentee__email")
+    by_mentee: dict[str, list[int]] = {}
+    for pk, email in holds:
+        by_mentee.setdefault(email, []).append(pk)
+    jobs = [(session_cookie(email), pks) for email, pks in list(by_mentee.items())[:CONNECTIONS]]
+    latencies, statuses = [], []
+    stop = time.monotonic() + DURATION
+    lock = threading.Lock()
+
+    def client(cookie, pks):
+        for pk in pks:
+            if time.monotonic() > stop:
+                return
+            status, seconds = post(f"/payments/checkout/{pk}/", cookie, {**CARD, "key": secrets.token_hex(16)})
+            with lock:
+                latencies.append(seconds)
+                statuses.append(status)
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=client, args=job) for job in jobs]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.monotonic() - started
+    return {
+        "requests": len(latencies),
+        "rps": len(latencies) / elapsed if elapsed else 0,
+        "payments_made": Payment.objects.filter(status=Payment.Status.SUCCEEDED, booking__note="bench").count(),
+        "non_redirect": sum(1 for s in statuses if s != 302),
+        **percentiles(latencies or [0]),
     }
 
 
@@ -546,6 +601,8 @@ def main():
         say("  booking POSTs on distinct slots ...")
         posts = booking_posts()
         say(f"  booking POST: {posts['rps']:.0f} req/s, p95 {posts['p95']:.1f} ms, {posts['bookings_made']} booked")
+        pays = checkout_posts()
+        say(f"  checkout POST: {pays['rps']:.0f} req/s, p95 {pays['p95']:.1f} ms, {pays['payments_made']} paid")
         moves = reschedule_posts()
         say(f"  reschedule POST: {moves['rps']:.0f} req/s, p95 {moves['p95']:.1f} ms, {moves['moves_made']} moves")
         contention = race()
@@ -589,6 +646,19 @@ def main():
             "-",
             "-",
             posts["non_redirect"],
+        ]
+    )
+    rows.append(
+        [
+            "checkout POST (pay a hold, test card)",
+            f"{pays['rps']:.0f}",
+            f"{pays['p50']:.1f}",
+            f"{pays['p95']:.1f}",
+            f"{pays['p99']:.1f}",
+            f"{pays['rps'] / template_rps:.0%}",
+            "-",
+            "-",
+            pays["non_redirect"],
         ]
     )
     rows.append(
@@ -642,6 +712,7 @@ def main():
                 "queries_small": small,
                 "queries_bench": large,
                 "booking_posts": posts,
+                "checkout_posts": pays,
                 "reschedule_posts": moves,
                 "uncached_render_ms": {"base.html": render_template, "mentor page, weekly hours": render_mentor},
                 "same_slot_race": contention,

@@ -1,4 +1,4 @@
-"""Prices as each language writes them: "$50" in English, "50 $" in Ukrainian; zero is "free"."""
+"""Prices as each language writes them: "$50" in English, "50 $" in Ukrainian; a zero price is "free"."""
 
 from decimal import Decimal
 
@@ -10,10 +10,11 @@ SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "UAH": "₴"}
 UKRAINIAN_SYMBOLS = {"UAH": "грн"}
 
 
-def money(amount: Decimal | int | None, currency: str | None = None) -> str:
+def money(amount: Decimal | int | None, currency: str | None = None, *, zero_is_free: bool = True) -> str:
+    """A price ("Free" at zero) or, with ``zero_is_free=False``, a sum of money ("$0": a ledger figure)."""
     if amount is None:
         return ""
-    if Decimal(amount) == 0:
+    if Decimal(amount) == 0 and zero_is_free:
         return pgettext("price", "Free")
     currency = currency or settings.BOOKING_CURRENCY
     number = floatformat(amount, "-2")

@@ -31,6 +31,8 @@ MENTEE = {
     "your-data-and-leaving": "/accounts/leave/",
     "messages": "/messages/",
     "conversation": "FIRST_CONVERSATION",
+    "checkout": "CHECKOUT",
+    "payments": "/payments/",
 }
 MENTOR = {
     "mentor-schedule": "/schedule/",
@@ -39,11 +41,14 @@ MENTOR = {
     "my-clients": "/clients/",
     "notifications": "/notifications/",
     "notification-settings": "/notifications/settings/",
+    "earnings": "/earnings/",
+    "packages": "/earnings/packages/",
 }
 STAFF = {
     "dashboard": "/dashboard/",
     "dashboard-bookings": "/dashboard/bookings/",
     "dashboard-people": "/dashboard/people/",
+    "dashboard-payments": "/dashboard/payments/",
 }
 WHO = {
     "anonymous": (None, ANONYMOUS),
@@ -62,6 +67,11 @@ def _resolve(page, path):
         page.goto("/bookings/")
         booking = page.locator("#upcoming-heading + ul a[href^='/bookings/']").first.get_attribute("href")
         return booking + ("move/" if path == "FIRST_BOOKING_MOVE" else "")
+    if path == "CHECKOUT":  # holds a time of the mentor for the payment (released when it runs out)
+        page.goto(_resolve(page, "FIRST_FREE_SLOT"))
+        page.get_by_role("button", name="Continue to payment").click()
+        page.wait_for_url(lambda url: "/payments/checkout/" in url)
+        return page.url
     if path == "FIRST_CONVERSATION":  # "Ask a question" opens it (or the one opened before)
         page.goto("/mentors/andriy-shevchenko/")
         page.get_by_role("button", name="Ask a question").click()

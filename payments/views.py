@@ -155,7 +155,7 @@ def purchase_refund(request, pk):
         messages.success(
             request,
             _("The unused sessions are refunded: %(amount)s.")
-            % {"amount": money(refund.amount, refund.payment.currency) if refund else money(0)},
+            % {"amount": money(refund.amount, refund.payment.currency) if refund else money(0, zero_is_free=False)},
         )
     return redirect("payments:list")
 

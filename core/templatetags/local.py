@@ -19,5 +19,11 @@ def money(value, currency=None):
 
 
 @register.filter
+def amount(value, currency=None):
+    """A sum of money, "$0" included (``money`` says "Free" at zero: it is for prices)."""
+    return money_module.money(value, currency, zero_is_free=False)
+
+
+@register.filter
 def duration(minutes):
     return dates.duration(minutes)
