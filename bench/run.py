@@ -84,8 +84,8 @@ from django.utils import timezone  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from messaging.models import Conversation  # noqa: E402
-from schedule import delivery, services  # noqa: E402
 from payments.models import Payment  # noqa: E402
+from schedule import delivery, services  # noqa: E402
 from schedule.models import Booking, Reminder, Slot  # noqa: E402
 from schedule.tests.smtp import SMTPServer  # noqa: E402
 
