@@ -146,13 +146,14 @@ def _conversations(user: User, conversations, messages) -> list[dict]:
 
 def user_data_export(user: User, *, now: dt.datetime | None = None) -> dict:
     """
-    The person's data, ready for ``json.dumps``. Eleven queries at most, however many bookings or
+    The person's data, ready for ``json.dumps``. Thirteen queries at most, however many bookings or
     messages: the mentor profile and its topics, the email addresses, the bookings, the waitlist
     entries, the weekly schedule with its hours and date overrides, the conversations, their messages,
-    the notification preferences.
+    the notification preferences, the payments (made and received) and the packages bought.
     """
     from messaging.models import Conversation, Message  # both depend on accounts
     from notifications.models import NotificationPreference
+    from payments.models import PackagePurchase, Payment
     from schedule.models import Booking, WaitlistEntry, WeeklySchedule
 
     now = now or timezone.now()
@@ -189,4 +190,34 @@ def user_data_export(user: User, *, now: dt.datetime | None = None) -> dict:
         "notification_email": {
             p.kind: p.email for p in NotificationPreference.objects.filter(user=user).order_by("kind")
         },
+        "payments": [
+            {
+                "direction": "paid" if p.payer_id == user.pk else "received",
+                "other_person": (p.mentor if p.payer_id == user.pk else p.payer).display_name,
+                "for": "session" if p.booking_id else "package",
+                "amount": str(p.amount),
+                "currency": p.currency,
+                "refunded": str(p.refunded),
+                "status": p.status,
+                "card": p.card if p.payer_id == user.pk else "",
+                "invoice_number": p.invoice_number,
+                "created_at": _utc(p.created_at),
+            }
+            for p in Payment.objects.filter(Q(payer=user) | Q(mentor=user))
+            .select_related("payer", "mentor")
+            .order_by("pk")
+        ],
+        "packages_bought": [
+            {
+                "mentor": purchase.mentor.display_name,
+                "title": purchase.package.title,
+                "sessions": purchase.sessions,
+                "sessions_left": purchase.credits_left,
+                "expires_at": _utc(purchase.expires_at),
+                "refunded_at": _utc(purchase.refunded_at),
+            }
+            for purchase in PackagePurchase.objects.filter(mentee=user)
+            .select_related("package", "mentor")
+            .order_by("pk")
+        ],
     }

@@ -337,3 +337,19 @@ def test_nobody_else_refunds_a_package_and_a_mentor_cannot_buy_their_own(package
     Package.objects.filter(pk=package.pk).update(is_active=False)
     with pytest.raises(PaymentError):
         services.package_buy(package=package, payer=UserFactory(), card=card(), idempotency_key="w" * 32, now=NOW)
+
+
+def test_the_data_export_has_the_payments_both_ways_and_the_packages(paid, package):
+    from accounts import export
+
+    buy(package, paid.mentee)
+    mine = export.user_data_export(paid.mentee)
+    assert [(p["direction"], p["for"], p["amount"]) for p in mine["payments"]] == [
+        ("paid", "session", "50.00"),
+        ("paid", "package", "225.00"),
+    ]
+    assert mine["payments"][0]["card"] == "Visa •••• 4242"
+    assert mine["packages_bought"][0]["sessions_left"] == 5
+    theirs = export.user_data_export(paid.mentor)
+    assert [p["direction"] for p in theirs["payments"]] == ["received", "received"]
+    assert theirs["payments"][0]["card"] == ""  # the client's card is the client's
