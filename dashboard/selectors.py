@@ -36,7 +36,7 @@ def platform_stats(*, now: dt.datetime | None = None) -> dict:
         upcoming_free=Count("pk", filter=Q(status=Slot.Status.AVAILABLE, start__gt=now)),
     )
     confirmed = Q(status=Booking.Status.CONFIRMED)
-    bookings = Booking.objects.aggregate(
+    bookings = Booking.objects.filter(status__in=Booking.SETTLED).aggregate(
         total=Count("pk"),
         today=Count("pk", filter=Q(created_at__gte=today)),
         this_week=Count("pk", filter=Q(created_at__gte=week_start)),
@@ -77,7 +77,7 @@ def bookings_per_day(*, now: dt.datetime | None = None, days: int = 30) -> list[
     _today, _week, tomorrow = _day_bounds(now)
     start = tomorrow - dt.timedelta(days=days)
     rows = (
-        Booking.objects.filter(created_at__gte=start, created_at__lt=tomorrow)
+        Booking.objects.filter(created_at__gte=start, created_at__lt=tomorrow, status__in=Booking.SETTLED)
         .annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
         .values("day")
         .annotate(count=Count("pk"))
@@ -161,13 +161,17 @@ def slots(*, mentor: str = "", status: str = "", date_from=None, date_to=None):
 
 def bookings(*, mentor: str = "", mentee: str = "", status: str = "", date_from=None, date_to=None, now=None):
     now = now or timezone.now()
-    rows = Booking.objects.select_related("slot", "slot__mentor", "mentee").order_by("-slot__start", "-pk")
+    rows = (  # holds waiting for payment (or that lapsed) are checkouts, not bookings yet
+        Booking.objects.filter(status__in=Booking.SETTLED)
+        .select_related("slot", "slot__mentor", "mentee")
+        .order_by("-slot__start", "-pk")
+    )
     if mentor:
         rows = rows.filter(_person_filter("mentor", mentor))
     if mentee:
         rows = rows.filter(_person_filter("mentee", mentee))
     if status == "completed":
-        rows = rows.filter(status=Booking.Status.CONFIRMED, slot__end__lte=now)
+        rows = rows.filter(status=Booking.Status.CONFIRMED, slot__end__lte=now, no_show="")
     elif status == Booking.Status.CONFIRMED:
         rows = rows.filter(status=status, slot__end__gt=now)
     elif status:

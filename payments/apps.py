@@ -17,6 +17,8 @@ class PaymentsConfig(AppConfig):
 
         hooks.register(hooks.CANCELLED, services.on_booking_cancelled)
         hooks.register(hooks.NO_SHOW, services.on_booking_no_show)
+        hooks.register(hooks.MOVED, services.on_booking_moved)
+        hooks.register(hooks.HOLD_RELEASED, services.on_hold_released)
         kinds.register(
             services.REFUND_KIND,
             lambda p: (

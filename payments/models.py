@@ -86,6 +86,9 @@ class Payment(models.Model):
     failure = models.CharField(_("why it failed"), max_length=40, blank=True)
     # The cancellation policy the mentee was shown when paying: later changes by the mentor do not apply.
     policy = models.CharField(_("cancellation policy"), max_length=16, blank=True)
+    # The most a cancellation may give back, in percent: the client moving the session lowers it to what
+    # cancelling at that moment would have given (a move cannot turn a late cancellation into an early one).
+    refund_cap = models.PositiveSmallIntegerField(_("refund cap (%)"), default=100)
     invoice_number = models.CharField(_("invoice number"), max_length=20, unique=True, null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
@@ -115,6 +118,7 @@ class Payment(models.Model):
                 condition=Q(status__in=["processing", "requires_action", "succeeded"]),
                 name="payments_payment_one_live_per_booking",
             ),
+            models.CheckConstraint(condition=Q(refund_cap__lte=100), name="payments_payment_refund_cap"),
         ]
         indexes = [
             models.Index(fields=["payer", "-created_at"], name="payments_payment_payer"),
@@ -136,6 +140,7 @@ class Refund(models.Model):
     class Reason(models.TextChoices):
         MENTEE_CANCELLED = "mentee_cancelled", _("Cancelled by the client")
         MENTOR_CANCELLED = "mentor_cancelled", _("Cancelled by the mentor")
+        STAFF_CANCELLED = "staff_cancelled", _("Cancelled by the platform")
         MENTOR_NO_SHOW = "mentor_no_show", _("The mentor did not come")
         UNUSED_CREDITS = "unused_credits", _("Unused package sessions")
 
@@ -209,6 +214,7 @@ class CreditUse(models.Model):
     booking = models.OneToOneField(Booking, on_delete=models.PROTECT, related_name="credit_use")
     used_at = models.DateTimeField(default=timezone.now)
     returned_at = models.DateTimeField(null=True, blank=True)
+    refund_cap = models.PositiveSmallIntegerField(default=100)  # as on Payment
 
     class Meta:
         verbose_name = _("package session used")

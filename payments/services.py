@@ -70,19 +70,20 @@ def booking_pay(*, booking: Booking, payer: User, card: Card, idempotency_key: s
     def start() -> Payment:
         locked = _held_booking(booking, payer=payer, now=now)
         profile = locked.mentor.mentor_profile
-        fee, share = split(profile.price)
+        price = profile.price if locked.price is None else locked.price  # the price it was held at
+        fee, share = split(price)
         return Payment(
             payer=payer,
             mentor=locked.mentor,
             booking=locked,
-            amount=profile.price,
+            amount=price,
             currency=settings.BOOKING_CURRENCY,
             platform_fee=fee,
             mentor_share=share,
             policy=profile.cancellation_policy,
         )
 
-    return _charge(start, card=card, payer=payer, idempotency_key=idempotency_key, now=now)
+    return _charge(start, card=card, payer=payer, idempotency_key=idempotency_key, now=now, target=booking)
 
 
 def package_buy(*, package: Package, payer: User, card: Card, idempotency_key: str, now=None) -> Payment:
@@ -108,7 +109,7 @@ def package_buy(*, package: Package, payer: User, card: Card, idempotency_key: s
             policy=locked.mentor.mentor_profile.cancellation_policy,
         )
 
-    return _charge(start, card=card, payer=payer, idempotency_key=idempotency_key, now=now)
+    return _charge(start, card=card, payer=payer, idempotency_key=idempotency_key, now=now, target=package)
 
 
 def payment_confirm(*, payment: Payment, payer: User, now=None) -> Payment:
@@ -159,21 +160,32 @@ def _held_booking(booking: Booking, *, payer: User, now: dt.datetime) -> Booking
         raise PaymentError(_("This session is already paid for."), "paid")
     if locked.status != Booking.Status.PENDING or locked.hold_expires_at <= now:
         raise PaymentError(_("The time held for you ran out. Please choose the time again."), "expired")
+    if not (locked.mentor.is_active and locked.mentor.is_mentor):  # they left, or stopped mentoring, meanwhile
+        raise PaymentError(_("This mentor is no longer taking bookings. Nothing was charged."), "unavailable")
     return locked
 
 
-def _charge(start, *, card: Card, payer: User, idempotency_key: str, now: dt.datetime) -> Payment:
+def _close_bank_steps(booking: Booking) -> None:
+    """Attempts of this booking still waiting for the bank are over: another card, or a credit, pays instead."""
+    Payment.objects.filter(booking=booking, status=Payment.Status.REQUIRES_ACTION).update(
+        status=Payment.Status.FAILED, failure="authentication_failed"
+    )
+
+
+def _charge(start, *, card: Card, payer: User, idempotency_key: str, now: dt.datetime, target) -> Payment:
     """
     The one way money is taken: an earlier attempt with this key is answered as it was; otherwise the
     payment row is written (its key unique), the processor asked, and the outcome recorded with its
     consequences, all in one transaction. A declined attempt is kept (for the ledger), then raised.
     """
-    earlier = Payment.objects.filter(idempotency_key=idempotency_key, payer=payer).first()
+    earlier = _earlier(idempotency_key, payer, target)
     if earlier is not None:
         return _outcome(earlier)
     try:
         with transaction.atomic():
             payment = start()
+            if payment.booking_id:
+                _close_bank_steps(payment.booking)
             payment.idempotency_key = idempotency_key
             payment.provider = get_provider().name
             payment.card = f"{card.brand} •••• {card.last4}"
@@ -184,18 +196,28 @@ def _charge(start, *, card: Card, payer: User, idempotency_key: str, now: dt.dat
             )
             _record(payment, charge, now=now)
     except IntegrityError:  # the same form submitted twice at once, or another tab paid this session
-        earlier = Payment.objects.filter(idempotency_key=idempotency_key, payer=payer).first()
+        earlier = _earlier(idempotency_key, payer, target)
         if earlier is None:
-            raise PaymentError(_("This session is already being paid for."), "paid") from None
+            raise PaymentError(_("This session is already being paid for."), "paying") from None
         return _outcome(earlier)
     except PaymentError as error:
-        earlier = Payment.objects.filter(idempotency_key=idempotency_key, payer=payer).first()
+        earlier = _earlier(idempotency_key, payer, target)
         if error.code == "paid" and earlier is not None:  # this very form, sent at once: the first one paid
             return _outcome(earlier)
         raise
     except ProviderError:
         raise _unavailable() from None
     return _outcome(payment)
+
+
+def _earlier(idempotency_key: str, payer: User, target) -> Payment | None:
+    """The attempt this key already made; a key sent for something else is refused (a stale form)."""
+    earlier = Payment.objects.filter(idempotency_key=idempotency_key, payer=payer).first()
+    if earlier is not None and (earlier.booking_id, earlier.package_id) != (
+        (target.pk, None) if isinstance(target, Booking) else (None, target.pk)
+    ):
+        raise PaymentError(_("Please reload the page and try again."), "stale_form")
+    return earlier
 
 
 def _outcome(payment: Payment) -> Payment:
@@ -271,6 +293,7 @@ def booking_pay_with_credit(*, booking: Booking, payer: User, now=None) -> Credi
         ).update(credits_left=F("credits_left") - 1):
             raise PaymentError(_("You have no sessions left in a package of this mentor."), "no_credit")
         use = CreditUse.objects.create(purchase=purchase, booking=locked, used_at=now)
+        _close_bank_steps(locked)
         try:
             schedule_services.booking_hold_confirm(booking=locked, now=now)
         except BookingError as error:
@@ -338,12 +361,14 @@ def cancel_quote(*, booking: Booking, by: User, now=None) -> Quote | None:
     now = now or timezone.now()
     mentee_cancels = by.pk == booking.mentee_id
     reason = Refund.Reason.MENTEE_CANCELLED if mentee_cancels else Refund.Reason.MENTOR_CANCELLED
+    if not mentee_cancels and by.pk != booking.mentor_id:
+        reason = Refund.Reason.STAFF_CANCELLED
     payment = Payment.objects.filter(booking=booking, status=Payment.Status.SUCCEEDED).first()
     use = None if payment else CreditUse.objects.select_related("purchase__payment").filter(booking=booking).first()
     if payment is None and use is None:
         return None
-    terms = payment.policy if payment else use.purchase.payment.policy
-    percent = policy.refund_percent(terms, start=booking.slot.start, at=now) if mentee_cancels else 100
+    terms, cap = (payment.policy, payment.refund_cap) if payment else (use.purchase.payment.policy, use.refund_cap)
+    percent = min(cap, policy.refund_percent(terms, start=booking.slot.start, at=now)) if mentee_cancels else 100
     if payment is None:
         return Quote(percent, Decimal(0), Decimal(0), use.purchase.payment.currency, True, reason)
     amount = min(policy.share_of(payment.amount, percent), payment.refundable)
@@ -366,14 +391,41 @@ def on_booking_no_show(*, booking: Booking, by: User, now: dt.datetime) -> None:
         _settle(booking, dataclasses.replace(quote, reason=Refund.Reason.MENTOR_NO_SHOW), now=now)
 
 
+def on_booking_moved(*, booking: Booking, by: User, previous_start: dt.datetime, now: dt.datetime) -> None:
+    """Registered with the schedule: a client's move caps the refund at what cancelling then would give."""
+    if by.pk != booking.mentee_id:
+        return  # the mentor moving a session costs the client nothing
+    payment = Payment.objects.filter(booking=booking, status=Payment.Status.SUCCEEDED).first()
+    if payment is not None:
+        cap = policy.refund_percent(payment.policy, start=previous_start, at=now)
+        Payment.objects.filter(pk=payment.pk, refund_cap__gt=cap).update(refund_cap=cap)
+    use = CreditUse.objects.select_related("purchase__payment").filter(booking=booking).first()
+    if use is not None:
+        cap = policy.refund_percent(use.purchase.payment.policy, start=previous_start, at=now)
+        CreditUse.objects.filter(pk=use.pk, refund_cap__gt=cap).update(refund_cap=cap)
+
+
+def on_hold_released(*, booking: Booking, now: dt.datetime) -> None:
+    """Registered with the schedule: a hold ended unpaid, so its attempt waiting for the bank is over."""
+    _close_bank_steps(booking)
+
+
 def _settle(booking: Booking, quote: Quote, *, now: dt.datetime) -> None:
     try:
         if quote.credit:
             if quote.credit_back and CreditUse.objects.filter(booking=booking, returned_at__isnull=True).update(
                 returned_at=now
             ):
-                use = CreditUse.objects.get(booking=booking)
-                PackagePurchase.objects.filter(pk=use.purchase_id).update(credits_left=F("credits_left") + 1)
+                use = CreditUse.objects.select_related("purchase__payment").get(booking=booking)
+                # Back into the package while it can still be used; a package refunded or expired meanwhile
+                # gives the session's share in money instead (the conditional update decides, under its lock).
+                if not PackagePurchase.objects.filter(
+                    pk=use.purchase_id, refunded_at__isnull=True, expires_at__gt=now
+                ).update(credits_left=F("credits_left") + 1):
+                    purchase = use.purchase
+                    share = (purchase.payment.amount / purchase.sessions).quantize(CENT, rounding=ROUND_DOWN)
+                    payment = Payment.objects.select_for_update().get(pk=purchase.payment_id)
+                    _refund(payment, share, reason=quote.reason, key=f"credit:{booking.pk}", now=now)
             return
         payment = Payment.objects.select_for_update().get(booking=booking, status=Payment.Status.SUCCEEDED)
         _refund(payment, quote.amount, reason=quote.reason, key=f"booking:{booking.pk}", now=now)

@@ -65,9 +65,7 @@ def checkout(request, pk):
             )
         except PaymentError as error:
             messages.error(request, error.message)
-            if error.code == "paid":
-                return redirect(booking)
-            return redirect("payments:checkout", booking.pk)
+            return redirect("payments:checkout", booking.pk)  # it sends a paid or lapsed hold on from there
         return _after_payment(request, payment)
     profile = booking.mentor.mentor_profile
     return render(
@@ -77,7 +75,7 @@ def checkout(request, pk):
             "booking": booking,
             "slot": booking.slot,
             "mentor": booking.mentor,
-            "price": profile.price,
+            "price": profile.price if booking.price is None else booking.price,
             "policy_lines": policy.describe(profile.cancellation_policy),
             "purchase": services.usable_purchase(mentee=request.user, mentor=booking.mentor, now=now),
             "form": form,
@@ -95,7 +93,7 @@ def checkout_credit(request, pk):
         services.booking_pay_with_credit(booking=booking, payer=request.user)
     except PaymentError as error:
         messages.error(request, error.message)
-        return redirect("payments:checkout", booking.pk) if error.code == "no_credit" else redirect(booking)
+        return redirect("payments:checkout", booking.pk)  # it sends a paid or lapsed hold on from there
     messages.success(request, _("Booked with a session of your package. A confirmation email is on its way."))
     return redirect(booking)
 

@@ -9,8 +9,10 @@ from collections.abc import Callable
 
 CANCELLED = "cancelled"  # (booking, by, now): a confirmed booking was cancelled before its start
 NO_SHOW = "no_show"  # (booking, by, now): one side said the other did not come
+MOVED = "moved"  # (booking, by, previous_start, now): a confirmed booking moved to another time
+HOLD_RELEASED = "hold_released"  # (booking, now): a hold ran out (or its people left) unpaid
 
-_callbacks: dict[str, list[Callable]] = {CANCELLED: [], NO_SHOW: []}
+_callbacks: dict[str, list[Callable]] = {CANCELLED: [], NO_SHOW: [], MOVED: [], HOLD_RELEASED: []}
 
 
 def register(event: str, callback: Callable) -> None:

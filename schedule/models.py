@@ -119,8 +119,10 @@ class Booking(models.Model):
     rescheduled_at = models.DateTimeField(_("last moved at"), null=True, blank=True)
     # Where the session happens, fixed when it is booked: the mentor's own link or a private room.
     meeting_url = models.URLField(_("meeting link"), max_length=500, blank=True)
-    # Until when a pending booking holds its slot for payment.
+    # Until when a pending booking holds its slot for payment, and the price it was held at (what the
+    # mentee saw and is charged, whatever the mentor changes meanwhile).
     hold_expires_at = models.DateTimeField(_("held until"), null=True, blank=True)
+    price = models.DecimalField(_("price"), max_digits=8, decimal_places=2, null=True, blank=True)
     # After the start, one side may say the other did not come (once); refunds and reviews follow it.
     no_show = models.CharField(_("no-show"), max_length=8, choices=NoShow.choices, blank=True)
     no_show_at = models.DateTimeField(_("no-show reported at"), null=True, blank=True)

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import MentorProfile, User
 from schedule.models import Booking, Slot, WaitlistEntry
+from schedule.services.bookings import NO_SHOW_GRACE
 
 
 def bookable_after(now: dt.datetime | None = None) -> dt.datetime:
@@ -166,14 +167,15 @@ def upcoming_session_count(*, user: User, now=None) -> int:
 
 def has_upcoming_bookings_as_mentor(*, mentor: User, now=None) -> bool:
     now = now or timezone.now()
-    return Booking.objects.filter(slot__mentor=mentor, status=Booking.Status.CONFIRMED, slot__start__gt=now).exists()
+    return Booking.objects.filter(slot__mentor=mentor, status__in=Booking.ACTIVE, slot__start__gt=now).exists()
 
 
 def can_report_no_show(booking: Booking, *, now=None) -> bool:
     """Whether the page offers "did not come": started, confirmed, unreported, within the window."""
     now = now or timezone.now()
     window = dt.timedelta(days=settings.BOOKING_NO_SHOW_DAYS)
-    return booking.is_confirmed and not booking.no_show and booking.slot.start <= now <= booking.slot.end + window
+    opens = booking.slot.start + NO_SHOW_GRACE
+    return booking.is_confirmed and not booking.no_show and opens <= now <= booking.slot.end + window
 
 
 def id_page(queryset: QuerySet, *, number, per_page: int) -> Page:

@@ -353,3 +353,97 @@ def test_the_data_export_has_the_payments_both_ways_and_the_packages(paid, packa
     theirs = export.user_data_export(paid.mentor)
     assert [p["direction"] for p in theirs["payments"]] == ["received", "received"]
     assert theirs["payments"][0]["card"] == ""  # the client's card is the client's
+
+
+# --- What a review of the first version found ---
+
+
+def test_moving_a_session_cannot_turn_a_late_cancellation_into_an_early_one(paid, mentor):
+    late = paid.slot.start - dt.timedelta(hours=3)  # half back if cancelled now
+    later_slot = SlotFactory(mentor=mentor, start=at(24 * 7), end=at(24 * 7 + 1))
+    schedule_services.booking_reschedule(booking=paid, new_slot_id=later_slot.pk, by=paid.mentee, now=late)
+    paid.refresh_from_db()
+    quote = services.cancel_quote(booking=paid, by=paid.mentee, now=late + dt.timedelta(hours=1))
+    assert (quote.percent, quote.amount) == (50, Decimal(25))
+
+
+def test_the_mentor_moving_a_session_leaves_the_clients_refund_whole(paid, mentor):
+    later_slot = SlotFactory(mentor=mentor, start=at(24 * 7), end=at(24 * 7 + 1))
+    when = paid.slot.start - dt.timedelta(hours=3)
+    schedule_services.booking_reschedule(booking=paid, new_slot_id=later_slot.pk, by=mentor, now=when)
+    paid.refresh_from_db()
+    assert services.cancel_quote(booking=paid, by=paid.mentee, now=when).percent == 100
+
+
+def test_another_card_can_pay_after_the_bank_step_was_left_open(held):
+    waiting = pay(held, BANK_STEP)
+    pay(held, key="x" * 32)
+    waiting.refresh_from_db()
+    assert waiting.status == Payment.Status.FAILED
+    assert Payment.objects.filter(status="succeeded").count() == 1
+
+
+def test_a_hold_that_runs_out_closes_its_bank_step(held):
+    waiting = pay(held, BANK_STEP)
+    schedule_services.holds_release_expired(now=at(1))
+    waiting.refresh_from_db()
+    assert waiting.status == Payment.Status.FAILED
+
+
+def test_a_credit_cancelled_in_time_after_the_package_was_refunded_comes_back_as_money(package, held):
+    purchase = buy(package, held.mentee)
+    services.booking_pay_with_credit(booking=held, payer=held.mentee, now=NOW)
+    services.package_refund_unused(purchase=purchase, by=held.mentee, now=at(1))  # the 4 others: 180.00
+    schedule_services.booking_cancel(booking=held, by=held.mentee, now=at(2))
+    purchase.refresh_from_db()
+    assert purchase.credits_left == 0
+    assert sorted(Refund.objects.values_list("amount", flat=True)) == [Decimal("45.00"), Decimal("180.00")]
+    assert Payment.objects.get(package=package).refunded == Decimal(225)
+
+
+def test_the_price_held_is_the_price_charged(held, mentor):
+    profile = mentor.mentor_profile
+    profile.price = 80
+    profile.save()
+    assert pay(held).amount == Decimal(50)
+
+
+def test_a_mentor_who_leaves_ends_the_holds_on_their_time_and_is_not_paid(held, mentor):
+    from accounts.services import account_deletion_request
+
+    account_deletion_request(user=mentor)
+    held.refresh_from_db()
+    assert held.status == Booking.Status.EXPIRED
+    with pytest.raises(PaymentError):
+        pay(held)
+    assert not Payment.objects.filter(status="succeeded").exists()
+
+
+def test_a_mentee_holds_at_most_three_times_at_once(mentee, mentor):
+    for hours in (50, 52, 54):
+        schedule_services.booking_hold(
+            slot_id=SlotFactory(mentor=mentor, start=at(hours), end=at(hours + 1)).pk, mentee=mentee, now=NOW
+        )
+    with pytest.raises(BookingError) as error:
+        schedule_services.booking_hold(
+            slot_id=SlotFactory(mentor=mentor, start=at(60), end=at(61)).pk, mentee=mentee, now=NOW
+        )
+    assert error.value.code == "too_many_holds"
+
+
+def test_a_payment_form_sent_for_another_session_is_refused_as_stale(held, mentor):
+    pay(held, key="s" * 32)
+    other = schedule_services.booking_hold(
+        slot_id=SlotFactory(mentor=mentor, start=at(80), end=at(81)).pk, mentee=held.mentee, now=NOW
+    )
+    with pytest.raises(PaymentError) as error:
+        pay(other, key="s" * 32)
+    assert error.value.code == "stale_form"
+    other.refresh_from_db()
+    assert other.status == Booking.Status.PENDING
+
+
+def test_staff_cancelling_refunds_in_full_as_the_platform(paid, staff):
+    schedule_services.booking_cancel(booking=paid, by=staff, now=paid.slot.start - dt.timedelta(minutes=30))
+    refund = Refund.objects.get()
+    assert (refund.amount, refund.reason) == (Decimal(50), Refund.Reason.STAFF_CANCELLED)

@@ -29,6 +29,9 @@ from schedule.models import Booking, CalendarFeed, Reminder, Slot
 from schedule.services import weekly
 from schedule.services.errors import BookingError, SlotTakenError, require_verified_email
 
+MAX_HOLDS = 3  # times one mentee may hold for payment at once
+NO_SHOW_GRACE = dt.timedelta(minutes=10)  # someone late is not absent: reports open this long after the start
+
 
 def _bookings_changed(booking: Booking) -> None:
     """The directory (free slots) and both participants' booking lists show this booking."""
@@ -79,6 +82,12 @@ def booking_hold(
     """
     now = now or timezone.now()
     require_verified_email(mentee)
+    held = Booking.objects.filter(mentee=mentee, status=Booking.Status.PENDING, hold_expires_at__gt=now).count()
+    if held >= MAX_HOLDS:  # a few checkouts at once, not a way to keep mentors' calendars blocked
+        raise BookingError(
+            _("You have %(n)d times waiting for payment. Pay for them or let them run out first.") % {"n": held},
+            code="too_many_holds",
+        )
     try:
         with transaction.atomic():
             booking = _claim_and_book(
@@ -116,8 +125,13 @@ def holds_release_expired(*, now: dt.datetime | None = None, slot_id: int | None
     expired = Booking.objects.filter(status=Booking.Status.PENDING, hold_expires_at__lte=now)
     if slot_id is not None:
         expired = expired.filter(slot_id=slot_id)
+    return holds_release(expired, now=now)
+
+
+def holds_release(holds, *, now: dt.datetime) -> int:
+    """End these holds unpaid (at most 500 a call): each slot is offered again, each hold ends once."""
     released = 0
-    for booking in expired.select_related("slot").order_by("pk")[:500]:
+    for booking in holds.filter(status=Booking.Status.PENDING).select_related("slot").order_by("pk")[:500]:
         with transaction.atomic():
             if not Booking.objects.filter(pk=booking.pk, status=Booking.Status.PENDING).update(
                 status=Booking.Status.EXPIRED
@@ -127,6 +141,7 @@ def holds_release_expired(*, now: dt.datetime | None = None, slot_id: int | None
                 status=Slot.Status.AVAILABLE, updated_at=now
             )
             weekly.weekly_publish(mentor=booking.slot.mentor, now=now)
+            hooks.fire(hooks.HOLD_RELEASED, booking=booking, now=now)
             _bookings_changed(booking)
             released += 1
     return released
@@ -214,6 +229,7 @@ def _claim_and_book(
         meeting_url=new_meeting_url(slot.mentor),
         status=Booking.Status.PENDING if hold else Booking.Status.CONFIRMED,
         hold_expires_at=now + dt.timedelta(minutes=settings.BOOKING_HOLD_MINUTES) if hold else None,
+        price=slot.mentor.mentor_profile.price if hold else None,
     )
     # slot, mentor and mentee were just loaded: skip re-querying them; the DB constraints still apply
     booking.full_clean(exclude=["slot", "mentor", "mentee"], validate_constraints=False)
@@ -313,6 +329,7 @@ def booking_reschedule(
         with transaction.atomic():
             previous_start = booking.slot.start
             moved = _move(booking=booking, new_slot_id=new_slot_id, expected_start=expected_start, now=now)
+            hooks.fire(hooks.MOVED, booking=moved, by=by, previous_start=previous_start, now=now)
             for recipient in _others(moved, by):
                 notify(
                     recipient=recipient,
@@ -398,8 +415,12 @@ def booking_no_show(*, booking: Booking, by: User, now: dt.datetime | None = Non
         locked = Booking.objects.select_for_update(of=("self",)).select_related("slot").filter(pk=booking.pk).first()
         if locked is None or locked.status != Booking.Status.CONFIRMED:
             raise BookingError(_("Only a confirmed session can be reported."), code="not_confirmed")
-        if locked.slot.start > now:
-            raise BookingError(_("You can report this once the session has started."), code="not_started")
+        if locked.slot.start + NO_SHOW_GRACE > now:
+            raise BookingError(
+                _("You can report this from %(minutes)d minutes after the start.")
+                % {"minutes": NO_SHOW_GRACE.total_seconds() // 60},
+                code="not_started",
+            )
         if locked.slot.end + dt.timedelta(days=settings.BOOKING_NO_SHOW_DAYS) < now:
             raise BookingError(
                 ngettext(

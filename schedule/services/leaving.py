@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from accounts import directory
 from accounts.models import User
 from schedule.models import Booking, CalendarFeed, WeeklySchedule
-from schedule.services.bookings import booking_cancel
+from schedule.services.bookings import booking_cancel, holds_release
 from schedule.services.errors import BookingError
 from schedule.services.slots import slot_withdraw_future
 from schedule.services.waitlist import waitlist_remove_user
@@ -35,6 +35,8 @@ def user_schedule_close(*, user: User, now: dt.datetime | None = None) -> int:
         .order_by("pk")
     )
     cancelled = 0
+    # Times held for payment by them, or on their slots, end unpaid: nobody pays a person who left.
+    holds_release(Booking.objects.filter(Q(mentee=user) | Q(mentor=user), status=Booking.Status.PENDING), now=now)
     with transaction.atomic():
         for booking in upcoming:
             is_mentor = booking.mentor_id == user.pk

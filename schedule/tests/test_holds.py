@@ -100,9 +100,10 @@ def booked(slot, mentee):
 
 
 def test_the_mentor_marks_the_client_absent_once_after_the_start(booked):
-    with pytest.raises(BookingError) as error:
-        services.booking_no_show(booking=booked, by=booked.mentor, now=at(47))
-    assert error.value.code == "not_started"
+    for early in (at(47), at(48), at(48 + 9 / 60)):  # before, at, and nine minutes after the start: late, not absent
+        with pytest.raises(BookingError) as error:
+            services.booking_no_show(booking=booked, by=booked.mentor, now=early)
+        assert error.value.code == "not_started"
     services.booking_no_show(booking=booked, by=booked.mentor, now=at(48.5))
     booked.refresh_from_db()
     assert booked.no_show == Booking.NoShow.MENTEE and booked.no_show_at == at(48.5)
