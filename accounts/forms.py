@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import images
 from accounts.models import MentorProfile, Topic, User
-from accounts.selectors import SORT_PRICE, SORT_SOONEST
+from accounts.selectors import SORT_PRICE, SORT_RATING, SORT_SOONEST
 from accounts.timezones import timezone_choices
 from accounts.validators import validate_no_control_characters
 from core.forms import IdMultipleChoiceField
@@ -285,7 +285,11 @@ class DirectoryFilterForm(forms.Form):
     )
     sort = forms.ChoiceField(
         label=_("Sort by"),
-        choices=[(SORT_SOONEST, _("Soonest available")), (SORT_PRICE, _("Price: low to high"))],
+        choices=[
+            (SORT_SOONEST, _("Soonest available")),
+            (SORT_PRICE, _("Price: low to high")),
+            (SORT_RATING, _("Rating: highest first")),
+        ],
         required=False,
         widget=forms.Select(attrs={"class": "form-select"}),
     )

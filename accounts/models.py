@@ -186,6 +186,12 @@ class MentorProfile(models.Model):
             "its own private video room."
         ),
     )
+    # Kept by the reviews app's services from the visible reviews, in the transaction that changes them,
+    # so a list of mentors shows ratings without a query per mentor. No reviews: no average.
+    rating_average = models.DecimalField(
+        _("average rating"), max_digits=3, decimal_places=2, null=True, blank=True, editable=False
+    )
+    review_count = models.PositiveIntegerField(_("reviews"), default=0, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -195,6 +201,13 @@ class MentorProfile(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(is_free=False) | models.Q(price=0), name="accounts_mentorprofile_free_has_no_price"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(review_count=0, rating_average__isnull=True)
+                | models.Q(
+                    review_count__gt=0, rating_average__isnull=False, rating_average__gte=1, rating_average__lte=5
+                ),
+                name="accounts_mentorprofile_rating_matches_count",
             ),
         ]
 

@@ -27,13 +27,14 @@ from collections import Counter
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import AccountDeletion, MentorProfile, Topic, split_languages
 
 SORT_SOONEST = "soonest"
 SORT_PRICE = "price"
+SORT_RATING = "rating"
 THIS_WEEK = dt.timedelta(days=7)
 MAX_QUERY_WORDS = 5
 
@@ -143,8 +144,10 @@ def mentor_directory(
     Listed mentors, filtered and sorted for the directory. Every filter combines with the others:
     ``query`` words (up to five, all must match) look in the name, headline, bio, languages and topic
     names; ``language`` matches one whole item of the languages field, in any case; ``this_week``
-    keeps mentors with a bookable slot in the next 7 days. Sorted by the soonest free slot, or by
-    price (then soonest). No row is repeated, so the paginator's count is right without DISTINCT.
+    keeps mentors with a bookable slot in the next 7 days. Sorted by the soonest free slot, by price
+    (then soonest), or by rating (the highest average first, more reviews first among equals, mentors
+    without reviews last; kept on the profile by the reviews app). No row is repeated, so the
+    paginator's count is right without DISTINCT.
     """
     now = now or timezone.now()
     mentors = listed_mentors(now=now).select_related("user").prefetch_related("topics")
@@ -171,7 +174,12 @@ def mentor_directory(
             | Q(languages__icontains=word)
             | Q(Exists(topic_named))
         )
-    order = ("price", "next_free_slot") if sort == SORT_PRICE else ("next_free_slot", "price")
+    if sort == SORT_PRICE:
+        order = ("price", "next_free_slot")
+    elif sort == SORT_RATING:
+        order = (F("rating_average").desc(nulls_last=True), "-review_count", "next_free_slot")
+    else:
+        order = ("next_free_slot", "price")
     return mentors.order_by(*order, "user__first_name", "user__last_name", "pk")
 
 

@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 from allauth.account import views as allauth_views
 from allauth.account.app_settings import EmailVerificationMethod
@@ -42,6 +43,9 @@ from schedule import selectors as schedule_selectors
 from schedule.forms import WaitlistForm
 
 MENTORS_PER_PAGE = 12
+# ?reviews=<page> on a mentor page: its page of reviews (the reviews app's template tag reads it), so
+# part of the key of the page cached for visitors.
+REVIEWS_PAGE = re.compile(r"[0-9]{1,6}")
 MANDATORY = EmailVerificationMethod.MANDATORY
 # After "Delete my account" the person is signed out; the new session says until when they can come back.
 LEFT_SESSION_KEY = "accounts_left"
@@ -85,7 +89,9 @@ def _render_directory(request, search) -> str:
 
 def mentor_detail(request, slug):
     week = schedule_picker.parse_week(request.GET.get("week"))
-    parts = (slug[:80], get_language(), timezone.get_current_timezone_name(), str(week))
+    reviews_page = request.GET.get("reviews", "")
+    reviews_page = reviews_page if REVIEWS_PAGE.fullmatch(reviews_page) else ""
+    parts = (slug[:80], get_language(), timezone.get_current_timezone_name(), str(week), reviews_page)
 
     def render_page():
         profile = get_object_or_404(

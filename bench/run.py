@@ -85,6 +85,8 @@ from django.utils import timezone  # noqa: E402
 from accounts.models import User  # noqa: E402
 from messaging.models import Conversation  # noqa: E402
 from payments.models import Payment  # noqa: E402
+from reviews import services as review_services  # noqa: E402
+from reviews.models import Review  # noqa: E402
 from schedule import delivery, services  # noqa: E402
 from schedule.models import Booking, Reminder, Slot  # noqa: E402
 from schedule.tests.smtp import SMTPServer  # noqa: E402
@@ -138,8 +140,71 @@ PAGES = [
     ("earnings, mentor", "/earnings/", "mentor0@bench.example"),
     ("packages, mentor", "/earnings/packages/", "mentor0@bench.example"),
     ("dashboard payments", "/dashboard/payments/", "staff0@bench.example"),
+    # Reviews (seed_reviews): every bench session that took place has one, but one of mentee0's.
+    ("mentor page with reviews", "/mentors/bench-mentor-0/", None),
+    ("home, sorted by rating", "/?sort=rating", None),
+    ("review form, mentee", lambda: _review_form_url("mentee0@bench.example"), "mentee0@bench.example"),
+    ("My reviews, mentor", "/reviews/mine/", "mentor0@bench.example"),
+    ("staff reviews list", "/dashboard/reviews/?hidden=visible", "staff0@bench.example"),
 ]
 CARD = {"number": "4242 4242 4242 4242", "expiry": "12/34", "cvc": "123"}
+
+REVIEW_RATINGS = [5, 4, 5, 3, 5, 4, 2, 5]  # a realistic spread: most sessions go well
+
+
+def seed_reviews() -> int:
+    """
+    A review of every bench session that took place within the review window, but one of mentee0's
+    (the review form's page), written in bulk, then the mentors' ratings recomputed. Returns the count.
+    """
+    drop_bench_reviews()
+    now = timezone.now()
+    done = (
+        Booking.objects.filter(
+            mentee__email__endswith="@bench.example",
+            status=Booking.Status.CONFIRMED,
+            no_show="",
+            slot__end__lte=now,
+            slot__end__gt=now - dt.timedelta(days=settings.REVIEW_WINDOW_DAYS),
+        )
+        .order_by("pk")
+        .values_list("pk", "mentee_id", "mentor_id", "slot__end", "mentee__email")
+    )
+    rows, left_out = [], False
+    for i, (pk, mentee_id, mentor_id, end, email) in enumerate(done):
+        if email == "mentee0@bench.example" and not left_out:
+            left_out = True
+            continue
+        rows.append(
+            Review(
+                booking_id=pk,
+                mentee_id=mentee_id,
+                mentor_id=mentor_id,
+                rating=REVIEW_RATINGS[i % len(REVIEW_RATINGS)],
+                text=f"Bench review {i}: clear explanations and practical next steps.",
+                created_at=min(end + dt.timedelta(hours=2), now),
+            )
+        )
+    Review.objects.bulk_create(rows, batch_size=5000)
+    review_services.mentor_ratings_refresh(mentor_ids={row.mentor_id for row in rows})
+    return len(rows)
+
+
+def drop_bench_reviews():
+    """Reviews protect their sessions: they go before seed_bench replaces the bench's bookings."""
+    Review.objects.filter(mentor__email__endswith="@bench.example").delete()
+
+
+def _review_form_url(email: str) -> str:
+    """mentee0's session that took place and was left without a review."""
+    booking = (
+        Booking.objects.filter(
+            mentee__email=email, status=Booking.Status.CONFIRMED, slot__end__lte=timezone.now(), review__isnull=True
+        )
+        .order_by("-slot__end")
+        .first()
+    )
+    return f"/reviews/session/{booking.pk}/"
 
 
 def _conversation_url(email: str) -> str:
@@ -523,6 +588,7 @@ def cleanup_background():
     """Remove what the background scenarios created (by id lists: plain indexed deletes)."""
     from post_office.models import Email, Log
 
+    drop_bench_reviews()  # seed_bench replaces the bench's bookings, which reviews protect
     sweep_mentors = list(User.objects.filter(email__startswith="sweep").values_list("pk", flat=True))
     bookings = list(Booking.objects.filter(mentor_id__in=sweep_mentors).values_list("pk", flat=True))
     Reminder.objects.filter(booking_id__in=bookings).delete()
@@ -584,11 +650,14 @@ def main():
     cleanup_background()
     # DEBUG is off, as in production, so seed_bench needs force: this database is the benchmark's own.
     call_command("seed_bench", mentors=10, mentees=100, bookings=300, force=True, verbosity=0)
+    seed_reviews()
     small = count_queries()
     say("== seeding bench scale (1,000 mentors, 5,000 mentees) ==")
+    drop_bench_reviews()  # they protect the bookings seed_bench replaces
     started = time.monotonic()
     call_command("seed_bench", mentors=1000, mentees=5000, bookings=10_000, force=True)
     seed_seconds = time.monotonic() - started
+    say(f"  {seed_reviews()} reviews of the sessions that took place")
     large = count_queries()
 
     say(f"== serving with gunicorn, {WORKERS} workers; {CONNECTIONS} connections, {DURATION} s per scenario ==")

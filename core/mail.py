@@ -8,3 +8,5 @@ SECRET_HEADER = "X-Mentorship-Secret"
 ACCOUNT = "account"
 # "Unread messages" digests from the messaging app.
 MESSAGES = "messages"
+# "How was your session?" invitations from the reviews app.
+REVIEWS = "reviews"

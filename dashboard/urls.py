@@ -3,6 +3,7 @@ from django.urls import path
 from dashboard import views
 from messaging import views as messaging_views
 from payments import views as payment_views
+from reviews import views as reviews_views
 
 app_name = "dashboard"
 
@@ -30,4 +31,9 @@ urlpatterns = [
     # Reported conversations (the views are messaging's; staff see no other conversation).
     path("reports/", messaging_views.report_list, name="reports"),
     path("reports/<id:pk>/", messaging_views.report_detail, name="report_detail"),
+    # Reviews: every review, and hiding or showing one again with a reason (the views are reviews').
+    path("reviews/", reviews_views.staff_review_list, name="reviews"),
+    path("reviews/<id:pk>/", reviews_views.staff_review_detail, name="review_detail"),
+    path("reviews/<id:pk>/hide/", reviews_views.staff_review_hide, name="review_hide"),
+    path("reviews/<id:pk>/unhide/", reviews_views.staff_review_unhide, name="review_unhide"),
 ]

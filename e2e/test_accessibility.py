@@ -33,6 +33,7 @@ MENTEE = {
     "conversation": "FIRST_CONVERSATION",
     "checkout": "CHECKOUT",
     "payments": "/payments/",
+    "review-form": "FIRST_REVIEWABLE",
 }
 MENTOR = {
     "mentor-schedule": "/schedule/",
@@ -43,12 +44,14 @@ MENTOR = {
     "notification-settings": "/notifications/settings/",
     "earnings": "/earnings/",
     "packages": "/earnings/packages/",
+    "my-reviews": "/reviews/mine/",
 }
 STAFF = {
     "dashboard": "/dashboard/",
     "dashboard-bookings": "/dashboard/bookings/",
     "dashboard-people": "/dashboard/people/",
     "dashboard-payments": "/dashboard/payments/",
+    "dashboard-reviews": "/dashboard/reviews/",
 }
 WHO = {
     "anonymous": (None, ANONYMOUS),
@@ -77,6 +80,14 @@ def _resolve(page, path):
         page.get_by_role("button", name="Ask a question").click()
         page.wait_for_url(lambda url: "/messages/" in url)
         return page.url
+    if path == "FIRST_REVIEWABLE":  # a session of the demo history that is waiting for its review
+        page.goto("/bookings/")
+        for href in page.locator("#past-heading + ul a[href^='/bookings/']").evaluate_all("as => as.map(a => a.href)"):
+            page.goto(href)
+            leave = page.get_by_role("link", name="Leave a review")
+            if leave.count():
+                return leave.get_attribute("href")
+        raise AssertionError("no past session waits for a review")
     return path
 
 

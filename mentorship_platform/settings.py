@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "notifications",
     "messaging",
     "payments",
+    "reviews",
 ]
 
 MIDDLEWARE = [
@@ -349,6 +350,10 @@ MESSAGE_RATE_PER_MINUTE = env.int("MESSAGE_RATE_PER_MINUTE", default=10)
 NEW_CONVERSATIONS_PER_DAY = env.int("NEW_CONVERSATIONS_PER_DAY", default=5)
 # Minutes a message stays unread before its recipient is emailed a digest of the conversation.
 MESSAGE_DIGEST_MINUTES = env.int("MESSAGE_DIGEST_MINUTES", default=15)
+
+# --- REVIEWS ---
+# Days after a session in which its client may review it (and is invited to, once).
+REVIEW_WINDOW_DAYS = env.int("REVIEW_WINDOW_DAYS", default=30)
 
 # --- SCHEDULER ---
 # Start APScheduler inside the web process (``make run`` does). In production prefer a separate

@@ -16,6 +16,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("messages/", include("messaging.urls")),
     path("", include("payments.urls")),
+    path("reviews/", include("reviews.urls")),
     # One sign-in for everyone, with its throttling and second factor: no separate admin login.
     path("admin/login/", admin_login_redirect),
     path("admin/", admin.site.urls),

@@ -26,7 +26,7 @@ from django.utils.translation import gettext
 from post_office.models import PRIORITY, STATUS, Email
 
 from accounts.models import User
-from core.mail import ACCOUNT, KIND_HEADER, MESSAGES
+from core.mail import ACCOUNT, KIND_HEADER, MESSAGES, REVIEWS
 from notifications import kinds as notification_kinds
 from notifications.selectors import emails_wanted
 from schedule import calendar
@@ -73,6 +73,7 @@ def kind_label(kind: str) -> str:
         WAITLIST: gettext("Waitlist"),
         ACCOUNT: gettext("Account"),
         MESSAGES: gettext("Unread messages"),
+        REVIEWS: gettext("Review invitation"),
     }.get(kind, "")
 
 

@@ -13,6 +13,7 @@ from django_apscheduler.util import close_old_connections
 
 from accounts import jobs as accounts_jobs
 from messaging import jobs as messaging_jobs
+from reviews import jobs as reviews_jobs
 from schedule import delivery, services
 
 logger = logging.getLogger(__name__)
@@ -79,6 +80,9 @@ SCHEDULES = [
     # Every 5 minutes: email people about messages left unread for 15 minutes (each message at most
     # once, also with two schedulers at once).
     ("send_message_digests", messaging_jobs.send_message_digests, "interval", {"minutes": 5}, 300),
+    # Every 5 minutes: ask the clients of sessions that ended 10+ minutes ago how they went (each session
+    # once, also with two schedulers at once).
+    ("send_review_invitations", reviews_jobs.send_review_invitations, "interval", {"minutes": 5}, 300),
     # Nightly at 03:00 UTC: forget job-execution rows older than a week.
     ("delete_old_job_executions", delete_old_job_executions, "cron", {"hour": 3, "minute": 0}, 3600),
 ]

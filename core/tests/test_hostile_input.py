@@ -55,6 +55,8 @@ from payments import services as payment_services
 from payments.forms import PackageForm
 from payments.models import Package
 from payments.providers import Card
+from reviews import services as review_services
+from reviews.forms import StaffReviewFilterForm
 from schedule.forms import BulkSlotForm, DateOverrideForm, SlotForm, WaitlistForm, WeeklyHoursForm
 from schedule.models import Booking, DateOverride, Slot, WeeklySchedule
 from schedule.tests.factories import BookingFactory, SlotFactory
@@ -90,7 +92,7 @@ def _rows(model):
 def _site_rows():
     models = [
         m
-        for label in ("accounts", "schedule", "notifications", "messaging", "payments")
+        for label in ("accounts", "schedule", "notifications", "messaging", "payments", "reviews")
         for m in apps.get_app_config(label).get_models(include_auto_created=True)
     ]
     return rows_snapshot(**{m._meta.label: _rows(m) for m in models}, outbox=_rows(Email))
@@ -116,6 +118,18 @@ def world(mentee, mentor, staff):
             mentor=mentor, start=start + dt.timedelta(hours=hours), end=start + dt.timedelta(hours=hours + 1), **kwargs
         )
 
+    def past(hours):
+        """A session of the mentee with the mentor that took place, ended ``hours`` ago."""
+        ended = NOW - dt.timedelta(hours=hours)
+        past_slot = SlotFactory(
+            mentor=mentor, start=ended - dt.timedelta(hours=1), end=ended, status=Slot.Status.BOOKED
+        )
+        return BookingFactory(slot=past_slot, mentee=mentee)
+
+    reviewed, hidden_review = past(3), past(5)
+    review = review_services.review_create(booking=reviewed, by=mentee, rating=4, text="Good", now=NOW)
+    hidden = review_services.review_create(booking=hidden_review, by=mentee, rating=2, text="Meh", now=NOW)
+    review_services.review_hide(review=hidden, by=staff, reason="Spam", now=NOW)
     schedule = WeeklySchedule.objects.create(mentor=mentor)
     # The mentee wrote last, so the mentee has read everything: opening the page changes nothing.
     conversation = messaging_services.conversation_open(mentor=mentor, mentee=mentee, now=NOW)
@@ -143,6 +157,9 @@ def world(mentee, mentor, staff):
             recipient=mentor, kind="booking_created", params={"name": "Mia", "start": start.isoformat()}
         ),
         "conversation": conversation,
+        "completed": past(1),  # not reviewed yet
+        "review": review,
+        "hidden_review": hidden,
         "other_mentee": UserFactory(),
         "other_mentor": MentorFactory(),
         "free_slot": SlotFactory(mentor=free_mentor, start=start, end=start + dt.timedelta(hours=1)),
@@ -888,6 +905,96 @@ def earnings(w):
     return Form(reverse("payments:earnings"), {}, ["page"], user=w["mentor"], method="get", valid=200)
 
 
+# Reviews
+
+
+@form
+def review_create(w):
+    """Stars from a fixed list and optional words: any short text is stored and shown escaped."""
+    booking = w["completed"]
+    return Form(
+        reverse("reviews:create", args=[booking.pk]),
+        {"rating": "5", "text": "Great session"},
+        ["rating", "text"],
+        user=w["mentee"],
+        free_text={"text"},
+        per_field={"rating": SHOWN_BACK_VALUES},
+        extra={"rating": ["0", "6", "-1", "4.5", "5 "]},
+        show=booking.get_absolute_url(),
+    )
+
+
+@form
+def review_reply(w):
+    """The mentor's reply is stored and shown escaped; ``next`` falls back to "My reviews" when it is not ours."""
+    url = w["mentor"].mentor_profile.get_absolute_url()
+    return Form(
+        reverse("reviews:reply", args=[w["review"].pk]),
+        {"reply": "Thank you", "next": url},
+        ["reply", "next"],
+        user=w["mentor"],
+        free_text={"reply"},
+        accepts={"next"},
+        show=url,
+    )
+
+
+@form
+def review_report(w):
+    review = w["review"]
+    return Form(
+        reverse("reviews:report", args=[review.pk]),
+        {"reason": "Not true", "next": review.booking.get_absolute_url()},
+        ["reason", "next"],
+        user=w["mentee"],
+        free_text={"reason"},
+        accepts={"next"},
+    )
+
+
+@form
+def my_reviews(w):
+    return Form(reverse("reviews:mine"), {}, ["page"], user=w["mentor"], method="get", valid=200)
+
+
+@form
+def mentor_page_reviews(w):
+    """The page of reviews on a mentor's page, for visitors (whose page is cached whole, by that page)."""
+    url = w["mentor"].mentor_profile.get_absolute_url()
+    return Form(url, {}, ["reviews", "week"], method="get", valid=200)
+
+
+@form
+def dashboard_reviews(w):
+    return _filters(reverse("dashboard:reviews"), StaffReviewFilterForm, w["staff"])
+
+
+@form
+def dashboard_review_hide(w):
+    url = reverse("dashboard:review_detail", args=[w["review"].pk])
+    return Form(
+        reverse("dashboard:review_hide", args=[w["review"].pk]),
+        {"reason": "Personal details"},
+        ["reason"],
+        user=w["staff"],
+        free_text={"reason"},
+        show=url,
+    )
+
+
+@form
+def dashboard_review_unhide(w):
+    url = reverse("dashboard:review_detail", args=[w["hidden_review"].pk])
+    return Form(
+        reverse("dashboard:review_unhide", args=[w["hidden_review"].pk]),
+        {"reason": "Checked"},
+        ["reason"],
+        user=w["staff"],
+        free_text={"reason"},
+        show=url,
+    )
+
+
 # --- Known defects ---
 
 # (form, field, value) -> cause. Each runs alone as a strict xfail and the walk of its form skips it.
@@ -1000,11 +1107,26 @@ ID_URLS = {
     "payments:package_buy": ("package", "get post", "mentee"),
     "payments:purchase_refund": ("purchase", "post", "mentee"),
     "payments:package_toggle": ("package", "post", "mentor"),
+    "reviews:create": ("completed", "get post", "mentee"),
+    "reviews:reply": ("review", "post", "mentor"),
+    "reviews:report": ("review", "post", "mentee"),
+    "dashboard:review_detail": ("review", "get", "staff"),
+    "dashboard:review_hide": ("review", "post", "staff"),
+    "dashboard:review_unhide": ("hidden_review", "post", "staff"),
 }
 ID_URL_CALLS = [(name, method) for name, (_obj, methods, _user) in ID_URLS.items() for method in methods.split()]
 # Enough for the POST forms behind these URLs to be valid: a request that got past the lookup could
 # change something, so a 403 or 404 is the lookup's doing.
-ANY_FORM = {"note": "x", "reason": "x", "slot": "1:0", "body": "x", "action": "confirm", **CARD}
+ANY_FORM = {
+    "note": "x",
+    "reason": "x",
+    "slot": "1:0",
+    "body": "x",
+    "rating": "5",
+    "reply": "x",
+    "action": "confirm",
+    **CARD,
+}
 
 
 def _id_url_names(patterns=None, namespace=""):
@@ -1043,6 +1165,8 @@ def _intruder(name) -> tuple[str, int]:
     if name == "payments:package_buy":  # a mentor cannot buy their own package
         return "mentor", 404
     if name.startswith("payments:"):  # another person's hold, payment or package
+        return "other_mentor", 404
+    if name.startswith("reviews:"):  # a session, or its review, of two other people
         return "other_mentor", 404
     return ("other_mentor", 404) if name.startswith("schedule:") else ("mentor", 403)
 

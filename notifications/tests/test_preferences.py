@@ -15,6 +15,7 @@ from core.mail import KIND_HEADER
 from messaging import MESSAGE_KIND
 from notifications import kinds, selectors, services
 from notifications.models import Notification, NotificationPreference
+from reviews import INVITATION_KIND, RECEIVED_KIND
 from schedule import emails as booking_emails
 from schedule import services as schedule_services
 from schedule.tests.factories import SlotFactory
@@ -22,8 +23,8 @@ from schedule.tests.factories import SlotFactory
 pytestmark = pytest.mark.django_db
 
 URL = reverse("notifications:settings")
-EVERY_KIND = [kinds.BOOKING_CREATED, kinds.BOOKING_CANCELLED, kinds.BOOKING_MOVED, MESSAGE_KIND]
-IN_APP_ONLY = [kinds.BOOKING_NO_SHOW, "refund_issued", "package_bought"]  # their mail is sent always
+EVERY_KIND = [kinds.BOOKING_CREATED, kinds.BOOKING_CANCELLED, kinds.BOOKING_MOVED, MESSAGE_KIND, INVITATION_KIND]
+IN_APP_ONLY = [kinds.BOOKING_NO_SHOW, RECEIVED_KIND, "refund_issued", "package_bought"]  # payments mail its own
 
 
 def _off(user, *names):
@@ -107,6 +108,7 @@ def test_saving_stores_each_choice_and_redirects_with_a_message(client, mentor, 
         kinds.BOOKING_CANCELLED: True,
         kinds.BOOKING_MOVED: False,
         MESSAGE_KIND: True,
+        INVITATION_KIND: False,
     }
     assert not NotificationPreference.objects.filter(user=mentee).exists()  # nobody else's choices change
 

@@ -1,0 +1,311 @@
+"""
+State changes of reviews. Every refusal is a ReviewError with a translated message, raised before
+anything is stored.
+
+A mentor's rating (``MentorProfile.rating_average`` and ``review_count``) is recomputed from the visible
+reviews in the same transaction as every change that moves it (a review written, hidden or shown
+again), under a lock on the profile row, so two changes at once cannot leave a stale average; the
+mentor directory and the mentor page, which show it, are told after the commit (``directory.changed``).
+
+The invitation job claims each session by inserting its ``ReviewInvitation`` (unique per booking) in
+the transaction that queues the email and the notification: two schedulers at once send one.
+"""
+
+import datetime as dt
+import logging
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from accounts import directory
+from accounts.models import MentorProfile, User
+from accounts.selectors import has_verified_email
+from notifications.selectors import wants_email
+from notifications.services import notify
+from reviews import INVITATION_KIND, RECEIVED_KIND, emails, selectors
+from reviews.errors import ReviewError
+from reviews.models import (
+    RATING_MAX,
+    RATING_MIN,
+    REASON_MAX_LENGTH,
+    TEXT_MAX_LENGTH,
+    Review,
+    ReviewInvitation,
+    ReviewModeration,
+    ReviewReport,
+)
+from schedule.models import Booking
+
+__all__ = [
+    "INVITE_AFTER",
+    "INVITE_PER_RUN",
+    "ReviewError",
+    "check_reason",
+    "check_text",
+    "mentor_ratings_refresh",
+    "review_create",
+    "review_hide",
+    "review_invitations_send",
+    "review_reply",
+    "review_report",
+    "review_unhide",
+]
+
+logger = logging.getLogger(__name__)
+
+INVITE_AFTER = dt.timedelta(minutes=10)  # the client is asked this long after the end, not while leaving the call
+INVITE_PER_RUN = 500  # one run of the job is bounded; the rest wait for the next
+TWO_PLACES = Decimal("0.01")
+
+
+# --- Checks shared with the forms ---
+
+
+def check_rating(rating) -> int:
+    if isinstance(rating, bool) or not isinstance(rating, int) or not RATING_MIN <= rating <= RATING_MAX:
+        raise ReviewError(
+            _("Please choose from %(min)d to %(max)d stars.") % {"min": RATING_MIN, "max": RATING_MAX}, code="rating"
+        )
+    return rating
+
+
+def check_text(text: str, *, required: bool = False, limit: int = TEXT_MAX_LENGTH) -> str:
+    """The text as it is stored (trimmed), or ReviewError for a missing or too long one."""
+    text = (text or "").strip()
+    if required and not text:
+        raise ReviewError(_("Please write a few words."), code="empty")
+    if len(text) > limit:
+        raise ReviewError(
+            ngettext(
+                "Please keep it under %(limit)d character (this has %(length)d).",
+                "Please keep it under %(limit)d characters (this has %(length)d).",
+                limit,
+            )
+            % {"limit": limit, "length": len(text)},
+            code="too_long",
+        )
+    return text
+
+
+def check_reason(reason: str) -> str:
+    """A report's or a moderation's reason: required, short."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReviewError(_("Please say briefly why."), code="empty")
+    return check_text(reason, limit=REASON_MAX_LENGTH)
+
+
+# --- The mentor's rating ---
+
+
+def _rating_refresh(mentor_id: int) -> None:
+    """Recompute one mentor's average and count from the visible reviews, under the profile's lock."""
+    profile_id = (
+        MentorProfile.objects.select_for_update().filter(user_id=mentor_id).values_list("pk", flat=True).first()
+    )
+    if profile_id is None:  # a mentor without a public profile has no rating to show
+        return
+    totals = Review.objects.filter(mentor_id=mentor_id, is_hidden=False).aggregate(
+        total=Sum("rating"), count=Count("pk")
+    )
+    count = totals["count"]
+    average = (Decimal(totals["total"]) / count).quantize(TWO_PLACES, ROUND_HALF_UP) if count else None
+    MentorProfile.objects.filter(pk=profile_id).update(rating_average=average, review_count=count)
+    directory.changed()
+
+
+def mentor_ratings_refresh(*, mentor_ids) -> int:
+    """Recompute the ratings of these mentors (after reviews were written in bulk: seeding, imports)."""
+    refreshed = 0
+    for mentor_id in sorted(set(mentor_ids)):
+        with transaction.atomic():
+            _rating_refresh(mentor_id)
+        refreshed += 1
+    return refreshed
+
+
+# --- Writing, replying, reporting ---
+
+
+def review_create(*, booking: Booking, by: User, rating: int, text: str = "", now: dt.datetime | None = None) -> Review:
+    """
+    The client reviews a session that took place (``selectors.review_refusal`` holds the rule), once,
+    within REVIEW_WINDOW_DAYS of its end. The mentor is notified and their rating moves at once.
+    """
+    now = now or timezone.now()
+    rating = check_rating(rating)
+    text = check_text(text)
+    with transaction.atomic():
+        locked = (
+            Booking.objects.select_for_update(of=("self",))
+            .select_related("slot", "mentee", "mentor")
+            .filter(pk=booking.pk)
+            .first()
+        )
+        if locked is None:
+            raise ReviewError(_("This session no longer exists."), code="gone")
+        refusal = selectors.review_refusal(booking=locked, user=by, now=now)
+        if refusal is not None:
+            raise refusal
+        review = Review(
+            booking=locked, mentee=locked.mentee, mentor=locked.mentor, rating=rating, text=text, created_at=now
+        )
+        review.full_clean(validate_unique=False)  # the unique booking is the database's to enforce, below
+        try:
+            with transaction.atomic():
+                review.save()
+        except IntegrityError:  # the same client, a moment ago (a double click on two tabs)
+            raise ReviewError(_("You have already reviewed this session."), code="already") from None
+        _rating_refresh(locked.mentor_id)
+        notify(
+            recipient=locked.mentor,
+            kind=RECEIVED_KIND,
+            params={"name": locked.mentee.display_name, "rating": rating},
+            link=f"{reverse('reviews:mine')}#review-{review.pk}",
+        )
+    return review
+
+
+def review_reply(*, review: Review, by: User, text: str, now: dt.datetime | None = None) -> Review:
+    """The mentor answers a review of their session, in public, once."""
+    now = now or timezone.now()
+    if by.pk != review.mentor_id:
+        raise ReviewError(_("Only the mentor of this session can reply to its review."), code="not_mentor")
+    text = check_text(text, required=True)
+    with transaction.atomic():
+        if not Review.objects.filter(pk=review.pk, reply="").update(reply=text, replied_at=now):
+            raise ReviewError(_("You have already replied to this review."), code="already")
+        directory.changed()  # the mentor page shows replies, and is cached for visitors
+    review.reply, review.replied_at = text, now
+    return review
+
+
+def review_report(*, review: Review, by: User, reason: str, now: dt.datetime | None = None) -> ReviewReport:
+    """
+    Either side of the session asks staff to look at its review (the client may object to the reply);
+    once each. Staff decide whether to hide it.
+    """
+    if by.pk not in (review.mentee_id, review.mentor_id):
+        raise ReviewError(_("Only the two people of this session can report its review."), code="not_participant")
+    reason = check_reason(reason)
+    if ReviewReport.objects.filter(review=review, reporter=by).exists():
+        raise ReviewError(_("You have already reported this review."), code="already")
+    report = ReviewReport(review=review, reporter=by, reason=reason, created_at=now or timezone.now())
+    report.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            report.save()
+    except IntegrityError:
+        raise ReviewError(_("You have already reported this review."), code="already") from None
+    return report
+
+
+# --- Moderation ---
+
+
+def _require_staff(user: User) -> None:
+    if not (user.is_active and user.is_staff):
+        raise ReviewError(_("Only staff can moderate reviews."), code="forbidden")
+
+
+def review_hide(*, review: Review, by: User, reason: str, now: dt.datetime | None = None) -> Review:
+    """Staff take a review off the mentor's page and out of the average, with a reason that is kept."""
+    now = now or timezone.now()
+    _require_staff(by)
+    reason = check_reason(reason)
+    with transaction.atomic():
+        hidden = Review.objects.filter(pk=review.pk, is_hidden=False).update(
+            is_hidden=True, hidden_reason=reason, hidden_by=by, hidden_at=now
+        )
+        if not hidden:
+            raise ReviewError(_("This review is already hidden."), code="already")
+        _log(review=review, action=ReviewModeration.Action.HIDE, reason=reason, by=by, now=now)
+        _rating_refresh(review.mentor_id)
+    review.is_hidden, review.hidden_reason, review.hidden_by, review.hidden_at = True, reason, by, now
+    return review
+
+
+def review_unhide(*, review: Review, by: User, reason: str, now: dt.datetime | None = None) -> Review:
+    """Staff show a hidden review again; the reason joins its moderation history."""
+    now = now or timezone.now()
+    _require_staff(by)
+    reason = check_reason(reason)
+    with transaction.atomic():
+        shown = Review.objects.filter(pk=review.pk, is_hidden=True).update(
+            is_hidden=False, hidden_reason="", hidden_by=None, hidden_at=None
+        )
+        if not shown:
+            raise ReviewError(_("This review is not hidden."), code="not_hidden")
+        _log(review=review, action=ReviewModeration.Action.UNHIDE, reason=reason, by=by, now=now)
+        _rating_refresh(review.mentor_id)
+    review.is_hidden, review.hidden_reason, review.hidden_by, review.hidden_at = False, "", None, None
+    return review
+
+
+def _log(*, review: Review, action: str, reason: str, by: User, now: dt.datetime) -> ReviewModeration:
+    entry = ReviewModeration(review=review, action=action, reason=reason, by=by, created_at=now)
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+# --- Invitations ---
+
+
+def review_invitations_send(*, now: dt.datetime | None = None) -> int:
+    """
+    Ask each client how their session went, once: sessions that took place (confirmed, no no-show),
+    ended at least INVITE_AFTER ago and within REVIEW_WINDOW_DAYS, neither invited nor reviewed yet.
+    Each is claimed and sent in its own transaction; a failure is logged and tried again next run.
+    Returns how many clients were invited.
+    """
+    now = now or timezone.now()
+    due = (
+        Booking.objects.filter(
+            status=Booking.Status.CONFIRMED,
+            no_show="",
+            slot__end__lte=now - INVITE_AFTER,
+            slot__end__gt=now - selectors.window(),
+            review_invitation__isnull=True,
+            review__isnull=True,
+        )
+        .order_by("slot__end", "pk")
+        .values_list("pk", flat=True)[:INVITE_PER_RUN]
+    )
+    invited = 0
+    for pk in list(due):
+        try:
+            invited += _invite(pk, now=now)
+        except Exception:  # one session's failure must not stop the others
+            logger.exception("Review invitation failed for booking %s; tried again next run", pk)
+    return invited
+
+
+def _invite(pk: int, *, now: dt.datetime) -> int:
+    with transaction.atomic():
+        booking = Booking.objects.select_related("slot", "mentee", "mentor").filter(pk=pk).first()
+        # Re-checked in this transaction: cancelled, reported as missed or reviewed meanwhile.
+        if booking is None or selectors.review_refusal(booking=booking, user=booking.mentee, now=now) is not None:
+            return 0
+        try:
+            with transaction.atomic():
+                ReviewInvitation.objects.create(booking=booking, sent_at=now)
+        except IntegrityError:  # another scheduler claimed it a moment ago: it sends
+            return 0
+        mentee = booking.mentee
+        if not mentee.is_active:  # leaving the platform: claimed, so never asked later either
+            return 0
+        notify(
+            recipient=mentee,
+            kind=INVITATION_KIND,
+            params={"name": booking.mentor.display_name},
+            link=reverse("reviews:create", args=[booking.pk]),
+        )
+        if wants_email(mentee, INVITATION_KIND) and has_verified_email(mentee):
+            emails.enqueue_invitation(booking=booking)
+    return 1
