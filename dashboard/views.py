@@ -31,6 +31,7 @@ from dashboard.forms import (
     StaffCancelForm,
 )
 from payments import selectors as payment_selectors
+from reviews import selectors as review_selectors
 from schedule import delivery
 from schedule import emails as schedule_emails
 from schedule import services as schedule_services
@@ -105,6 +106,7 @@ def _stats_context() -> dict:
         "slot_days": slot_days,
         "top": top,
         "money": payment_selectors.platform_money(),
+        "rating": review_selectors.platform_rating(),
         "money_days": money_days,
         "chart_data": chart_data,
         "computed_at": timezone.now(),

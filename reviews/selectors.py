@@ -10,7 +10,7 @@ from functools import cached_property
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import BooleanField, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models import Avg, BooleanField, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -170,3 +170,10 @@ def review_for_staff(pk: int) -> Review | None:
         )
         .first()
     )
+
+
+def platform_rating() -> dict:
+    """The average of every visible review on the platform, and how many there are (one query)."""
+    figures = Review.objects.filter(is_hidden=False).aggregate(average=Avg("rating"), count=Count("pk"))
+    figures["average"] = round(figures["average"], 2) if figures["average"] is not None else None
+    return figures

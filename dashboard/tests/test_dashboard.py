@@ -129,7 +129,7 @@ def _bulk_bookings(n):
     Booking.objects.bulk_create(Booking(slot=s, mentor=mentor, mentee=mentee) for s in slots)
 
 
-QUERIES_STATS = 15
+QUERIES_STATS = 16
 
 
 def test_the_stats_page_query_count_does_not_grow_with_bookings(client, staff):
@@ -144,7 +144,7 @@ def test_the_stats_page_query_count_does_not_grow_with_bookings(client, staff):
         return len(ctx.captured_queries)
 
     # session, user, MFA check, the four figure groups, two chart series, top mentors, the two money
-    # figures and the two money series, the header's unread counts
+    # figures and the two money series, the average rating, the header's unread counts
     assert count(10) == count(1000) == QUERIES_STATS
 
 
