@@ -59,6 +59,7 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 INVITE_AFTER = dt.timedelta(minutes=10)  # the client is asked this long after the end, not while leaving the call
+INVITE_WITHIN = dt.timedelta(days=3)  # sessions that ended longer ago are not asked by email
 INVITE_PER_RUN = 500  # one run of the job is bounded; the rest wait for the next
 TWO_PLACES = Decimal("0.01")
 
@@ -260,7 +261,8 @@ def _log(*, review: Review, action: str, reason: str, by: User, now: dt.datetime
 def review_invitations_send(*, now: dt.datetime | None = None) -> int:
     """
     Ask each client how their session went, once: sessions that took place (confirmed, no no-show),
-    ended at least INVITE_AFTER ago and within REVIEW_WINDOW_DAYS, neither invited nor reviewed yet.
+    ended at least INVITE_AFTER and at most INVITE_WITHIN ago (and within REVIEW_WINDOW_DAYS), neither
+    invited nor reviewed yet.
     Each is claimed and sent in its own transaction; a failure is logged and tried again next run.
     Returns how many clients were invited.
     """
@@ -270,7 +272,9 @@ def review_invitations_send(*, now: dt.datetime | None = None) -> int:
             status=Booking.Status.CONFIRMED,
             no_show="",
             slot__end__lte=now - INVITE_AFTER,
-            slot__end__gt=now - selectors.window(),
+            # Asked soon after, or not at all (the booking page still offers it within the window): the
+            # first run after a deploy does not mail every session of the past month.
+            slot__end__gt=now - min(selectors.window(), INVITE_WITHIN),
             review_invitation__isnull=True,
             review__isnull=True,
         )

@@ -80,6 +80,14 @@ def test_sessions_that_did_not_take_place_or_are_past_the_window_are_not_invited
     assert not Notification.objects.exists()
 
 
+def test_only_sessions_of_the_last_three_days_are_asked_by_email(mentor):
+    """The first run after a deploy does not mail a month of sessions; the booking page still offers it."""
+    recent = past_booking(mentor=mentor, ended=NOW - dt.timedelta(days=3) + MINUTE)
+    past_booking(mentor=mentor, ended=NOW - dt.timedelta(days=3) - MINUTE)
+    assert services.review_invitations_send(now=NOW) == 1
+    assert ReviewInvitation.objects.get().booking == recent
+
+
 def test_a_session_reviewed_before_the_job_ran_is_not_invited(session):
     ReviewFactory(booking=session, created_at=NOW - 30 * MINUTE)
     assert services.review_invitations_send(now=NOW) == 0
