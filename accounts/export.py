@@ -146,14 +146,16 @@ def _conversations(user: User, conversations, messages) -> list[dict]:
 
 def user_data_export(user: User, *, now: dt.datetime | None = None) -> dict:
     """
-    The person's data, ready for ``json.dumps``. Thirteen queries at most, however many bookings or
+    The person's data, ready for ``json.dumps``. Fourteen queries at most, however many bookings or
     messages: the mentor profile and its topics, the email addresses, the bookings, the waitlist
     entries, the weekly schedule with its hours and date overrides, the conversations, their messages,
-    the notification preferences, the payments (made and received) and the packages bought.
+    the notification preferences, the payments (made and received), the packages bought and the reviews
+    (written as a client, received as a mentor, with the replies).
     """
     from messaging.models import Conversation, Message  # both depend on accounts
     from notifications.models import NotificationPreference
     from payments.models import PackagePurchase, Payment
+    from reviews.models import Review
     from schedule.models import Booking, WaitlistEntry, WeeklySchedule
 
     now = now or timezone.now()
@@ -205,6 +207,20 @@ def user_data_export(user: User, *, now: dt.datetime | None = None) -> dict:
             }
             for p in Payment.objects.filter(Q(payer=user) | Q(mentor=user))
             .select_related("payer", "mentor")
+            .order_by("pk")
+        ],
+        "reviews": [
+            {
+                "direction": "written" if r.mentee_id == user.pk else "received",
+                "other_person": (r.mentor if r.mentee_id == user.pk else r.mentee).display_name,
+                "rating": r.rating,
+                "text": r.text,
+                "reply": r.reply,
+                "hidden": r.is_hidden,
+                "created_at": _utc(r.created_at),
+            }
+            for r in Review.objects.filter(Q(mentee=user) | Q(mentor=user))
+            .select_related("mentee", "mentor")
             .order_by("pk")
         ],
         "packages_bought": [

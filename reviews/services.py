@@ -313,3 +313,14 @@ def _invite(pk: int, *, now: dt.datetime) -> int:
         if wants_email(mentee, INVITATION_KIND) and has_verified_email(mentee):
             emails.enqueue_invitation(booking=booking)
     return 1
+
+
+def user_reviews_erase(*, user: User) -> None:
+    """
+    Leaving (called when the account is anonymised): the words the person wrote go (their reviews as a
+    client, their replies as a mentor, their reasons for reporting); the ratings stay, signed "Deleted
+    user", so every mentor's average is unchanged.
+    """
+    Review.objects.filter(mentee=user).exclude(text="").update(text="")
+    Review.objects.filter(mentor=user).exclude(reply="").update(reply="", replied_at=None)
+    ReviewReport.objects.filter(reporter=user).exclude(reason="").update(reason="")

@@ -16,9 +16,9 @@ their mind, and is then anonymised.
 The account is anonymised, not deleted: the User row stays, as "Deleted user" with the address
 ``deleted-<pk>@deleted.invalid``, so the other side's bookings and history still read. Erased are the
 names, email addresses, password, photo, time zone and language, the mentor profile's texts, topics and
-meeting link, what the person wrote on bookings, their calendar feed, weekly hours and waitlists,
-everything they signed in with (allauth email addresses, Google/GitHub links, authenticators,
-sessions) and mail still queued to them.
+meeting link, what the person wrote on bookings and in reviews (ratings stay), their calendar feed,
+weekly hours and waitlists, everything they signed in with (allauth email addresses, Google/GitHub
+links, authenticators, sessions) and mail still queued to them.
 
 Leaving touches every app that holds the person's data, so this service orchestrates the schedule's
 part (``schedule.services.leaving``) as the higher-level step of the two.
@@ -132,11 +132,13 @@ def _end_sessions(user: User) -> None:
 
 
 def _anonymise(user: User, *, closed_at: dt.datetime, now: dt.datetime) -> None:
+    from reviews.services import user_reviews_erase  # reviews depend on accounts: import when used
     from schedule.delivery import outbox_forget  # schedule depends on accounts: import when used
     from schedule.services import user_schedule_erase
 
     addresses = sorted({user.email, *EmailAddress.objects.filter(user=user).values_list("email", flat=True)})
     user_schedule_erase(user=user, closed_at=closed_at, now=now)
+    user_reviews_erase(user=user)
     outbox_forget(addresses=addresses, now=now)
     _end_sessions(user)
     UserSession.objects.filter(user=user).delete()

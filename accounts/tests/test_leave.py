@@ -170,7 +170,7 @@ def test_download_my_data_is_a_json_attachment_of_the_persons_data(client, busy_
     assert "no-cache" in response["Cache-Control"] or "no-store" in response["Cache-Control"]
     data = json.loads(response.content)
     keys = ["format", "exported_at", "profile", "bookings_as_mentee", "bookings_as_mentor", "waitlist", "weekly_hours"]
-    keys += ["notification_email", "payments", "packages_bought"]
+    keys += ["notification_email", "payments", "reviews", "packages_bought"]
     assert sorted(data) == sorted([*keys, "messages"])
     profile = data["profile"]
     assert (profile["first_name"], profile["last_name"]) == ("Seán", HOSTILE.removeprefix("Seán "))
@@ -222,8 +222,8 @@ def test_the_export_is_built_in_the_same_number_of_queries_for_one_booking_or_ma
 ):
     settings.MESSAGE_RATE_PER_MINUTE = 100
     # profile, its topics, email addresses, bookings, waitlist, weekly schedule, its hours, its date
-    # overrides, conversations, messages, notification preferences, payments, packages bought
-    with django_assert_num_queries(13):
+    # overrides, conversations, messages, notification preferences, payments, reviews, packages bought
+    with django_assert_num_queries(14):
         few = export.user_data_export(busy_mentor)
     for hours in range(100, 112):
         mentee = UserFactory()
@@ -231,7 +231,7 @@ def test_the_export_is_built_in_the_same_number_of_queries_for_one_booking_or_ma
         conversation = messaging_services.conversation_open(mentor=busy_mentor, mentee=mentee)
         messaging_services.message_send(conversation=conversation, sender=mentee, body="Question")
         messaging_services.message_send(conversation=conversation, sender=busy_mentor, body="Answer")
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         many = export.user_data_export(busy_mentor)
     assert len(many["bookings_as_mentor"]) == len(few["bookings_as_mentor"]) + 12
     assert len(many["messages"]) == len(few["messages"]) + 12
@@ -243,8 +243,8 @@ def test_the_export_page_query_count_is_pinned(client, mentee, mentor, django_as
         _book(mentor, mentee, hours)
     client.force_login(mentee)
     # session, user, mentor profile, email addresses, bookings, waitlist, weekly schedule, conversations, messages,
-    # notification preferences, payments, packages bought
-    with django_assert_num_queries(12):
+    # notification preferences, payments, reviews, packages bought
+    with django_assert_num_queries(13):
         assert client.get(EXPORT).status_code == 200
 
 

@@ -324,3 +324,24 @@ def test_only_active_staff_moderate(review, mentee, mentor, staff):
             services.review_hide(review=review, by=by, reason="Mine", now=NOW)
     review.refresh_from_db()
     assert not review.is_hidden
+
+
+def test_leaving_erases_the_words_but_keeps_the_ratings(mentor, mentee):
+    from accounts import export
+    from reviews.models import Review, ReviewReport
+    from reviews.tests.factories import ReviewFactory
+
+    review = ReviewFactory(booking=past_booking(mentor=mentor, mentee=mentee, ended=NOW), text="Very kind <b>")
+    services.review_reply(review=review, by=mentor, text="Thank you", now=NOW)
+    services.review_report(review=review, by=mentor, reason="Not true")
+    data = export.user_data_export(mentee)
+    assert [(r["direction"], r["rating"], r["text"], r["reply"]) for r in data["reviews"]] == [
+        ("written", 5, "Very kind <b>", "Thank you")
+    ]
+    assert export.user_data_export(mentor)["reviews"][0]["direction"] == "received"
+
+    services.user_reviews_erase(user=mentee)
+    services.user_reviews_erase(user=mentor)
+    review = Review.objects.get()
+    assert (review.text, review.reply, review.replied_at, review.rating) == ("", "", None, 5)
+    assert ReviewReport.objects.get().reason == ""
