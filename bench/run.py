@@ -47,6 +47,7 @@ os.environ.update(
         "LOG_LEVEL": "WARNING",
         "BOOKING_MIN_NOTICE_MINUTES": "60",
         "BOOKING_MAX_RESCHEDULES": "100000",  # the reschedule scenario moves the same bookings again and again
+        "BOOKING_MAX_HOLDS": "100000",  # each booking-POST client holds many times before the checkout pays them
         # A cache shared by the workers, as in production (README); BENCH_CACHE_URL=locmemcache:// without Redis.
         "CACHE_URL": os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/1"),
     }
@@ -349,6 +350,33 @@ def percentiles(samples: list[float]) -> dict:
     return {"p50": pick(0.50), "p95": pick(0.95), "p99": pick(0.99)}
 
 
+def run_posts(jobs: list[tuple[str, list[tuple[str, dict]]]]) -> tuple[list[float], list[int], float]:
+    """
+    One client thread per job (a session cookie and its POSTs, sent in turn) for at most DURATION
+    seconds; returns the latencies, the statuses and the seconds it took.
+    """
+    latencies, statuses = [], []
+    stop = time.monotonic() + DURATION
+    lock = threading.Lock()
+
+    def client(cookie, requests):
+        for path, data in requests:
+            if time.monotonic() > stop:
+                return
+            status, seconds = post(path, cookie, data() if callable(data) else data)
+            with lock:
+                latencies.append(seconds)
+                statuses.append(status)
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=client, args=job) for job in jobs]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return latencies, statuses, time.monotonic() - started
+
+
 def booking_posts() -> dict:
     """CONNECTIONS clients, each a different mentee, booking distinct free slots for DURATION seconds."""
     now = timezone.now()
@@ -367,27 +395,11 @@ def booking_posts() -> dict:
             seen[k].add(start)
             queues[k].append(pk)
     mentees = list(User.objects.filter(email__startswith="mentee", is_mentor=False).order_by("pk")[1 : CONNECTIONS + 1])
-    cookies = [session_cookie(m.email) for m in mentees]
-    latencies, statuses = [], []
-    stop = time.monotonic() + DURATION
-    lock = threading.Lock()
-
-    def client(k):
-        for pk in queues[k]:
-            if time.monotonic() > stop:
-                return
-            status, seconds = post(f"/book/{pk}/", cookies[k], {"note": "bench"})
-            with lock:
-                latencies.append(seconds)
-                statuses.append(status)
-
-    started = time.monotonic()
-    threads = [threading.Thread(target=client, args=(k,)) for k in range(CONNECTIONS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.monotonic() - started
+    jobs = [
+        (session_cookie(m.email), [(f"/book/{pk}/", {"note": "bench"}) for pk in queues[k]])
+        for k, m in enumerate(mentees)
+    ]
+    latencies, statuses, elapsed = run_posts(jobs)
     booked = Booking.objects.filter(note="bench").count()
     return {
         "requests": len(latencies),
@@ -404,27 +416,12 @@ def checkout_posts() -> dict:
     by_mentee: dict[str, list[int]] = {}
     for pk, email in holds:
         by_mentee.setdefault(email, []).append(pk)
-    jobs = [(session_cookie(email), pks) for email, pks in list(by_mentee.items())[:CONNECTIONS]]
-    latencies, statuses = [], []
-    stop = time.monotonic() + DURATION
-    lock = threading.Lock()
-
-    def client(cookie, pks):
-        for pk in pks:
-            if time.monotonic() > stop:
-                return
-            status, seconds = post(f"/payments/checkout/{pk}/", cookie, {**CARD, "key": secrets.token_hex(16)})
-            with lock:
-                latencies.append(seconds)
-                statuses.append(status)
-
-    started = time.monotonic()
-    threads = [threading.Thread(target=client, args=job) for job in jobs]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.monotonic() - started
+    card = lambda: {**CARD, "key": secrets.token_hex(16)}  # noqa: E731 (a fresh form for each payment)
+    jobs = [
+        (session_cookie(email), [(f"/payments/checkout/{pk}/", card) for pk in pks])
+        for email, pks in list(by_mentee.items())[:CONNECTIONS]
+    ]
+    latencies, statuses, elapsed = run_posts(jobs)
     return {
         "requests": len(latencies),
         "rps": len(latencies) / elapsed if elapsed else 0,
@@ -449,27 +446,9 @@ def reschedule_posts() -> dict:
             .order_by("start")
             .values_list("pk", "start")[:2000]
         )
-        jobs.append((session_cookie(mentee.email), booking.pk, free))
-    latencies, statuses = [], []
-    stop = time.monotonic() + DURATION
-    lock = threading.Lock()
-
-    def client(cookie, booking_pk, free):
-        for pk, start in free:
-            if time.monotonic() > stop:
-                return
-            status, seconds = post(f"/bookings/{booking_pk}/move/", cookie, {"slot": f"{pk}:{int(start.timestamp())}"})
-            with lock:
-                latencies.append(seconds)
-                statuses.append(status)
-
-    started = time.monotonic()
-    threads = [threading.Thread(target=client, args=job) for job in jobs]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.monotonic() - started
+        moves = [(f"/bookings/{booking.pk}/move/", {"slot": f"{pk}:{int(start.timestamp())}"}) for pk, start in free]
+        jobs.append((session_cookie(mentee.email), moves))
+    latencies, statuses, elapsed = run_posts(jobs)
     return {
         "requests": len(latencies),
         "rps": len(latencies) / elapsed,

@@ -323,6 +323,8 @@ MEETING_URL_TEMPLATE = env("MEETING_URL_TEMPLATE", default="https://meet.jit.si/
 BOOKING_MAX_RESCHEDULES = env.int("BOOKING_MAX_RESCHEDULES", default=2)
 # Minutes a paid mentor's slot is held for the mentee while they pay; then it is offered again.
 BOOKING_HOLD_MINUTES = env.int("BOOKING_HOLD_MINUTES", default=15)
+# Times one mentee may hold for payment at once (checkouts in several tabs, not a way to block calendars).
+BOOKING_MAX_HOLDS = env.int("BOOKING_MAX_HOLDS", default=3)
 # Days after a session in which either side may report that the other did not come.
 BOOKING_NO_SHOW_DAYS = env.int("BOOKING_NO_SHOW_DAYS", default=3)
 # How far ahead a slot may be published (and so booked).

@@ -1,19 +1,11 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
 from payments.models import CreditUse, Package, PackagePurchase, Payment, Refund
 
 
-class ReadOnlyLedgerAdmin(admin.ModelAdmin):
+class ReadOnlyLedgerAdmin(ReadOnlyAdmin):
     """The ledger is written by the services only: staff read it here, they never edit it."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Payment)

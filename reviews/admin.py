@@ -1,19 +1,11 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
 from reviews.models import Review, ReviewInvitation, ReviewModeration, ReviewReport
 
 
-class ReadOnly(admin.ModelAdmin):
+class ReadOnly(ReadOnlyAdmin):
     """Reviews change through the services only (they keep the mentor's rating and the moderation log)."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ModerationInline(admin.TabularInline):

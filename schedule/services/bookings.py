@@ -29,7 +29,6 @@ from schedule.models import Booking, CalendarFeed, Reminder, Slot
 from schedule.services import weekly
 from schedule.services.errors import BookingError, SlotTakenError, require_verified_email
 
-MAX_HOLDS = 3  # times one mentee may hold for payment at once
 NO_SHOW_GRACE = dt.timedelta(minutes=10)  # someone late is not absent: reports open this long after the start
 
 
@@ -52,17 +51,28 @@ def booking_create(
     note: str = "",
     expected_start: dt.datetime | None = None,
     now: dt.datetime | None = None,
+    hold: bool = False,
 ) -> Booking:
     """
     Book a slot for a mentee, or raise BookingError with the reason it cannot be booked.
     ``expected_start`` is the start the mentee was shown: a slot moved since then is refused.
+    With ``hold`` (``booking_hold``) the booking waits for payment instead.
     """
     now = now or timezone.now()
     require_verified_email(mentee)
+    if hold:
+        held = Booking.objects.filter(mentee=mentee, status=Booking.Status.PENDING, hold_expires_at__gt=now).count()
+        if held >= settings.BOOKING_MAX_HOLDS:  # a few checkouts at once, not a way to keep mentors' calendars blocked
+            raise BookingError(
+                _("You have %(n)d times waiting for payment. Pay for them or let them run out first.") % {"n": held},
+                code="too_many_holds",
+            )
     try:
         with transaction.atomic():
-            booking = _claim_and_book(slot_id=slot_id, mentee=mentee, note=note, expected_start=expected_start, now=now)
-    except IntegrityError:  # the partial unique index saw a confirmed booking: the whole attempt rolled back
+            booking = _claim_and_book(
+                slot_id=slot_id, mentee=mentee, note=note, expected_start=expected_start, now=now, hold=hold
+            )
+    except IntegrityError:  # the partial unique index saw an active booking: the whole attempt rolled back
         raise SlotTakenError() from None
     return booking
 
@@ -80,22 +90,7 @@ def booking_hold(
     (others see it taken) for BOOKING_HOLD_MINUTES. Nobody is told yet; ``booking_hold_confirm``
     makes it a booking once it is paid, and an unpaid hold runs out (``holds_release_expired``).
     """
-    now = now or timezone.now()
-    require_verified_email(mentee)
-    held = Booking.objects.filter(mentee=mentee, status=Booking.Status.PENDING, hold_expires_at__gt=now).count()
-    if held >= MAX_HOLDS:  # a few checkouts at once, not a way to keep mentors' calendars blocked
-        raise BookingError(
-            _("You have %(n)d times waiting for payment. Pay for them or let them run out first.") % {"n": held},
-            code="too_many_holds",
-        )
-    try:
-        with transaction.atomic():
-            booking = _claim_and_book(
-                slot_id=slot_id, mentee=mentee, note=note, expected_start=expected_start, now=now, hold=True
-            )
-    except IntegrityError:
-        raise SlotTakenError() from None
-    return booking
+    return booking_create(slot_id=slot_id, mentee=mentee, note=note, expected_start=expected_start, now=now, hold=True)
 
 
 def booking_hold_confirm(*, booking: Booking, now: dt.datetime | None = None) -> Booking:
