@@ -8,6 +8,7 @@ from django.db import connection
 def _test_storage(settings, tmp_path):
     """Uploaded photos and mail attachments go to a per-test folder; static files need no collectstatic."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MAINTENANCE_FILE = tmp_path / "maintenance.json"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,

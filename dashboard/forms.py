@@ -75,3 +75,13 @@ class StaffCancelForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class MaintenanceForm(forms.Form):
+    retry_after_minutes = forms.IntegerField(
+        label=_("Expected length (minutes)"),
+        min_value=1,
+        max_value=24 * 60,
+        initial=15,
+        help_text=_("Sent to browsers and search engines as Retry-After."),
+    )

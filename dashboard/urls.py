@@ -25,6 +25,7 @@ urlpatterns = [
     path("bookings/<id:pk>/", views.booking_detail, name="booking_detail"),
     path("bookings/<id:pk>/cancel/", views.booking_cancel, name="booking_cancel"),
     path("mail/", views.mail_list, name="mail"),
+    path("maintenance/", views.maintenance, name="maintenance"),
     path("mail/<id:pk>/retry/", views.mail_retry, name="mail_retry"),
     # The payments ledger (the view is payments'; staff read it, the services alone write it).
     path("payments/", payment_views.staff_payment_list, name="payments"),

@@ -21,10 +21,12 @@ from accounts import services as account_services
 from accounts.decorators import staff_required
 from accounts.forms import MentorProfileForm
 from accounts.models import User
+from core import maintenance as maintenance_mode
 from core.dates import when
 from dashboard import selectors
 from dashboard.forms import (
     BookingFilterForm,
+    MaintenanceForm,
     PeopleFilterForm,
     SlotFilterForm,
     StaffBookingForm,
@@ -469,3 +471,41 @@ def mail_retry(request, pk):
     delivery.email_retry(email=email)
     messages.success(request, _("The email is queued for another attempt."))
     return redirect("dashboard:mail")
+
+
+# --- Maintenance mode ---
+
+MAINTENANCE_COMMANDS = [f"python manage.py maintenance {args}" for args in ("on --minutes 30", "off", "status")]
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def maintenance(request):
+    """Close the site for everyone but the holders of the bypass link (the staff member who closes it is one)."""
+    window = maintenance_mode.current()
+    form = MaintenanceForm(request.POST or None)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action not in ("on", "off"):
+            return render(request, "dashboard/maintenance.html", {"window": window, "form": form}, status=400)
+        if action == "off":
+            maintenance_mode.maintenance_off()
+            messages.success(request, _("The site is open again. Mail held back meanwhile is being sent."))
+            return redirect("dashboard:maintenance")
+        if form.is_valid():
+            window = maintenance_mode.maintenance_on(
+                by=request.user.email, retry_after_minutes=form.cleaned_data["retry_after_minutes"]
+            )
+            messages.success(
+                request, _("The site is in maintenance. Share the bypass link below with whoever needs in.")
+            )
+            response = redirect("dashboard:maintenance")
+            maintenance_mode.set_bypass_cookie(response, window)  # or the one who closed it is locked out too
+            return response
+    bypass_url = request.build_absolute_uri(maintenance_mode.bypass_path(window)) if window else ""
+    return render(
+        request,
+        "dashboard/maintenance.html",
+        {"window": window, "form": form, "bypass_url": bypass_url, "commands": MAINTENANCE_COMMANDS},
+        status=400 if form.is_bound else 200,
+    )

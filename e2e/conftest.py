@@ -53,6 +53,7 @@ class Site:
             "SITE_URL": self.url,
             "DATABASE_URL": f"sqlite:///{tmp / 'e2e.sqlite3'}",
             "MEDIA_ROOT": str(tmp / "media"),
+            "MAINTENANCE_FILE": str(tmp / "maintenance.json"),
             # Two workers, as in production: invalidation must reach both, so the cache is shared.
             "CACHE_URL": f"filecache://{tmp / 'cache'}",
             "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",

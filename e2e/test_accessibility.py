@@ -51,6 +51,7 @@ STAFF = {
     "dashboard-bookings": "/dashboard/bookings/",
     "dashboard-people": "/dashboard/people/",
     "dashboard-payments": "/dashboard/payments/",
+    "dashboard-maintenance": "/dashboard/maintenance/",
     "dashboard-reviews": "/dashboard/reviews/",
 }
 WHO = {

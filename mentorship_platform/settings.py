@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "core.middleware.MaintenanceMiddleware",  # before anything that queries the database
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -333,6 +334,12 @@ BOOKING_HORIZON_DAYS = env.int("BOOKING_HORIZON_DAYS", default=180)
 REMINDER_OFFSETS = env.list("REMINDER_OFFSETS", cast=int, default=[24 * 60, 60])
 # A reminder more than this many minutes late (e.g. the scheduler was down) is skipped, not sent.
 REMINDER_GRACE_MINUTES = env.int("REMINDER_GRACE_MINUTES", default=30)
+
+# --- MAINTENANCE ---
+# The flag file of maintenance mode, shared by every process (put it on a volume they all mount).
+MAINTENANCE_FILE = env.path("MAINTENANCE_FILE", default=BASE_DIR / "var" / "maintenance.json")
+# Hours a maintenance bypass link keeps working.
+MAINTENANCE_BYPASS_HOURS = env.int("MAINTENANCE_BYPASS_HOURS", default=12)
 
 # --- PAYMENTS (imitation) ---
 # The card processor (a dotted path to a payments.providers.Provider); the built-in one is a fake that

@@ -5,6 +5,7 @@ from django.views.static import serve
 
 from accounts import views as accounts_views
 from accounts.views import admin_login_redirect
+from core import views as core_views
 from mentorship_platform import bench_views
 
 urlpatterns = [
@@ -21,6 +22,7 @@ urlpatterns = [
     path("admin/login/", admin_login_redirect),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", accounts_views.set_language, name="set_language"),
+    path("maintenance/bypass/<str:token>/", core_views.maintenance_bypass, name="maintenance_bypass"),
 ]
 
 if settings.SERVE_MEDIA:

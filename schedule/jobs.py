@@ -12,6 +12,7 @@ from django_apscheduler.models import DjangoJobExecution
 from django_apscheduler.util import close_old_connections
 
 from accounts import jobs as accounts_jobs
+from core import maintenance
 from messaging import jobs as messaging_jobs
 from reviews import jobs as reviews_jobs
 from schedule import delivery, services
@@ -30,6 +31,9 @@ def send_reminders():
 
 @close_old_connections
 def deliver_outbox():
+    if maintenance.current() is not None:  # the mail waits in the outbox and goes out once the site is back
+        logger.info("Outbox: paused for maintenance")
+        return
     result = delivery.outbox_drain()
     if result.sent or result.requeued or result.failed:
         logger.info("Outbox: %d sent, %d to retry, %d failed", result.sent, result.requeued, result.failed)

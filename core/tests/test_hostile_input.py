@@ -36,6 +36,7 @@ from accounts import services as account_services
 from accounts.forms import AccountDeleteForm, DirectoryFilterForm, MentorProfileForm, ProfileForm, SignupForm
 from accounts.models import User
 from accounts.tests.factories import PASSWORD, MentorFactory, TopicFactory, UserFactory
+from core import maintenance
 from core.converters import IdConverter
 from core.testing import (
     BIG,
@@ -103,7 +104,7 @@ def site_state() -> dict:
     Every row of every model of the site (users with their language, zone and names, mentor profiles
     and topics, slots, bookings, weekly hours...), the outbox, and the mail sent.
     """
-    return {**_site_rows()(), "mail sent": len(mail.outbox)}
+    return {**_site_rows()(), "mail sent": len(mail.outbox), "maintenance": maintenance.current() is not None}
 
 
 @pytest.fixture
@@ -898,6 +899,13 @@ def payment_list(w):
 def dashboard_payments(w):
     data = {"query": "INV", "status": "succeeded"}
     return Form(reverse("dashboard:payments"), data, [*data, "page"], user=w["staff"], method="get", valid=200)
+
+
+@form
+def dashboard_maintenance(w):
+    """Opening an open site changes nothing; a strange action is refused (the "on" path: test_maintenance)."""
+    data = {"action": "off", "retry_after_minutes": "15"}
+    return Form(reverse("dashboard:maintenance"), data, ["action"], user=w["staff"], valid=302)
 
 
 @form

@@ -167,6 +167,7 @@ GET_URLS = [
     ("dashboard:booking_cancel", "booking"),
     ("dashboard:mail", None),
     ("dashboard:payments", None),
+    ("dashboard:maintenance", None),
 ]
 POST_URLS = [
     ("dashboard:person_role", "person"),
