@@ -9,7 +9,6 @@ import datetime as dt
 import logging
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
@@ -18,7 +17,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import User
 from accounts.selectors import has_verified_email
-from core import realtime
+from core import ratelimit, realtime
 from messaging import MESSAGE_KIND, emails, selectors
 from messaging.models import Conversation, Message, Report
 
@@ -110,20 +109,11 @@ def _get_or_create(*, mentor: User, mentee: User, now: dt.datetime) -> Conversat
 # --- Sending ---
 
 
-def _rate_key(user_id: int, now: dt.datetime) -> str:
-    return f"messaging:rate:{user_id}:{int(now.timestamp()) // 60}"
-
-
 def _take_rate_token(user: User, now: dt.datetime) -> bool:
     """One more message this minute for ``user``, if the limit allows (a fixed one-minute window)."""
-    key = _rate_key(user.pk, now)
-    cache.add(key, 0, timeout=120)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=120)
-        count = 1
-    return count <= settings.MESSAGE_RATE_PER_MINUTE
+    return ratelimit.take(
+        f"messaging:{user.pk}", limit=settings.MESSAGE_RATE_PER_MINUTE, window_seconds=60, now=now
+    )
 
 
 def check_body(body: str) -> str:

@@ -1,0 +1,19 @@
+"""A fixed-window counter in the shared cache: "at most N per window" for anything people can repeat."""
+
+import datetime as dt
+
+from django.core.cache import cache
+from django.utils import timezone
+
+
+def take(key: str, *, limit: int, window_seconds: int, now: dt.datetime | None = None) -> bool:
+    """Count one more under ``key`` in the current window; False once ``limit`` is passed."""
+    now = now or timezone.now()
+    bucket = f"ratelimit:{key}:{int(now.timestamp()) // window_seconds}"
+    cache.add(bucket, 0, timeout=window_seconds * 2)
+    try:
+        count = cache.incr(bucket)
+    except ValueError:  # expired between add and incr
+        cache.add(bucket, 1, timeout=window_seconds * 2)
+        count = 1
+    return count <= limit
