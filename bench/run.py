@@ -141,6 +141,8 @@ PAGES = [
     ("earnings, mentor", "/earnings/", "mentor0@bench.example"),
     ("packages, mentor", "/earnings/packages/", "mentor0@bench.example"),
     ("dashboard payments", "/dashboard/payments/", "staff0@bench.example"),
+    ("contact support (anonymous)", "/support/", None),
+    ("dashboard support desk", "/dashboard/support/", "staff0@bench.example"),
     # Reviews (seed_reviews): every bench session that took place has one, but one of mentee0's.
     ("mentor page with reviews", "/mentors/bench-mentor-0/", None),
     ("home, sorted by rating", "/?sort=rating", None),

@@ -10,3 +10,8 @@ ACCOUNT = "account"
 MESSAGES = "messages"
 # "How was your session?" invitations from the reviews app.
 REVIEWS = "reviews"
+# Receipts and refund notices from the payments app.
+RECEIPT = "payment_receipt"
+REFUND = "refund_issued"
+# Acknowledgements and answers of the support desk.
+SUPPORT = "support"

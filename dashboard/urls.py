@@ -4,6 +4,7 @@ from dashboard import views
 from messaging import views as messaging_views
 from payments import views as payment_views
 from reviews import views as reviews_views
+from support import views as support_views
 
 app_name = "dashboard"
 
@@ -26,6 +27,10 @@ urlpatterns = [
     path("bookings/<id:pk>/cancel/", views.booking_cancel, name="booking_cancel"),
     path("mail/", views.mail_list, name="mail"),
     path("maintenance/", views.maintenance, name="maintenance"),
+    # The support desk (the views are support's).
+    path("support/", support_views.staff_list, name="support"),
+    path("support/<id:pk>/", support_views.staff_detail, name="support_detail"),
+    path("support/<id:pk>/action/", support_views.staff_action, name="support_action"),
     path("mail/<id:pk>/retry/", views.mail_retry, name="mail_retry"),
     # The payments ledger (the view is payments'; staff read it, the services alone write it).
     path("payments/", payment_views.staff_payment_list, name="payments"),

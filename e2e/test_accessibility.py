@@ -16,6 +16,7 @@ ANONYMOUS = {
     "login": "/accounts/login/",
     "register": "/accounts/signup/",
     "password-reset": "/accounts/password/reset/",
+    "contact-support": "/support/",
 }
 MENTEE = {
     "booking-confirmation": "FIRST_FREE_SLOT",
@@ -52,6 +53,7 @@ STAFF = {
     "dashboard-people": "/dashboard/people/",
     "dashboard-payments": "/dashboard/payments/",
     "dashboard-maintenance": "/dashboard/maintenance/",
+    "dashboard-support": "/dashboard/support/",
     "dashboard-reviews": "/dashboard/reviews/",
 }
 WHO = {

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "messaging",
     "payments",
     "reviews",
+    "support",
 ]
 
 MIDDLEWARE = [
@@ -334,6 +335,10 @@ BOOKING_HORIZON_DAYS = env.int("BOOKING_HORIZON_DAYS", default=180)
 REMINDER_OFFSETS = env.list("REMINDER_OFFSETS", cast=int, default=[24 * 60, 60])
 # A reminder more than this many minutes late (e.g. the scheduler was down) is skipped, not sent.
 REMINDER_GRACE_MINUTES = env.int("REMINDER_GRACE_MINUTES", default=30)
+
+# --- SUPPORT ---
+# Contact-form requests one email address, and one IP address, may send per hour.
+SUPPORT_REQUESTS_PER_HOUR = env.int("SUPPORT_REQUESTS_PER_HOUR", default=5)
 
 # --- MAINTENANCE ---
 # The flag file of maintenance mode, shared by every process (put it on a volume they all mount).

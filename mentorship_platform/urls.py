@@ -18,6 +18,7 @@ urlpatterns = [
     path("messages/", include("messaging.urls")),
     path("", include("payments.urls")),
     path("reviews/", include("reviews.urls")),
+    path("support/", include("support.urls")),
     # One sign-in for everyone, with its throttling and second factor: no separate admin login.
     path("admin/login/", admin_login_redirect),
     path("admin/", admin.site.urls),

@@ -111,9 +111,7 @@ def _get_or_create(*, mentor: User, mentee: User, now: dt.datetime) -> Conversat
 
 def _take_rate_token(user: User, now: dt.datetime) -> bool:
     """One more message this minute for ``user``, if the limit allows (a fixed one-minute window)."""
-    return ratelimit.take(
-        f"messaging:{user.pk}", limit=settings.MESSAGE_RATE_PER_MINUTE, window_seconds=60, now=now
-    )
+    return ratelimit.take(f"messaging:{user.pk}", limit=settings.MESSAGE_RATE_PER_MINUTE, window_seconds=60, now=now)
 
 
 def check_body(body: str) -> str:

@@ -2,11 +2,9 @@
 
 from django.urls import reverse
 
+from core.mail import RECEIPT, REFUND
 from payments.models import Payment, Refund
 from schedule.emails import enqueue_rendered
-
-RECEIPT = "payment_receipt"
-REFUND = "refund_issued"
 
 
 def enqueue_receipt(payment: Payment) -> None:

@@ -26,7 +26,7 @@ from django.utils.translation import gettext
 from post_office.models import PRIORITY, STATUS, Email
 
 from accounts.models import User
-from core.mail import ACCOUNT, KIND_HEADER, MESSAGES, REVIEWS
+from core.mail import ACCOUNT, KIND_HEADER, MESSAGES, RECEIPT, REFUND, REVIEWS, SUPPORT
 from notifications import kinds as notification_kinds
 from notifications.selectors import emails_wanted
 from schedule import calendar
@@ -74,6 +74,9 @@ def kind_label(kind: str) -> str:
         ACCOUNT: gettext("Account"),
         MESSAGES: gettext("Unread messages"),
         REVIEWS: gettext("Review invitation"),
+        RECEIPT: gettext("Receipt"),
+        REFUND: gettext("Refund"),
+        SUPPORT: gettext("Support"),
     }.get(kind, "")
 
 

@@ -23,7 +23,7 @@ from allauth.account.forms import default_token_generator
 from allauth.account.utils import user_pk_to_url_str
 from django import forms
 from django.apps import apps
-from django.core import mail
+from django.core import mail, signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import DateTimeField
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -61,6 +61,8 @@ from reviews.forms import StaffReviewFilterForm
 from schedule.forms import BulkSlotForm, DateOverrideForm, SlotForm, WaitlistForm, WeeklyHoursForm
 from schedule.models import Booking, DateOverride, Slot, WeeklySchedule
 from schedule.tests.factories import BookingFactory, SlotFactory
+from support import services as support_services
+from support.forms import ContactForm, StaffReplyForm
 
 pytestmark = pytest.mark.django_db
 
@@ -93,7 +95,7 @@ def _rows(model):
 def _site_rows():
     models = [
         m
-        for label in ("accounts", "schedule", "notifications", "messaging", "payments", "reviews")
+        for label in ("accounts", "schedule", "notifications", "messaging", "payments", "reviews", "support")
         for m in apps.get_app_config(label).get_models(include_auto_created=True)
     ]
     return rows_snapshot(**{m._meta.label: _rows(m) for m in models}, outbox=_rows(Email))
@@ -168,6 +170,9 @@ def world(mentee, mentor, staff):
         "package": package,
         "purchase": pay("4242424242424242", "a" * 32).purchase,
         "bank_step": pay("4000002500003155", "b" * 32),  # waiting for the bank's confirmation
+        "support_request": support_services.support_request_create(
+            subject="booking", email="ann@example.com", message="Help", now=NOW
+        ),
     }
 
 
@@ -908,6 +913,52 @@ def dashboard_maintenance(w):
     return Form(reverse("dashboard:maintenance"), data, ["action"], user=w["staff"], valid=302)
 
 
+def _contact_started() -> str:
+    """The contact form's signed "shown at" token, as if the page was opened half a minute ago."""
+    with time_machine.travel(NOW - dt.timedelta(seconds=30), tick=False):
+        return signing.TimestampSigner(salt="support.contact.started").sign("contact")
+
+
+@form
+def support_contact(w):
+    data = {
+        "subject": "booking",
+        "name": "Ann",
+        "email": "ann@example.com",
+        "message": "My session link does not open.",
+        "website": "",
+        "started": _contact_started(),
+    }
+    return Form(
+        reverse("support:contact"),
+        data,
+        list(data),
+        free_text={"name", "message"},
+        accepts={("website", ""), ("website", " \t\n ")},  # the honeypot stays empty (blanks are stripped)
+        per_field=_one_path(ContactForm),
+    )
+
+
+@form
+def dashboard_support_answer(w):
+    data = {"body": "Thank you, fixed.", "close": ""}
+    return Form(
+        reverse("dashboard:support_detail", args=[w["support_request"].pk]),
+        data,
+        list(data),
+        user=w["staff"],
+        free_text={"body"},
+        accepts=_checkboxes(StaffReplyForm),
+        show=reverse("dashboard:support_detail", args=[w["support_request"].pk]),
+    )
+
+
+@form
+def dashboard_support_list(w):
+    data = {"status": "open", "mine": ""}
+    return Form(reverse("dashboard:support"), data, [*data, "page"], user=w["staff"], method="get", valid=200)
+
+
 @form
 def earnings(w):
     return Form(reverse("payments:earnings"), {}, ["page"], user=w["mentor"], method="get", valid=200)
@@ -1121,6 +1172,8 @@ ID_URLS = {
     "dashboard:review_detail": ("review", "get", "staff"),
     "dashboard:review_hide": ("review", "post", "staff"),
     "dashboard:review_unhide": ("hidden_review", "post", "staff"),
+    "dashboard:support_detail": ("support_request", "get post", "staff"),
+    "dashboard:support_action": ("support_request", "post", "staff"),
 }
 ID_URL_CALLS = [(name, method) for name, (_obj, methods, _user) in ID_URLS.items() for method in methods.split()]
 # Enough for the POST forms behind these URLs to be valid: a request that got past the lookup could

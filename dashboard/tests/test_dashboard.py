@@ -168,6 +168,7 @@ GET_URLS = [
     ("dashboard:mail", None),
     ("dashboard:payments", None),
     ("dashboard:maintenance", None),
+    ("dashboard:support", None),
 ]
 POST_URLS = [
     ("dashboard:person_role", "person"),

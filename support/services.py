@@ -1,0 +1,125 @@
+"""
+The support desk: a request is stored and acknowledged by email in one transaction (through the
+outbox), staff assign, answer (by email, kept as a reply) and close. The contact form is open to
+everyone, so each address and each IP may send only a few per hour (``SUPPORT_REQUESTS_PER_HOUR``).
+"""
+
+import dataclasses
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from core import ratelimit
+from core.mail import SUPPORT
+from schedule.emails import enqueue_rendered
+from support.models import SupportReply, SupportRequest
+
+
+class SupportError(Exception):
+    def __init__(self, message, code="invalid"):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+@dataclasses.dataclass(frozen=True)
+class Addressee:
+    """Whom support mail goes to: the reply-to address, in the language the request was written in."""
+
+    email: str
+    language: str
+    display_name: str
+    timezone: str = "UTC"
+
+
+def _addressee(request: SupportRequest) -> Addressee:
+    user = request.user
+    return Addressee(
+        email=request.email,
+        language=request.language,
+        display_name=request.name or (user.display_name if user else ""),
+        timezone=user.timezone if user else "UTC",
+    )
+
+
+def support_request_create(
+    *, subject: str, email: str, message: str, name: str = "", user: User | None = None, ip: str = "", now=None
+) -> SupportRequest:
+    now = now or timezone.now()
+    limit = settings.SUPPORT_REQUESTS_PER_HOUR
+    keys = [f"support:email:{email.strip().lower()}"] + ([f"support:ip:{ip}"] if ip else [])
+    counted = [ratelimit.take(key, limit=limit, window_seconds=3600, now=now) for key in keys]  # each one counts
+    if not all(counted):
+        raise SupportError(
+            _("You have sent several requests in the last hour. Please wait a little; we answer every one."), "rate"
+        )
+    request = SupportRequest(
+        subject=subject,
+        email=email.strip(),
+        message=message.strip(),
+        name=name.strip(),
+        user=user if user is not None and user.is_authenticated else None,
+        language=(get_language() or "en")[:2],
+        created_at=now,
+    )
+    request.full_clean(exclude=["user"])
+    with transaction.atomic():
+        request.save()
+        enqueue_rendered(
+            kind=SUPPORT, template="support_received", recipient=_addressee(request), context={"request": request}
+        )
+    return request
+
+
+def support_request_assign(*, request: SupportRequest, to: User | None, by: User) -> SupportRequest:
+    if to is not None and not to.is_staff:
+        raise SupportError(_("Requests are assigned to staff only."), "not_staff")
+    request.assigned_to = to
+    request.save(update_fields=["assigned_to"])
+    return request
+
+
+def support_request_answer(
+    *, request: SupportRequest, by: User, body: str, close: bool = False, now=None
+) -> SupportReply:
+    """Email the answer to the reply-to address (through the outbox) and keep it with the request."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = SupportRequest.objects.select_for_update().get(pk=request.pk)
+        if locked.status == SupportRequest.Status.CLOSED:
+            raise SupportError(_("This request is closed. Open it again to answer."), "closed")
+        reply = SupportReply(request=locked, author=by, body=body.strip(), created_at=now)
+        reply.full_clean(exclude=["request", "author"])
+        reply.save()
+        locked.status = SupportRequest.Status.CLOSED if close else SupportRequest.Status.ANSWERED
+        locked.closed_at = now if close else None
+        if locked.assigned_to_id is None:
+            locked.assigned_to = by
+        locked.save(update_fields=["status", "closed_at", "assigned_to"])
+        enqueue_rendered(
+            kind=SUPPORT,
+            template="support_answer",
+            recipient=_addressee(locked),
+            context={"request": locked, "reply": reply, "contact_url": reverse("support:contact")},
+        )
+    request.refresh_from_db()
+    return reply
+
+
+def support_request_close(*, request: SupportRequest, by: User, reopen: bool = False, now=None) -> SupportRequest:
+    now = now or timezone.now()
+    if reopen:
+        SupportRequest.objects.filter(pk=request.pk, status=SupportRequest.Status.CLOSED).update(
+            status=SupportRequest.Status.OPEN, closed_at=None
+        )
+    else:
+        SupportRequest.objects.exclude(status=SupportRequest.Status.CLOSED).filter(pk=request.pk).update(
+            status=SupportRequest.Status.CLOSED, closed_at=now
+        )
+    request.refresh_from_db()
+    return request

@@ -1,0 +1,187 @@
+"""The contact page (open to everyone, protected from bots without third parties) and the staff desk."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core import signing
+from django.urls import reverse
+from post_office.models import Email
+
+from core.mail import KIND_HEADER, SUPPORT
+from support import services
+from support.forms import ContactForm
+from support.models import SupportReply, SupportRequest
+from support.services import SupportError
+
+pytestmark = pytest.mark.django_db
+
+NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
+URL = "/support/"
+
+
+def _started(seconds_ago: float) -> str:
+    with time_machine.travel(NOW - dt.timedelta(seconds=seconds_ago), tick=False):
+        return signing.TimestampSigner(salt="support.contact.started").sign("contact")
+
+
+def _data(**overrides):
+    return {
+        "subject": "payment",
+        "name": "Seán O'Brien & <Co>",
+        "email": "sean@example.com",
+        "message": "My refund has not arrived. Invoice INV-2026-000012.",
+        "website": "",
+        "started": _started(30),
+        **overrides,
+    }
+
+
+@pytest.fixture(autouse=True)
+def _clock():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def _support_mail():
+    return list(Email.objects.filter(**{f"headers__{KIND_HEADER}": SUPPORT}).order_by("pk"))
+
+
+def test_anyone_writes_to_support_and_gets_an_acknowledgement(client):
+    page = client.get(URL).content.decode()
+    assert "Contact support" in page and "What happened:" in page  # a message template to fill in
+    response = client.post(URL, _data())
+    assert response.status_code == 302 and response["Location"] == reverse("support:sent")
+    request = SupportRequest.objects.get()
+    assert (request.subject, request.email, request.user, request.status) == (
+        "payment",
+        "sean@example.com",
+        None,
+        "open",
+    )
+    assert f"We got your message ({request.reference})" in client.get(reverse("support:sent")).content.decode()
+    [ack] = _support_mail()
+    assert ack.to == ["sean@example.com"] and request.reference in ack.subject
+    assert "Seán O'Brien & <Co>" in ack.message  # plain text is not HTML-escaped
+    assert (
+        "Seán O&#x27;Brien &amp; &lt;Co&gt;" in ack.html_message
+        or "Seán O&#39;Brien &amp; &lt;Co&gt;" in ack.html_message
+    )
+
+
+def test_a_signed_in_person_finds_their_address_and_the_request_is_linked(client, mentee):
+    client.force_login(mentee)
+    form = client.get(URL + "?about=booking").context["form"]
+    assert (form["email"].value(), form["subject"].value()) == (mentee.email, "booking")
+    client.post(URL, _data(email=mentee.email))
+    assert SupportRequest.objects.get().user == mentee
+
+
+def test_the_acknowledgement_is_in_the_language_the_request_was_written_in(client):
+    client.post(URL, _data(), HTTP_ACCEPT_LANGUAGE="uk")
+    assert SupportRequest.objects.get().language == "uk"
+    assert "Ми отримали ваше повідомлення" in _support_mail()[0].subject
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"website": "http://spam.example"}, "could not be sent"),  # the honeypot
+        ({"started": "contact:forged:token"}, "expired or was changed"),
+        ({"email": ""}, "This field is required"),
+        ({"email": "not-an-address"}, "Enter a valid email address"),
+        ({"message": ""}, "This field is required"),
+        ({"message": "x" * 5001}, "at most 5000"),
+    ],
+)
+def test_bots_and_mistakes_are_refused_with_a_clear_message_and_nothing_is_stored(client, overrides, message):
+    response = client.post(URL, _data(**overrides))
+    assert response.status_code == 400 and message in response.content.decode()
+    assert not SupportRequest.objects.exists() and not _support_mail()
+
+
+def test_a_form_sent_within_seconds_or_hours_later_is_refused():
+    for seconds_ago, code in ((1, "fast"), (7 * 3600, "stale")):
+        form = ContactForm(_data(started=_started(seconds_ago)))
+        assert not form.is_valid() and form.has_error("__all__", code)
+
+
+def test_the_untouched_template_is_not_a_message(client):
+    untouched = str(ContactForm().initial["message"]).replace("\n", "\r\n")  # as a browser sends a textarea
+    response = client.post(URL, _data(subject="booking", message=untouched))
+    assert response.status_code == 400 and "Please tell us what happened" in response.content.decode()
+
+
+def test_each_address_and_each_ip_send_a_few_per_hour(client, settings):
+    settings.SUPPORT_REQUESTS_PER_HOUR = 2
+    for _ in range(2):
+        assert client.post(URL, _data()).status_code == 302
+    response = client.post(URL, _data(), follow=True)
+    assert "several requests in the last hour" in response.content.decode()
+    assert client.post(URL, _data(email="other@example.com")).status_code == 400  # the same IP
+    assert SupportRequest.objects.count() == 2
+    with time_machine.travel(NOW + dt.timedelta(hours=1), tick=False):
+        assert client.post(URL, _data(started=_started(-3600 + 30))).status_code == 302
+
+
+# --- Staff ---
+
+
+@pytest.fixture
+def support_request():
+    return services.support_request_create(subject="booking", email="ann@example.com", name="Ann", message="Help <b>")
+
+
+def test_staff_list_and_read_requests_in_fixed_queries(client, staff, support_request, django_assert_num_queries):
+    client.force_login(staff)
+    client.get("/")  # the first staff request notes the time: not counted
+    # session, user, count, the page with who it is assigned to, the header's unread counts
+    with django_assert_num_queries(5):
+        page = client.get(reverse("dashboard:support")).content.decode()
+    assert support_request.reference in page and "Help &lt;b&gt;" in page
+    # session, user, the request, its answers, the header's unread counts
+    with django_assert_num_queries(5):
+        detail = client.get(reverse("dashboard:support_detail", args=[support_request.pk]))
+    assert detail.status_code == 200
+
+
+def test_staff_assign_answer_by_email_and_close(client, staff, support_request):
+    client.force_login(staff)
+    url = reverse("dashboard:support_detail", args=[support_request.pk])
+    client.post(reverse("dashboard:support_action", args=[support_request.pk]), {"action": "assign"})
+    support_request.refresh_from_db()
+    assert support_request.assigned_to == staff
+    response = client.post(url, {"body": "Your refund is on its way.", "close": ""})
+    assert response.status_code == 302
+    support_request.refresh_from_db()
+    assert support_request.status == "answered" and SupportReply.objects.get().author == staff
+    answer = _support_mail()[-1]
+    assert answer.to == ["ann@example.com"] and "Your refund is on its way." in answer.message
+    client.post(url, {"body": "One more thing.", "close": "on"})
+    support_request.refresh_from_db()
+    assert support_request.status == "closed" and support_request.closed_at == NOW
+    with pytest.raises(SupportError):
+        services.support_request_answer(request=support_request, by=staff, body="Too late")
+    client.post(reverse("dashboard:support_action", args=[support_request.pk]), {"action": "reopen"})
+    support_request.refresh_from_db()
+    assert support_request.status == "open" and support_request.closed_at is None
+
+
+def test_only_staff_reach_the_desk(client, mentee, support_request):
+    client.force_login(mentee)
+    assert client.get(reverse("dashboard:support")).status_code == 403
+    assert (
+        client.post(reverse("dashboard:support_action", args=[support_request.pk]), {"action": "close"}).status_code
+        == 403
+    )
+    support_request.refresh_from_db()
+    assert support_request.status == "open"
+
+
+def test_an_unknown_action_changes_nothing(client, staff, support_request):
+    client.force_login(staff)
+    assert (
+        client.post(reverse("dashboard:support_action", args=[support_request.pk]), {"action": "x"}).status_code == 404
+    )
+    support_request.refresh_from_db()
+    assert (support_request.status, support_request.assigned_to) == ("open", None)
