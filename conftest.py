@@ -46,12 +46,10 @@ def mentor(db):
 
 @pytest.fixture
 def staff(db):
-    """A staff member with an authenticator app, as staff pages require."""
-    from accounts.tests.factories import UserFactory, enable_mfa
+    """A staff member in the Admin role, with an authenticator app, as staff pages require."""
+    from accounts.tests.factories import staff_member
 
-    user = UserFactory(first_name="Sam", last_name="Staff", is_staff=True)
-    enable_mfa(user)
-    return user
+    return staff_member("Admin", first_name="Sam", last_name="Staff")
 
 
 @pytest.fixture(autouse=True)

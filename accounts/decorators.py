@@ -23,3 +23,11 @@ def role_required(test, message):
 
 mentor_required = role_required(lambda user: user.is_mentor, _("This page is for mentors."))
 staff_required = role_required(lambda user: user.is_staff, _("The dashboard is for staff only."))
+
+
+def permission_required(*codenames: str):
+    """A staff page or action: staff holding one of ``accounts.<codename>`` (through a role, or as superuser)."""
+    return role_required(
+        lambda user: user.is_staff and any(user.has_perm(f"accounts.{codename}") for codename in codenames),
+        _("Your staff role does not allow this."),
+    )

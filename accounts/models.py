@@ -291,3 +291,29 @@ class AccountDeletion(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.cancelled_at is None and self.completed_at is None
+
+
+class StaffPermission(models.Model):
+    """
+    No table: the home of the staff permissions that the roles (groups: Admin, Manager, Support, made by
+    migration 0011) are built from, and that every dashboard page and action checks. Superusers hold
+    them all.
+    """
+
+    class Meta:
+        managed = False
+        default_permissions = ()
+        permissions = [
+            ("view_dashboard", _("See every dashboard page: figures, people, slots, mail, payments, reviews")),
+            ("view_bookings", _("See bookings")),
+            ("change_schedule", _("Create, edit and cancel slots and bookings for others")),
+            ("change_people", _("Edit mentor profiles and roles")),
+            ("block_people", _("Block and unblock people")),
+            ("moderate_content", _("Hide and show reviews; read reported conversations")),
+            ("handle_support", _("Read and answer support requests")),
+            ("run_site", _("Maintenance mode and mail delivery")),
+            ("export_data", _("Export bookings")),
+        ]
+
+    def __str__(self):
+        return "staff permissions"

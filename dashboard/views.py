@@ -5,6 +5,7 @@ import zoneinfo
 
 from django.contrib import messages
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,7 +19,7 @@ from post_office.models import Email
 
 from accounts import directory
 from accounts import services as account_services
-from accounts.decorators import staff_required
+from accounts.decorators import permission_required
 from accounts.forms import MentorProfileForm
 from accounts.models import User
 from core import maintenance as maintenance_mode
@@ -115,7 +116,7 @@ def _stats_context() -> dict:
     }
 
 
-@staff_required
+@permission_required("view_dashboard")
 def stats(request):
     """
     The figures are full-table aggregates, so they are cached for a minute, and recomputed as soon as
@@ -132,7 +133,7 @@ def stats(request):
 # --- People (mentors and mentees) ---
 
 
-@staff_required
+@permission_required("view_dashboard")
 def people_list(request):
     form = PeopleFilterForm(request.GET or None)
     values = form.values() if form.is_bound else {}
@@ -159,14 +160,14 @@ def _person_context(person, **forms):
     return context
 
 
-@staff_required
+@permission_required("view_dashboard")
 def person_detail(request, pk):
     person = get_object_or_404(User.objects.select_related("mentor_profile"), pk=pk)
     with timezone.override(zoneinfo.ZoneInfo(person.timezone)):
         return render(request, "dashboard/person_detail.html", _person_context(person))
 
 
-@staff_required
+@permission_required("change_people")
 @require_http_methods(["GET", "POST"])
 def mentor_edit(request, pk):
     person = get_object_or_404(User, pk=pk, is_mentor=True)
@@ -179,7 +180,7 @@ def mentor_edit(request, pk):
     return render(request, "dashboard/mentor_form.html", {"person": person, "form": form})
 
 
-@staff_required
+@permission_required("change_people")
 @require_http_methods(["GET", "POST"])
 def person_role(request, pk):
     person = get_object_or_404(User, pk=pk)
@@ -210,12 +211,15 @@ def person_role(request, pk):
     return redirect("dashboard:person_detail", pk=person.pk)
 
 
-@staff_required
+@permission_required("block_people")
 @require_http_methods(["GET", "POST"])
 def person_deactivate(request, pk):
     person = get_object_or_404(User, pk=pk, is_active=True)
     if person == request.user:
         messages.error(request, _("You cannot deactivate your own account."))
+        return redirect("dashboard:person_detail", pk=person.pk)
+    if person.is_superuser and not request.user.is_superuser:
+        messages.error(request, _("Only a superuser can deactivate a superuser."))
         return redirect("dashboard:person_detail", pk=person.pk)
     if request.method == "GET":
         return _confirm(
@@ -232,7 +236,7 @@ def person_deactivate(request, pk):
 # --- Slots ---
 
 
-@staff_required
+@permission_required("change_schedule")
 @require_POST
 def slot_create(request, pk):
     mentor = get_object_or_404(User, pk=pk, is_mentor=True)
@@ -250,7 +254,7 @@ def slot_create(request, pk):
     return redirect("dashboard:person_detail", pk=mentor.pk)
 
 
-@staff_required
+@permission_required("change_schedule")
 @require_POST
 def slot_bulk_create(request, pk):
     mentor = get_object_or_404(User, pk=pk, is_mentor=True)
@@ -268,7 +272,7 @@ def slot_bulk_create(request, pk):
     return redirect("dashboard:person_detail", pk=mentor.pk)
 
 
-@staff_required
+@permission_required("view_dashboard")
 def slot_list(request):
     # The list starts at today: staff come here for what is ahead. An empty "From" shows everything.
     data = request.GET.copy()
@@ -288,7 +292,7 @@ def slot_list(request):
     )
 
 
-@staff_required
+@permission_required("change_schedule")
 @require_http_methods(["GET", "POST"])
 def slot_edit(request, pk):
     slot = get_object_or_404(Slot.objects.select_related("mentor"), pk=pk)
@@ -310,7 +314,7 @@ def slot_edit(request, pk):
     return render(request, "dashboard/slot_form.html", {"slot": slot, "form": form})
 
 
-@staff_required
+@permission_required("change_schedule")
 @require_http_methods(["GET", "POST"])
 def slot_delete(request, pk):
     slot = get_object_or_404(Slot.objects.select_related("mentor"), pk=pk)
@@ -347,7 +351,7 @@ def _filtered_bookings(request):
     return form, rows
 
 
-@staff_required
+@permission_required("view_bookings")
 def booking_list(request):
     form, rows = _filtered_bookings(request)
     return render(
@@ -377,7 +381,7 @@ def _spreadsheet_safe(text: str) -> str:
     return text
 
 
-@staff_required
+@permission_required("export_data")
 def booking_export(request):
     """The filtered booking list as CSV, streamed so a large export does not sit in memory."""
     _form, rows = _filtered_bookings(request)
@@ -406,13 +410,13 @@ def booking_export(request):
     return response
 
 
-@staff_required
+@permission_required("view_bookings")
 def booking_detail(request, pk):
     booking = get_object_or_404(Booking.objects.select_related("slot", "slot__mentor", "mentee", "cancelled_by"), pk=pk)
     return render(request, "dashboard/booking_detail.html", {"booking": booking, "slot": booking.slot})
 
 
-@staff_required
+@permission_required("change_schedule")
 @require_http_methods(["GET", "POST"])
 def booking_create(request, pk):
     slot = get_object_or_404(Slot.objects.select_related("mentor"), pk=pk)
@@ -430,7 +434,7 @@ def booking_create(request, pk):
     return render(request, "dashboard/booking_form.html", {"slot": slot, "form": form})
 
 
-@staff_required
+@permission_required("change_schedule")
 @require_http_methods(["GET", "POST"])
 def booking_cancel(request, pk):
     booking = get_object_or_404(Booking.objects.select_related("slot", "slot__mentor", "mentee"), pk=pk)
@@ -449,7 +453,7 @@ def booking_cancel(request, pk):
 # --- Mail ---
 
 
-@staff_required
+@permission_required("view_dashboard")
 def mail_list(request):
     rows = selectors.delivery_log()
     status = request.GET.get("status", "")
@@ -464,7 +468,7 @@ def mail_list(request):
     )
 
 
-@staff_required
+@permission_required("run_site")
 @require_POST
 def mail_retry(request, pk):
     email = get_object_or_404(Email, pk=pk)
@@ -478,12 +482,14 @@ def mail_retry(request, pk):
 MAINTENANCE_COMMANDS = [f"python manage.py maintenance {args}" for args in ("on --minutes 30", "off", "status")]
 
 
-@staff_required
+@permission_required("view_dashboard", "run_site")
 @require_http_methods(["GET", "POST"])
 def maintenance(request):
     """Close the site for everyone but the holders of the bypass link (the staff member who closes it is one)."""
     window = maintenance_mode.current()
     form = MaintenanceForm(request.POST or None)
+    if request.method == "POST" and not request.user.has_perm("accounts.run_site"):
+        raise PermissionDenied(_("Your staff role does not allow this."))
     if request.method == "POST":
         action = request.POST.get("action")
         if action not in ("on", "off"):

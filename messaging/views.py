@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.decorators import staff_required
+from accounts.decorators import permission_required
 from accounts.models import User
 from core.dates import when
 from messaging import selectors, services
@@ -201,14 +201,14 @@ def conversation_report(request, pk):
 # --- Staff (routed under /dashboard/) ---
 
 
-@staff_required
+@permission_required("moderate_content")
 def report_list(request):
     """Reported conversations only: staff cannot browse the others."""
     page = Paginator(selectors.reported_conversations(), LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "dashboard/report_list.html", {"page": page})
 
 
-@staff_required
+@permission_required("moderate_content")
 def report_detail(request, pk):
     """A reported conversation, read-only, with its reports; an unreported one is a 404."""
     conversation = selectors.reported_conversation(pk)

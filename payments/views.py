@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.decorators import mentor_required, staff_required
+from accounts.decorators import mentor_required, permission_required
 from core.money import money
 from payments import policy, selectors, services
 from payments.forms import CardForm, PackageForm, StaffPaymentFilterForm
@@ -237,7 +237,7 @@ def package_toggle(request, pk):
     return redirect("payments:package_manage")
 
 
-@staff_required
+@permission_required("view_dashboard")
 def staff_payment_list(request):
     form = StaffPaymentFilterForm(request.GET or None)
     values = form.cleaned_data if form.is_valid() else {}

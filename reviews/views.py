@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.decorators import mentor_required, staff_required
+from accounts.decorators import mentor_required, permission_required
 from reviews import selectors, services
 from reviews.forms import ModerationForm, ReplyForm, ReportForm, ReviewForm, StaffReviewFilterForm
 from reviews.models import Review
@@ -113,7 +113,7 @@ def review_list_mine(request):
 # --- Staff (routed under /dashboard/) ---
 
 
-@staff_required
+@permission_required("view_dashboard", "moderate_content")
 @require_GET
 def staff_review_list(request):
     """Every review, filtered by shown/hidden and reported, newest first."""
@@ -133,7 +133,7 @@ def _staff_review_or_404(pk) -> Review:
     return review
 
 
-@staff_required
+@permission_required("view_dashboard", "moderate_content")
 @require_GET
 def staff_review_detail(request, pk):
     """One review with its session, reports and moderation history, and the hide or show-again form."""
@@ -156,13 +156,13 @@ def _moderate(request, pk, service, success_message):
     return redirect("dashboard:review_detail", pk=review.pk)
 
 
-@staff_required
+@permission_required("moderate_content")
 @require_POST
 def staff_review_hide(request, pk):
     return _moderate(request, pk, services.review_hide, _("The review is hidden and no longer counts in the rating."))
 
 
-@staff_required
+@permission_required("moderate_content")
 @require_POST
 def staff_review_unhide(request, pk):
     return _moderate(request, pk, services.review_unhide, _("The review is shown again and counts in the rating."))

@@ -1,11 +1,12 @@
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.decorators import staff_required
+from accounts.decorators import permission_required
 from support import services
 from support.forms import ContactForm, StaffReplyForm, StaffSupportFilterForm
 from support.models import SupportRequest
@@ -57,7 +58,7 @@ def sent(request):
 # --- Staff (mounted under /dashboard/support/) ---
 
 
-@staff_required
+@permission_required("view_dashboard", "handle_support")
 def staff_list(request):
     form = StaffSupportFilterForm(request.GET or None)
     values = form.cleaned_data if form.is_valid() else {}
@@ -83,10 +84,12 @@ def _staff_request(pk) -> SupportRequest:
     return get_object_or_404(SupportRequest.objects.select_related("assigned_to", "user"), pk=pk)
 
 
-@staff_required
+@permission_required("view_dashboard", "handle_support")
 @require_http_methods(["GET", "POST"])
 def staff_detail(request, pk):
     support_request = _staff_request(pk)
+    if request.method == "POST" and not request.user.has_perm("accounts.handle_support"):
+        raise PermissionDenied(_("Your staff role does not allow this."))
     form = StaffReplyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -109,7 +112,7 @@ def staff_detail(request, pk):
     )
 
 
-@staff_required
+@permission_required("handle_support")
 @require_POST
 def staff_action(request, pk):
     """Assign to me / unassign / close / reopen: one small POST each."""

@@ -97,3 +97,15 @@ class ListedMentorFactory(MentorFactory):
             profile.topics.add(TopicFactory(name="Careers"))
         kwargs.setdefault("start", timezone.now().replace(microsecond=0) + dt.timedelta(days=2))
         SlotFactory(mentor=obj, **kwargs)
+
+
+def staff_member(role: str | None = "Admin", *, mfa: bool = True, **kwargs) -> User:
+    """A staff account in one of the roles (Admin, Manager, Support; None: staff with no role), with TOTP."""
+    from django.contrib.auth.models import Group
+
+    user = UserFactory(is_staff=True, **kwargs)
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    if mfa:
+        enable_mfa(user)
+    return user

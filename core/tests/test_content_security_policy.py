@@ -13,7 +13,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from accounts.tests.factories import ListedMentorFactory, UserFactory, enable_mfa
+from accounts.tests.factories import ListedMentorFactory, UserFactory, enable_mfa, staff_member
 from schedule.tests.factories import BookingFactory
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +38,7 @@ def people():
     return {
         "mentor": mentor,
         "mentee": booking.mentee,
-        "staff": _with_second_factor(UserFactory(is_staff=True)),
+        "staff": staff_member(),
         "superuser": _with_second_factor(UserFactory(is_staff=True, is_superuser=True)),
     }
 

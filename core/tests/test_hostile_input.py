@@ -97,6 +97,7 @@ def _site_rows():
         m
         for label in ("accounts", "schedule", "notifications", "messaging", "payments", "reviews", "support")
         for m in apps.get_app_config(label).get_models(include_auto_created=True)
+        if m._meta.managed  # not accounts.StaffPermission: permissions only, no table
     ]
     return rows_snapshot(**{m._meta.label: _rows(m) for m in models}, outbox=_rows(Email))
 

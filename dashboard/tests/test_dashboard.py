@@ -129,7 +129,7 @@ def _bulk_bookings(n):
     Booking.objects.bulk_create(Booking(slot=s, mentor=mentor, mentee=mentee) for s in slots)
 
 
-QUERIES_STATS = 16
+QUERIES_STATS = 18
 
 
 def test_the_stats_page_query_count_does_not_grow_with_bookings(client, staff):
@@ -143,8 +143,8 @@ def test_the_stats_page_query_count_does_not_grow_with_bookings(client, staff):
             assert client.get(reverse("dashboard:stats")).status_code == 200
         return len(ctx.captured_queries)
 
-    # session, user, MFA check, the four figure groups, two chart series, top mentors, the two money
-    # figures and the two money series, the average rating, the header's unread counts
+    # session, user, MFA check, the role's permissions (2), the four figure groups, two chart series, top
+    # mentors, the two money figures and the two money series, the average rating, the header's unread counts
     assert count(10) == count(1000) == QUERIES_STATS
 
 

@@ -67,8 +67,8 @@ def test_the_dashboard_shows_money_and_the_no_show_rate(client, staff, ledger):
 def test_staff_list_and_filter_payments_in_fixed_queries(client, staff, ledger, django_assert_num_queries):
     client.force_login(staff)
     client.get(reverse("home"))  # the first staff request notes the time: not counted
-    # session, user, count, the page with its people and sessions, the header's unread counts
-    with django_assert_num_queries(5):
+    # session, user, the role's permissions (2), count, the page with its people and sessions, the header
+    with django_assert_num_queries(7):
         page = client.get(reverse("dashboard:payments")).content.decode()
     assert page.count("INV-") == 2 and "Declined" in page
     declined = client.get(reverse("dashboard:payments"), {"status": "failed"}).content.decode()

@@ -433,18 +433,19 @@ def test_the_staff_review_list_query_count_is_pinned(client, reviews, mentor, st
     for i in range(extra):
         _review(mentor, hours_ago=20 + 2 * i)
     client.force_login(staff)
-    # session, user, the second factor, count, the header's counts, the page with people and report
-    # counts, and the staff session's idle clock (savepoint, update, release)
-    with django_assert_num_queries(9):
+    # session, user, the second factor, the role's permissions (2), count, the header's counts, the page
+    # with people and report counts, and the staff session's idle clock (savepoint, update, release)
+    with django_assert_num_queries(11):
         assert client.get(reverse("dashboard:reviews"), {"hidden": "visible"}).status_code == 200
 
 
 def test_the_staff_review_page_shows_reports_and_history(client, reviews, staff, django_assert_num_queries):
     client.force_login(staff)
     reported = reviews["reported"]
-    # session, user, the second factor, the review with its session and people, its reports, its history,
-    # the header's counts, and the staff session's idle clock (savepoint, update, release)
-    with django_assert_num_queries(10):
+    # session, user, the second factor, the role's permissions (2), the review with its session and people,
+    # its reports, its history, the header's counts, and the staff session's idle clock (savepoint, update,
+    # release)
+    with django_assert_num_queries(12):
         page = client.get(reverse("dashboard:review_detail", args=[reported.pk])).content.decode()
     assert "Reported one" in page and "Lies about me" in page and "Never hidden." in page
     assert reverse("dashboard:review_hide", args=[reported.pk]) in page

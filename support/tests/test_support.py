@@ -135,12 +135,12 @@ def support_request():
 def test_staff_list_and_read_requests_in_fixed_queries(client, staff, support_request, django_assert_num_queries):
     client.force_login(staff)
     client.get("/")  # the first staff request notes the time: not counted
-    # session, user, count, the page with who it is assigned to, the header's unread counts
-    with django_assert_num_queries(5):
+    # session, user, the role's permissions (2), count, the page with who it is assigned to, the header
+    with django_assert_num_queries(7):
         page = client.get(reverse("dashboard:support")).content.decode()
     assert support_request.reference in page and "Help &lt;b&gt;" in page
-    # session, user, the request, its answers, the header's unread counts
-    with django_assert_num_queries(5):
+    # session, user, the role's permissions (2), the request, its answers, the header's unread counts
+    with django_assert_num_queries(7):
         detail = client.get(reverse("dashboard:support_detail", args=[support_request.pk]))
     assert detail.status_code == 200
 

@@ -15,6 +15,7 @@ import time
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -64,6 +65,7 @@ class Command(MadeUpDataCommand):
             staff = User.objects.create(
                 email=f"staff0@{DOMAIN}", first_name="Bench", last_name="Staff", is_staff=True, password=password
             )
+            staff.groups.add(Group.objects.get(name="Admin"))  # every staff page (the roles come from a migration)
             TOTP.activate(staff, STAFF_TOTP_SECRET)  # staff pages need a second factor
             mentee_users = User.objects.bulk_create(
                 User(
