@@ -12,6 +12,7 @@ as soon as the defect is fixed (then delete the entry).
 import dataclasses
 import datetime as dt
 import functools
+import importlib
 import io
 import zoneinfo
 from collections.abc import Callable, Collection, Mapping, Sequence
@@ -35,7 +36,7 @@ from post_office.models import STATUS, Email
 from accounts import services as account_services
 from accounts.forms import AccountDeleteForm, DirectoryFilterForm, MentorProfileForm, ProfileForm, SignupForm
 from accounts.models import User
-from accounts.tests.factories import PASSWORD, MentorFactory, TopicFactory, UserFactory
+from accounts.tests.factories import PASSWORD, MentorFactory, TopicFactory, UserFactory, staff_member
 from core import maintenance
 from core.converters import IdConverter
 from core.testing import (
@@ -1288,3 +1289,79 @@ def test_hostile_cookies_and_headers_fall_back_to_the_defaults(client, world):
         client.cookies["django_language"] = quote(value, safe="")
         response = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE=value.replace("\x00", ""))
         assert response.status_code == 200, short(value)
+
+
+# --- Staff roles: every dashboard URL for every role ---
+
+V, VB, CS, CP, BL, MC, HS, RS, EX = (
+    "view_dashboard",
+    "view_bookings",
+    "change_schedule",
+    "change_people",
+    "block_people",
+    "moderate_content",
+    "handle_support",
+    "run_site",
+    "export_data",
+)
+# name -> (the world's object in the URL or None, {method: the permissions, any of which lets in})
+STAFF_URLS = {
+    "dashboard:stats": (None, {"get": {V}}),
+    "dashboard:people": (None, {"get": {V}}),
+    "dashboard:person_detail": ("mentee", {"get": {V}}),
+    "dashboard:mentor_edit": ("mentor", {"get": {CP}, "post": {CP}}),
+    "dashboard:person_role": ("mentee", {"get": {CP}, "post": {CP}}),
+    "dashboard:person_deactivate": ("mentee", {"get": {BL}, "post": {BL}}),
+    "dashboard:slot_create": ("mentor", {"post": {CS}}),
+    "dashboard:slot_bulk_create": ("mentor", {"post": {CS}}),
+    "dashboard:slots": (None, {"get": {V}}),
+    "dashboard:slot_edit": ("slot", {"get": {CS}, "post": {CS}}),
+    "dashboard:slot_delete": ("slot", {"get": {CS}, "post": {CS}}),
+    "dashboard:booking_create": ("slot", {"get": {CS}, "post": {CS}}),
+    "dashboard:bookings": (None, {"get": {VB}}),
+    "dashboard:bookings_export": (None, {"get": {EX}}),
+    "dashboard:booking_detail": ("booking", {"get": {VB}}),
+    "dashboard:booking_cancel": ("booking", {"get": {CS}, "post": {CS}}),
+    "dashboard:mail": (None, {"get": {V}}),
+    "dashboard:mail_retry": ("email", {"post": {RS}}),
+    "dashboard:maintenance": (None, {"get": {V, RS}, "post": {RS}}),
+    "dashboard:payments": (None, {"get": {V}}),
+    "dashboard:reviews": (None, {"get": {V, MC}}),
+    "dashboard:review_detail": ("review", {"get": {V, MC}}),
+    "dashboard:review_hide": ("review", {"post": {MC}}),
+    "dashboard:review_unhide": ("hidden_review", {"post": {MC}}),
+    "dashboard:reports": (None, {"get": {MC}}),
+    "dashboard:report_detail": ("conversation", {"get": {MC}}),
+    "dashboard:support": (None, {"get": {V, HS}}),
+    "dashboard:support_detail": ("support_request", {"get": {V, HS}, "post": {HS}}),
+    "dashboard:support_action": ("support_request", {"post": {HS}}),
+}
+ROLES = importlib.import_module("accounts.migrations.0012_staff_roles").ROLES
+
+
+def test_every_dashboard_url_is_in_the_role_matrix():
+    """A new dashboard URL fails here until the matrix says which permissions open it."""
+    assert set(_dashboard_url_names()) == set(STAFF_URLS)
+
+
+def _dashboard_url_names():
+    for pattern in get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver) and pattern.namespace == "dashboard":
+            yield from (f"dashboard:{p.name}" for p in pattern.url_patterns if isinstance(p, URLPattern))
+
+
+@pytest.mark.parametrize(
+    ("name", "method"), [(name, method) for name, (_key, methods) in STAFF_URLS.items() for method in methods]
+)
+def test_each_staff_role_reaches_what_it_may_and_a_refusal_changes_nothing(client, world, name, method):
+    key, methods = STAFF_URLS[name]
+    url = reverse(name, args=[world[key].pk]) if key else reverse(name)
+    for role in [*ROLES, None]:
+        member = staff_member(role)
+        client.force_login(member)
+        allowed = bool(methods[method] & set(ROLES.get(role, [])))
+        response, before, after, _shown = attempt(client, method, url, ANY_FORM, site_state)
+        if allowed:
+            assert response.status_code not in (403, 500), f"{role} {method.upper()} {url}: {response.status_code}"
+        else:
+            assert (response.status_code, after) == (403, before), f"{role} {method.upper()} {url}"
