@@ -12,9 +12,10 @@ CATALOGUES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): requirements.txt | $(PY)
+# requirements-dev.txt includes requirements.txt (the runtime, all the Docker image installs).
+$(STAMP): requirements.txt requirements-dev.txt | $(PY)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
 %.mo: %.po
@@ -26,6 +27,12 @@ install: $(STAMP) $(CATALOGUES)
 # Debian's Chromium drives the browser tests; installed when missing, as `make bench` does for wrk.
 /usr/bin/chromium:
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+
+# Debian's nginx, for `nginx -t` on deploy/nginx/ (.ci/run; make test skips that check without it).
+# Installing starts no server where policy-rc.d forbids it (containers); elsewhere the one it started is stopped.
+/usr/sbin/nginx:
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx >/dev/null
+	if [ -s /run/nginx.pid ]; then /usr/sbin/nginx -s quit; fi
 
 # `make run` is for development: DEBUG on and the scheduler in-process unless the environment says otherwise.
 run seed migrate: export DEBUG ?= true

@@ -399,6 +399,11 @@ SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Proxies in front of the site that each append the address they saw to X-Forwarded-For (nginx in
+# compose.yaml: 1; with a TLS terminator in front of it that appends too: 2). allauth's per-IP sign-in
+# limits take the client's address that many entries from the end; with 0 they take the connection's,
+# which behind a proxy is the proxy's: one limit shared by everybody.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
 # Each reaches beyond this site, so each is its own decision: includeSubDomains binds every subdomain
 # (some may not serve HTTPS), and a preload header lets anyone submit the domain to the browsers'
