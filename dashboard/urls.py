@@ -15,6 +15,7 @@ urlpatterns = [
     path("people/<id:pk>/profile/", views.mentor_edit, name="mentor_edit"),
     path("people/<id:pk>/role/", views.person_role, name="person_role"),
     path("people/<id:pk>/deactivate/", views.person_deactivate, name="person_deactivate"),
+    path("people/<id:pk>/reactivate/", views.person_reactivate, name="person_reactivate"),
     path("people/<id:pk>/slots/new/", views.slot_create, name="slot_create"),
     path("people/<id:pk>/slots/bulk/", views.slot_bulk_create, name="slot_bulk_create"),
     path("slots/", views.slot_list, name="slots"),

@@ -224,12 +224,28 @@ def person_deactivate(request, pk):
     if request.method == "GET":
         return _confirm(
             request,
-            title=_("Deactivate %(name)s?") % {"name": person.display_name},
-            text=_("They will no longer be able to log in. Their bookings and history are kept."),
-            action_label=_("Deactivate"),
+            title=_("Block %(name)s?") % {"name": person.display_name},
+            text=_(
+                "They are signed out on every device and can no longer sign in; a mentor leaves the directory. "
+                "Their bookings and history are kept, and you can unblock them later."
+            ),
+            action_label=_("Block"),
         )
     account_services.user_deactivate(user=person)
-    messages.success(request, _("%(name)s has been deactivated.") % {"name": person.display_name})
+    messages.success(request, _("%(name)s is blocked and signed out everywhere.") % {"name": person.display_name})
+    return redirect("dashboard:person_detail", pk=person.pk)
+
+
+@permission_required("block_people")
+@require_POST
+def person_reactivate(request, pk):
+    person = get_object_or_404(User, pk=pk, is_active=False)
+    try:
+        account_services.user_reactivate(user=person)
+    except account_services.AccountError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("%(name)s can sign in again.") % {"name": person.display_name})
     return redirect("dashboard:person_detail", pk=person.pk)
 
 

@@ -39,6 +39,7 @@ from django.utils.translation import gettext as _
 from accounts import directory
 from accounts.models import AccountDeletion, MentorProfile, User
 from accounts.services.errors import AccountError
+from accounts.services.users import user_sessions_end
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +76,7 @@ def account_deletion_request(*, user: User, now: dt.datetime | None = None) -> A
         locked.is_active = user.is_active = False
         locked.save(update_fields=["is_active"])
         user_schedule_close(user=locked, now=now)
-        _end_sessions(locked)
+        user_sessions_end(user=locked)
         directory.changed()
     return deletion
 
@@ -125,12 +126,6 @@ def account_deletions_complete(*, now: dt.datetime | None = None) -> int:
     return completed
 
 
-def _end_sessions(user: User) -> None:
-    """Sign the person out on every device (allauth records each session they signed in with)."""
-    for session in UserSession.objects.filter(user=user):
-        session.end()
-
-
 def _anonymise(user: User, *, closed_at: dt.datetime, now: dt.datetime) -> None:
     from reviews.services import user_reviews_erase  # reviews depend on accounts: import when used
     from schedule.delivery import outbox_forget  # schedule depends on accounts: import when used
@@ -140,7 +135,7 @@ def _anonymise(user: User, *, closed_at: dt.datetime, now: dt.datetime) -> None:
     user_schedule_erase(user=user, closed_at=closed_at, now=now)
     user_reviews_erase(user=user)
     outbox_forget(addresses=addresses, now=now)
-    _end_sessions(user)
+    user_sessions_end(user=user)
     UserSession.objects.filter(user=user).delete()
     EmailAddress.objects.filter(user=user).delete()
     SocialAccount.objects.filter(user=user).delete()

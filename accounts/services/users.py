@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 from decimal import Decimal
 
+from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -10,7 +11,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts import directory
-from accounts.models import MentorProfile, Topic, User
+from accounts.models import AccountDeletion, MentorProfile, Topic, User
 from accounts.services.errors import AccountError
 
 
@@ -219,9 +220,30 @@ def mentor_become(*, user: User) -> MentorProfile:
     return mentor_profile_ensure(user=user)
 
 
+def user_sessions_end(*, user: User) -> None:
+    """Sign the person out on every device (allauth records each session they signed in with)."""
+    for session in UserSession.objects.filter(user=user):
+        session.end()
+
+
 def user_deactivate(*, user: User) -> User:
-    """Block a user from logging in; their history stays."""
+    """
+    Block a person: signed out on every device at once, refused at sign-in with a message that says
+    so, a mentor gone from the directory; their bookings and history stay.
+    """
     user.is_active = False
+    user.save(update_fields=["is_active"])
+    user_sessions_end(user=user)
+    if user.is_mentor:
+        directory.changed()
+    return user
+
+
+def user_reactivate(*, user: User) -> User:
+    """Unblock a person. Someone who asked to leave is not brought back this way (they keep it themselves)."""
+    if AccountDeletion.objects.pending().filter(user=user).exists() or user.deleted_at is not None:
+        raise AccountError(_("This person asked to delete their account; only they can keep it."))
+    user.is_active = True
     user.save(update_fields=["is_active"])
     if user.is_mentor:
         directory.changed()

@@ -281,3 +281,51 @@ def test_the_admin_lists_load_for_a_superuser(client, path):
     enable_mfa(admin)
     client.force_login(admin)
     assert client.get(path).status_code == 200
+
+
+def test_a_blocked_person_is_signed_out_everywhere_told_why_at_sign_in_and_can_be_unblocked(client, staff):
+    from allauth.usersessions.models import UserSession
+
+    from accounts.tests.factories import PASSWORD, UserFactory
+
+    person = UserFactory()
+    client.post(reverse("account_login"), {"login": person.email, "password": PASSWORD})
+    assert UserSession.objects.filter(user=person).exists()
+    client.logout()
+
+    staff_client = type(client)()
+    staff_client.force_login(staff)
+    assert staff_client.post(reverse("dashboard:person_deactivate", args=[person.pk])).status_code == 302
+    person.refresh_from_db()
+    assert not person.is_active and not UserSession.objects.filter(user=person).exists()
+
+    page = client.post(reverse("account_login"), {"login": person.email, "password": PASSWORD}, follow=True)
+    assert "This account is blocked" in page.content.decode()
+    assert "_auth_user_id" not in client.session
+
+    staff_client.post(reverse("dashboard:person_reactivate", args=[person.pk]))
+    person.refresh_from_db()
+    assert person.is_active
+
+
+def test_someone_leaving_is_not_unblocked_by_staff(staff):
+    from accounts import services
+    from accounts.tests.factories import UserFactory
+
+    person = UserFactory()
+    services.account_deletion_request(user=person)
+    with pytest.raises(services.AccountError):
+        services.user_reactivate(user=person)
+    person.refresh_from_db()
+    assert not person.is_active
+
+
+def test_a_manager_cannot_deactivate_a_superuser(client):
+    from accounts.tests.factories import UserFactory, staff_member
+
+    manager = staff_member("Manager")
+    boss = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(manager)
+    client.post(reverse("dashboard:person_deactivate", args=[boss.pk]))
+    boss.refresh_from_db()
+    assert boss.is_active
