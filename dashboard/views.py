@@ -6,7 +6,6 @@ import zoneinfo
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -24,6 +23,7 @@ from accounts.forms import MentorProfileForm
 from accounts.models import User
 from core import maintenance as maintenance_mode
 from core.dates import when
+from core.paging import filters_querystring, page_of
 from dashboard import selectors
 from dashboard.forms import (
     BookingFilterForm,
@@ -46,13 +46,10 @@ PAGE_SIZE = 25
 
 
 def _page(request, rows):
-    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return page_of(request, rows, PAGE_SIZE)
 
 
-def _querystring(request) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
+_querystring = filters_querystring
 
 
 def _confirm(request, *, title, text, action_label, danger=True):

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import mentor_required, permission_required
 from core.money import money
+from core.paging import filters_querystring, page_of
 from payments import policy, selectors, services
 from payments.forms import CardForm, PackageForm, StaffPaymentFilterForm
 from payments.models import Package, PackagePurchase, Payment
@@ -242,14 +243,8 @@ def staff_payment_list(request):
     form = StaffPaymentFilterForm(request.GET or None)
     values = form.cleaned_data if form.is_valid() else {}
     rows = selectors.staff_payments(status=values.get("status", ""), query=values.get("query", ""))
-    params = request.GET.copy()
-    params.pop("page", None)
     return render(
         request,
         "dashboard/payment_list.html",
-        {
-            "form": form,
-            "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
-            "querystring": params.urlencode(),
-        },
+        {"form": form, "page": page_of(request, rows, PAGE_SIZE), "querystring": filters_querystring(request)},
     )

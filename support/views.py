@@ -1,12 +1,12 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import permission_required
+from core.paging import filters_querystring, page_of
 from support import services
 from support.forms import ContactForm, StaffReplyForm, StaffSupportFilterForm
 from support.models import SupportRequest
@@ -67,16 +67,10 @@ def staff_list(request):
         rows = rows.filter(status=values["status"])
     if values.get("mine"):
         rows = rows.filter(assigned_to=request.user)
-    params = request.GET.copy()
-    params.pop("page", None)
     return render(
         request,
         "dashboard/support_list.html",
-        {
-            "form": form,
-            "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
-            "querystring": params.urlencode(),
-        },
+        {"form": form, "page": page_of(request, rows, PAGE_SIZE), "querystring": filters_querystring(request)},
     )
 
 
