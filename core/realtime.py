@@ -2,14 +2,46 @@
 Pushing to open pages through the channel layer. A push follows a committed change (a message, a
 notification) whose row is already stored, so a layer that is down is logged and never raised: the
 page catches up over HTTP when its socket reconnects.
+
+Also the count of open sockets, which ``/metrics`` shows (``CountedSocketMixin``).
 """
 
 import logging
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from prometheus_client import Gauge
 
 logger = logging.getLogger(__name__)
+
+# Per process (summed over the processes sharing PROMETHEUS_MULTIPROC_DIR, if set).
+OPEN_SOCKETS = Gauge(
+    "mentorship_websocket_connections",
+    "Open WebSocket connections, by consumer.",
+    ["consumer"],
+    multiprocess_mode="livesum",
+)
+
+
+class CountedSocketMixin:
+    """Counts a consumer's sockets in OPEN_SOCKETS from their acceptance to their end (refused ones never)."""
+
+    socket_kind = "socket"
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        OPEN_SOCKETS.labels(cls.socket_kind)  # shown as 0 before the first socket opens
+
+    async def accept(self, *args, **kwargs):
+        await super().accept(*args, **kwargs)
+        OPEN_SOCKETS.labels(self.socket_kind).inc()
+        self.counted = True
+
+    async def websocket_disconnect(self, message):
+        if getattr(self, "counted", False):
+            self.counted = False
+            OPEN_SOCKETS.labels(self.socket_kind).dec()
+        await super().websocket_disconnect(message)
 
 
 def push(group: str, event: dict) -> bool:

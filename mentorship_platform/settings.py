@@ -64,9 +64,14 @@ INSTALLED_APPS = [
     "payments",
     "reviews",
     "support",
+    "ops",
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "ops.middleware.RequestIdMiddleware",
+    # /healthz, /readyz and /metrics: answered here, before sessions, CSRF, the host check and the redirect.
+    "ops.middleware.OpsEndpointsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -82,6 +87,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.StaffSecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "mentorship_platform.urls"
@@ -455,12 +461,52 @@ _csp_report_uri = env("CSP_REPORT_URI", default="")
 if _csp_report_uri:
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = _csp_report_uri
 
+# --- OPERATIONS ---
+# /healthz (alive), /readyz (every dependency answers) and /metrics (Prometheus), JSON logs with a
+# request id, Sentry. See the README's "Health, metrics and logs".
+# Seconds the readiness checks (run side by side) may take; one without an answer by then is failing.
+READY_CHECK_TIMEOUT_SECONDS = env.float("READY_CHECK_TIMEOUT_SECONDS", default=2.0)
+# The scheduler's heartbeat (written every minute by the process running the jobs) older than this:
+# not ready. Checked when SCHEDULER_AUTOSTART is on or a scheduler process has ever beaten; 0: never.
+READY_SCHEDULER_MAX_AGE_SECONDS = env.int("READY_SCHEDULER_MAX_AGE_SECONDS", default=300)
+# Mail due for delivery and still waiting after this long: not ready. 0: never checked.
+READY_OUTBOX_MAX_AGE_SECONDS = env.int("READY_OUTBOX_MAX_AGE_SECONDS", default=900)
+# Who may read /metrics: a bearer token, client addresses or networks (REMOTE_ADDR); every one that is
+# set must match. Neither set: /metrics is open with DEBUG on, and does not exist (404) with it off.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=[])
+# Errors go to Sentry when a DSN is set (the SDK is not even imported otherwise).
+SENTRY_DSN = env("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env("SENTRY_ENVIRONMENT", default="development" if DEBUG else "production")
+SENTRY_RELEASE = env("SENTRY_RELEASE", default="")
+SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
+if SENTRY_DSN:
+    from ops import sentry
+
+    sentry.init(
+        dsn=SENTRY_DSN,
+        environment=SENTRY_ENVIRONMENT,
+        release=SENTRY_RELEASE,
+        traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE,
+    )
+# "plain" (the readable line below) or "json" (one JSON object per line, with the request id, for a log
+# collector). Either way every response carries its X-Request-ID.
+LOG_FORMAT = env("LOG_FORMAT", default="plain")
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json, not {LOG_FORMAT!r}.")
+
 # --- LOGGING ---
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "ops.logs.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "ops.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"apscheduler": {"level": "WARNING"}},
 }

@@ -8,6 +8,8 @@ from accounts.views import admin_login_redirect
 from core import views as core_views
 from mentorship_platform import bench_views
 
+# /healthz, /readyz and /metrics are not here: ops.middleware.OpsEndpointsMiddleware answers them
+# before sessions, CSRF and the host check (an unprotected /metrics in production falls through to a 404).
 urlpatterns = [
     path("", accounts_views.home, name="home"),
     path("", include("accounts.urls")),

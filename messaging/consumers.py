@@ -11,6 +11,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils import timezone, translation
 
+from core.realtime import CountedSocketMixin
 from messaging import selectors
 from messaging.models import Message
 from messaging.services import group_name
@@ -19,7 +20,9 @@ UNAUTHENTICATED = 4401
 FORBIDDEN = 4403
 
 
-class ConversationConsumer(AsyncJsonWebsocketConsumer):
+class ConversationConsumer(CountedSocketMixin, AsyncJsonWebsocketConsumer):
+    socket_kind = "conversation"
+
     async def connect(self):
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:

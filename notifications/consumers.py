@@ -12,6 +12,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils import timezone, translation
 
 from core import presence
+from core.realtime import CountedSocketMixin
 from notifications import kinds, selectors
 from notifications.models import Notification
 from notifications.services import group_name
@@ -19,7 +20,9 @@ from notifications.services import group_name
 UNAUTHENTICATED = 4401
 
 
-class NotificationConsumer(AsyncJsonWebsocketConsumer):
+class NotificationConsumer(CountedSocketMixin, AsyncJsonWebsocketConsumer):
+    socket_kind = "notifications"
+
     async def connect(self):
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:

@@ -14,6 +14,7 @@ from django_apscheduler.util import close_old_connections
 from accounts import jobs as accounts_jobs
 from core import maintenance
 from messaging import jobs as messaging_jobs
+from ops import jobs as ops_jobs
 from reviews import jobs as reviews_jobs
 from schedule import delivery, services
 
@@ -87,6 +88,9 @@ SCHEDULES = [
     # Every 5 minutes: ask the clients of sessions that ended 10+ minutes ago how they went (each session
     # once, also with two schedulers at once).
     ("send_review_invitations", reviews_jobs.send_review_invitations, "interval", {"minutes": 5}, 300),
+    # Every minute: the heartbeat /readyz reads (stale after READY_SCHEDULER_MAX_AGE_SECONDS); a late
+    # beat is worth nothing, so it is dropped after a minute.
+    ("scheduler_heartbeat", ops_jobs.scheduler_heartbeat, "interval", {"minutes": 1}, 60),
     # Nightly at 03:00 UTC: forget job-execution rows older than a week.
     ("delete_old_job_executions", delete_old_job_executions, "cron", {"hour": 3, "minute": 0}, 3600),
 ]

@@ -7,12 +7,14 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import MentorProfile, User
 from schedule.models import Booking, Slot, WaitlistEntry
 from schedule.services.bookings import NO_SHOW_GRACE
+from schedule.services.reminders import due_bookings
 
 
 def bookable_after(now: dt.datetime | None = None) -> dt.datetime:
@@ -209,3 +211,25 @@ def waitlist_entry(*, mentor: User, viewer) -> WaitlistEntry | None:
     if not viewer.is_authenticated or viewer.pk == mentor.pk:
         return None
     return WaitlistEntry.objects.filter(mentor=mentor, mentee=viewer).first()
+
+
+def reminder_lag(*, now: dt.datetime | None = None) -> dt.timedelta:
+    """
+    How long the oldest reminder has waited for a sweep to send it (or skip it as too late), zero when
+    none is waiting: under a minute while the scheduler runs, growing while it does not. A booking agreed
+    after its reminder's moment is left out: that reminder was never going to be sent on time, and the
+    next sweep records it as skipped. One aggregate query per offset.
+    """
+    now = now or timezone.now()
+    lag = dt.timedelta(0)
+    for offset in set(settings.REMINDER_OFFSETS):
+        window = dt.timedelta(minutes=offset)
+        oldest = (
+            due_bookings(offset=offset, now=now)
+            .alias(agreed=Coalesce("rescheduled_at", "created_at"))
+            .filter(agreed__lte=F("slot__start") - window)
+            .aggregate(oldest=Min("slot__start"))["oldest"]
+        )
+        if oldest is not None:
+            lag = max(lag, now - (oldest - window))
+    return lag

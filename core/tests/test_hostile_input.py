@@ -53,6 +53,7 @@ from dashboard.forms import BookingFilterForm, PeopleFilterForm, SlotFilterForm
 from messaging import services as messaging_services
 from notifications.forms import NotificationSettingsForm
 from notifications.models import Notification
+from ops.logs import VALID_ID as VALID_REQUEST_ID
 from payments import services as payment_services
 from payments.forms import PackageForm
 from payments.models import Package
@@ -1283,14 +1284,20 @@ def test_hostile_path_segments_are_not_found_or_refused(client, world, url):
 
 
 def test_hostile_cookies_and_headers_fall_back_to_the_defaults(client, world):
-    """The zone and language cookies and Accept-Language, as a broken or hostile browser sends them."""
+    """
+    The zone and language cookies, Accept-Language and X-Request-ID, as a broken or hostile browser or
+    proxy sends them: the request id comes back only when it is short and safe, else a fresh one does.
+    """
     for value in HOSTILE_VALUES:
         if value is BIG:
             continue  # a megabyte header never reaches Django: servers refuse far smaller ones
         client.cookies["tz"] = quote(value, safe="")
         client.cookies["django_language"] = quote(value, safe="")
-        response = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE=value.replace("\x00", ""))
+        response = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE=value.replace("\x00", ""), HTTP_X_REQUEST_ID=value)
         assert response.status_code == 200, short(value)
+        request_id = response["X-Request-ID"]
+        assert VALID_REQUEST_ID.fullmatch(request_id), short(value)
+        assert (request_id == value) == bool(VALID_REQUEST_ID.fullmatch(value)), short(value)
 
 
 # --- Staff roles: every dashboard URL for every role ---

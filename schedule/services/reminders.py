@@ -20,6 +20,13 @@ class SweepResult:
 REMINDER_CHUNK = 500
 
 
+def due_bookings(*, offset: int, now: dt.datetime):
+    """Confirmed bookings starting within ``offset`` minutes with no reminder at that offset yet: what a sweep takes."""
+    return Booking.objects.filter(
+        status=Booking.Status.CONFIRMED, slot__start__gt=now, slot__start__lte=now + dt.timedelta(minutes=offset)
+    ).exclude(reminders__offset_minutes=offset)
+
+
 def reminder_sweep(*, now: dt.datetime | None = None, chunk_size: int = REMINDER_CHUNK) -> SweepResult:
     """
     Queue the reminders that are due: for every offset in ``REMINDER_OFFSETS``, each confirmed booking
@@ -35,10 +42,8 @@ def reminder_sweep(*, now: dt.datetime | None = None, chunk_size: int = REMINDER
     grace = dt.timedelta(minutes=settings.REMINDER_GRACE_MINUTES)
     queued = skipped = 0
     for offset in sorted(set(settings.REMINDER_OFFSETS), reverse=True):
-        window = dt.timedelta(minutes=offset)
         due = (
-            Booking.objects.filter(status=Booking.Status.CONFIRMED, slot__start__gt=now, slot__start__lte=now + window)
-            .exclude(reminders__offset_minutes=offset)
+            due_bookings(offset=offset, now=now)
             .select_related("slot", "slot__mentor", "slot__mentor__mentor_profile", "mentee")
             .order_by("slot__start", "pk")
         )

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from accounts.tests.factories import UserFactory
-from schedule import jobs, scheduler, services
+from schedule import jobs, scheduler, selectors, services
 from schedule.models import Booking, Reminder
 from schedule.tests.factories import SlotFactory
 from schedule.tests.outbox import queued, rendered
@@ -93,6 +93,19 @@ def test_sweeping_in_small_chunks_reaches_every_booking():
 
 
 @pytest.mark.django_db
+def test_the_reminder_lag_is_how_long_the_oldest_reminder_has_waited_for_a_sweep():
+    assert selectors.reminder_lag(now=NOW) == dt.timedelta(0)
+    book(1 - 10 / 60, booked_hours_before=2)  # the 1 h reminder fell due 10 minutes ago
+    book(23.5)  # the 24 h reminder fell due 30 minutes ago: the oldest
+    book(3, booked_hours_before=4)  # booked after its 24 h reminder's moment: skipped on sight, never late
+
+    assert selectors.reminder_lag(now=NOW) == dt.timedelta(minutes=30)
+
+    services.reminder_sweep(now=NOW)
+    assert selectors.reminder_lag(now=NOW) == dt.timedelta(0)
+
+
+@pytest.mark.django_db
 def test_the_send_reminders_command_prints_what_it_did(capsys, time_machine):
     time_machine.move_to(NOW, tick=False)
     book(0.5)  # the 1 h reminder is due now; the 24 h one is 23.5 h late
@@ -103,7 +116,7 @@ def test_the_send_reminders_command_prints_what_it_did(capsys, time_machine):
 def test_every_job_is_declared_once_with_safe_options():
     sched = scheduler.configure(scheduler.BackgroundScheduler(timezone="UTC"))
     job_ids = [job_id for job_id, *_ in jobs.SCHEDULES]
-    assert len(job_ids) == len(set(job_ids)) == 9
+    assert len(job_ids) == len(set(job_ids)) == 10
     for job_id, func, *_rest in jobs.SCHEDULES:
         assert hasattr(func, "__wrapped__"), f"{job_id} must close old connections"
     assert sched.state == 0  # configured, not started

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class OpsConfig(AppConfig):
+    name = "ops"
+    verbose_name = "Operations"
+
+    def ready(self):
+        """A request's id stays on its log records until the response is closed, then goes."""
+        from django.core.signals import request_finished
+
+        from ops import checks, logs  # noqa: F401 (registers the system checks)
+
+        request_finished.connect(logs.forget_request_id, dispatch_uid="ops.forget_request_id")
