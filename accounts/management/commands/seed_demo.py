@@ -18,6 +18,7 @@ from accounts.images import initials_avatar
 from accounts.models import Topic, User
 from core.commands import MadeUpDataCommand
 from payments import demo as demo_payments  # the demo pays as clients would; seeding sits above every app
+from reviews import services as review_services
 from schedule import services as schedule_services
 from schedule.models import Booking, Slot, WeeklySchedule
 
@@ -43,6 +44,15 @@ TOPICS = {
     "Careers": "Кар’єра",
     "Languages": "Мови",
 }
+
+# (stars, words) of the demo's past sessions that were reviewed
+DEMO_REVIEWS = [
+    (5, "Clear, practical advice; I left with a plan for the next month."),
+    (5, "Very well prepared: she had read my notes before the call."),
+    (4, "Useful session. I would have liked a bit more time on the second question."),
+    (5, "Exactly what I needed. Booking again next week."),
+    (4, "Good feedback on my project, and honest about what to fix first."),
+]
 
 # (first, last, timezone, topics, headline, price, years, languages)
 MENTORS = [
@@ -251,6 +261,11 @@ class Command(MadeUpDataCommand):
                         no_show_at=start + dt.timedelta(minutes=20) if (day + i) % 9 == 0 else None,
                     )
                     demo_payments.paid_in_the_past(booking)
+                    if (day + i) % 3 == 0 and not booking.no_show:  # a third of the clients left a review
+                        rating, text = DEMO_REVIEWS[(day + i) % len(DEMO_REVIEWS)]
+                        review_services.review_create(
+                            booking=booking, by=booking.mentee, rating=rating, text=text, now=slot.end
+                        )
                     created += 1
         return created
 
