@@ -9,6 +9,7 @@ from decimal import Decimal
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP
 from allauth.mfa.utils import is_mfa_enabled
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -30,6 +31,8 @@ STAFF_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 # The accounts to try first, with their role (printed here and by `runserver` in development).
 DEMO_LOGINS = {
     STAFF_EMAIL: "staff",
+    "manager@example.com": "manager",
+    "support@example.com": "support",
     "olena.kovalenko@example.com": "mentor",
     "petro.savchuk@example.com": "mentee",
     "anna.smith@example.com": "mentee",
@@ -174,6 +177,18 @@ class Command(MadeUpDataCommand):
                 staff.save(update_fields=["is_staff", "is_superuser"])
             if not is_mfa_enabled(staff):
                 TOTP.activate(staff, STAFF_TOTP_SECRET)
+            # One staff member in each narrower role (the same authenticator secret, demo only).
+            for first, last, email, role in (
+                ("Mara", "Manager", "manager@example.com", "Manager"),
+                ("Serhii", "Support", "support@example.com", "Support"),
+            ):
+                member = self._user(first, last, "Europe/Kyiv", is_mentor=False, email=email)
+                if not member.is_staff:
+                    member.is_staff = True
+                    member.save(update_fields=["is_staff"])
+                member.groups.add(Group.objects.get(name=role))
+                if not is_mfa_enabled(member):
+                    TOTP.activate(member, STAFF_TOTP_SECRET)
         demo_payments.offer_packages(mentors[:3])
         created_slots = sum(self._availability(mentor) for mentor in mentors)
         created_bookings = self._bookings(mentors, mentees)
@@ -182,7 +197,7 @@ class Command(MadeUpDataCommand):
             self.style.SUCCESS(f"Demo data ready ({created_slots} new slots, {created_bookings} new bookings).")
         )
         self.stdout.write(f"All demo accounts use the password {PASSWORD}; staff can also open /admin/.")
-        self.stdout.write(f"The staff account's authenticator secret is {STAFF_TOTP_SECRET}.")
+        self.stdout.write(f"The staff accounts' authenticator secret is {STAFF_TOTP_SECRET}.")
 
     def _user(self, first, last, tz, *, is_mentor, email=None):
         email = email or f"{first}.{last}@example.com".lower()
