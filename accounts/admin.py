@@ -5,6 +5,7 @@ from django.utils.translation import ngettext
 
 from accounts import services
 from accounts.models import AccountDeletion, MentorProfile, Topic, User
+from core.admin import ReadOnlyAdmin
 
 
 @admin.register(User)
@@ -55,19 +56,10 @@ class MentorProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(AccountDeletion)
-class AccountDeletionAdmin(admin.ModelAdmin):
+class AccountDeletionAdmin(ReadOnlyAdmin):
     """Read only: requests change through "Delete my account", "Keep my account" and the deletion job."""
 
     list_display = ["user", "requested_at", "due_at", "cancelled_at", "completed_at"]
     list_filter = ["requested_at", "due_at"]
     search_fields = ["user__email"]
     date_hierarchy = "due_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
