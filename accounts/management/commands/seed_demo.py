@@ -276,7 +276,7 @@ class Command(MadeUpDataCommand):
                         no_show_at=start + dt.timedelta(minutes=20) if (day + i) % 9 == 0 else None,
                     )
                     demo_payments.paid_in_the_past(booking)
-                    if (day + i) % 3 == 0 and not booking.no_show:  # a third of the clients left a review
+                    if day % 2 == 0 and not booking.no_show:  # every other day's clients left a review
                         rating, text = DEMO_REVIEWS[(day + i) % len(DEMO_REVIEWS)]
                         review_services.review_create(
                             booking=booking, by=booking.mentee, rating=rating, text=text, now=slot.end
