@@ -74,8 +74,6 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
-from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -84,6 +82,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import User  # noqa: E402
+from core.testing import session_cookie as signed_in_cookie  # noqa: E402
 from messaging.models import Conversation  # noqa: E402
 from payments.models import Payment  # noqa: E402
 from reviews import services as review_services  # noqa: E402
@@ -292,13 +291,7 @@ def count_queries() -> dict[str, int]:
 
 
 def session_cookie(email: str) -> str:
-    user = User.objects.get(email=email)
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+    return signed_in_cookie(User.objects.get(email=email))
 
 
 def wrk(path: str, cookie: str | None = None) -> dict:
