@@ -84,7 +84,7 @@ from django.utils import timezone  # noqa: E402
 from accounts.models import User  # noqa: E402
 from core.testing import session_cookie as signed_in_cookie  # noqa: E402
 from messaging.models import Conversation  # noqa: E402
-from payments.models import Payment  # noqa: E402
+from payments.models import Package, Payment  # noqa: E402
 from reviews import services as review_services  # noqa: E402
 from reviews.models import Review  # noqa: E402
 from schedule import delivery, services  # noqa: E402
@@ -142,6 +142,8 @@ PAGES = [
     ("dashboard payments", "/dashboard/payments/", "staff0@bench.example"),
     ("contact support (anonymous)", "/support/", None),
     ("dashboard support desk", "/dashboard/support/", "staff0@bench.example"),
+    ("dashboard maintenance switch", "/dashboard/maintenance/", "staff0@bench.example"),
+    ("buy a package, mentee", lambda: _package_url("mentor1@bench.example"), "mentee0@bench.example"),
     # Reviews (seed_reviews): every bench session that took place has one, but one of mentee0's.
     ("mentor page with reviews", "/mentors/bench-mentor-0/", None),
     ("home, sorted by rating", "/?sort=rating", None),
@@ -242,6 +244,15 @@ def _hold_url(email: str) -> str:
         except services.BookingError:
             continue
     raise RuntimeError("no free time to hold")
+
+
+def _package_url(email: str) -> str:
+    """A package of ``email`` (offered here if the mentor has none)."""
+    mentor = User.objects.get(email=email)
+    package = Package.objects.filter(mentor=mentor, is_active=True).first() or Package.objects.create(
+        mentor=mentor, title="Five sessions", sessions=5, price=200
+    )
+    return f"/payments/packages/{package.pk}/buy/"
 
 
 def _first_booking(email: str) -> Booking:

@@ -121,3 +121,15 @@ def test_hostile_values_never_close_the_site_by_mistake(client, staff):
         snapshot=lambda: maintenance.current() is not None,
     )
     assert sent == len(cases) and maintenance.current() is None
+
+
+def test_the_maintenance_page_costs_a_fixed_number_of_queries(client, staff, django_assert_num_queries):
+    client.force_login(staff)
+    client.get("/")  # the first staff request notes the time: not counted
+    url = reverse("dashboard:maintenance")
+    for _state in ("open", "closed"):
+        # session, user, the role's permissions (2), the header's unread counts; the switch is a file
+        with django_assert_num_queries(5):
+            assert client.get(url).status_code == 200
+        window = maintenance.maintenance_on(by="ops")
+        client.cookies[maintenance.COOKIE] = maintenance.bypass_token(window)

@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -189,3 +190,24 @@ def test_a_mentee_refunds_unused_package_sessions_from_the_payments_page(mentor,
     response = client.post(reverse("payments:purchase_refund", args=[PackagePurchase.objects.get().pk]), follow=True)
     assert "The unused sessions are refunded: $200" in response.content.decode()
     assert Refund.objects.get().amount == Decimal(200)
+
+
+def test_the_package_pages_and_the_bank_step_cost_a_fixed_number_of_queries(
+    mentor, mentee, client, held, django_assert_num_queries
+):
+    package = Package.objects.create(mentor=mentor, title="Five", sessions=5, price=200)
+    client.force_login(mentee)
+    # session, user, the package with its mentor and profile, the header's unread counts
+    with django_assert_num_queries(4):
+        assert client.get(reverse("payments:package_buy", args=[package.pk])).status_code == 200
+    client.post(reverse("payments:checkout", args=[held.pk]), {**CARD, "number": BANK_STEP})
+    payment = Payment.objects.get()
+    cache.clear()  # the checkout just cached the header's counts: measure them too
+    # session, user, the payment with its mentor, session and package, the header's unread counts
+    with django_assert_num_queries(4):
+        assert client.get(reverse("payments:confirm", args=[payment.pk])).status_code == 200
+    client.force_login(mentor)
+    cache.clear()
+    # session, user, the mentor's packages, the header's unread counts
+    with django_assert_num_queries(4):
+        assert client.get(reverse("payments:package_manage")).status_code == 200

@@ -185,3 +185,12 @@ def test_an_unknown_action_changes_nothing(client, staff, support_request):
     )
     support_request.refresh_from_db()
     assert (support_request.status, support_request.assigned_to) == ("open", None)
+
+
+def test_the_contact_and_sent_pages_cost_a_fixed_number_of_queries(client, django_assert_num_queries):
+    with django_assert_num_queries(0):  # anonymous: no session row yet, nothing else
+        assert client.get(URL).status_code == 200
+    client.post(URL, _data())
+    # session, the request shown
+    with django_assert_num_queries(2):
+        assert client.get(reverse("support:sent")).status_code == 200
