@@ -5,6 +5,7 @@ import threading
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
 from schedule import services
@@ -68,9 +69,8 @@ def test_the_database_forbids_overlapping_slots_of_one_mentor():
 
 
 def test_concurrent_slot_creation_for_the_same_time_keeps_one():
-    slot = SlotFactory()
-    mentor = slot.mentor
-    start = slot.end + dt.timedelta(hours=1)
+    start = timezone.now().replace(microsecond=0) + dt.timedelta(days=3)
+    mentor = SlotFactory(start=start - dt.timedelta(hours=2), end=start - dt.timedelta(hours=1)).mentor
     results = run_at_once(
         [lambda: services.slot_create(mentor=mentor, start=start, end=start + dt.timedelta(hours=1))] * 6
     )

@@ -116,7 +116,7 @@ def test_the_send_reminders_command_prints_what_it_did(capsys, time_machine):
 def test_every_job_is_declared_once_with_safe_options():
     sched = scheduler.configure(scheduler.BackgroundScheduler(timezone="UTC"))
     job_ids = [job_id for job_id, *_ in jobs.SCHEDULES]
-    assert len(job_ids) == len(set(job_ids)) == 10
+    assert len(job_ids) == len(set(job_ids)) == 14
     for job_id, func, *_rest in jobs.SCHEDULES:
         assert hasattr(func, "__wrapped__"), f"{job_id} must close old connections"
     assert sched.state == 0  # configured, not started

@@ -1,6 +1,7 @@
 """Moving a confirmed booking to another free time of the same mentor."""
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -65,7 +66,9 @@ def test_both_sides_are_told_from_when_to_when_with_the_same_calendar_event(book
 
 def test_reminders_follow_the_new_time_and_none_is_left_for_the_old_one(booked, mentee, settings):
     settings.REMINDER_OFFSETS = [1440]
-    services.reminder_sweep(now=at(24.5))  # 23.5 h before the old start: the 24 h reminder goes out
+    # 23.5 h before the old start: the 24 h reminder goes out (queued then: the outbox stamps the real clock).
+    with time_machine.travel(at(24.5), tick=False):
+        services.reminder_sweep(now=at(24.5))
     assert Reminder.objects.filter(booking=booked).count() == 2
     new_slot = free_slot(booked, hours=96)
 
@@ -159,10 +162,53 @@ def _week_of_slots(mentor, days=56):
 def test_the_mentor_page_shows_one_week_however_far_the_mentor_publishes(client, django_assert_num_queries):
     mentor = MentorFactory()
     _week_of_slots(mentor)
-    with django_assert_num_queries(5):  # profile+user, topics, the earliest time, the week's slots, packages
+    # The profile with its user, topics (as one JSON array) and earliest time; the week's slots; the
+    # packages; the newest articles. (Six before: the topics and the earliest time were queries of their own.)
+    with django_assert_num_queries(4):
         page = client.get(mentor.mentor_profile.get_absolute_url()).content.decode()
     assert 0 < page.count('href="/book/') <= 7 * 18  # not 1,008 buttons
     assert "Next week" in page and "Previous week" not in page
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_signed_in_viewer_sees_the_week_in_a_fixed_number_of_queries(client, mentee, django_assert_num_queries):
+    mentor = MentorFactory()
+    _week_of_slots(mentor)
+    client.force_login(mentee)
+    # The session and the user; the profile (with user, topics, earliest time); the week's slots; the
+    # viewer's own sessions that week (clashes); the waitlist entry; the header's counts; whether the
+    # viewer follows the mentor; the packages; the newest articles.
+    with django_assert_num_queries(10):
+        page = client.get(mentor.mentor_profile.get_absolute_url()).content.decode()
+    assert 0 < page.count('href="/book/') <= 7 * 18
+
+
+@time_machine.travel(NOW, tick=False)
+def test_each_time_is_a_link_to_book_it_read_out_with_its_whole_date(client):
+    mentor = MentorFactory()
+    slot = SlotFactory(mentor=mentor, start=at(24), end=at(25))  # Tuesday 24 November 2026, 09:00 UTC
+    page = client.get(mentor.mentor_profile.get_absolute_url(), HTTP_COOKIE="tz=UTC").content.decode()
+    assert (
+        f'<a class="btn btn-sm btn-outline-primary slot-btn" href="/book/{slot.pk}/" '
+        'aria-label="Book Tuesday, 24 November 2026, 09:00">09:00</a>'
+    ) in page
+    assert '<h3 class="day-heading">Tue 24 Nov</h3>' in page
+    assert page.count('aria-label="No free times">—</p>') == 6  # the other days of the week
+
+
+@time_machine.travel(dt.datetime(2027, 10, 28, 9, 0, tzinfo=dt.UTC), tick=False)
+def test_times_in_the_repeated_autumn_hour_carry_their_utc_offset_on_the_week(client):
+    """Kyiv turns its clocks back at 04:00 on 31 October 2027: 03:00 and 03:30 happen twice."""
+    mentor = MentorFactory()
+    first = dt.datetime(2027, 10, 30, 23, 30, tzinfo=dt.UTC)  # 02:30 in Kyiv (UTC+3)
+    for i in range(5):
+        start = first + dt.timedelta(minutes=30 * i)
+        SlotFactory(mentor=mentor, start=start, end=start + dt.timedelta(minutes=30))
+    client.cookies["tz"] = "Europe%2FKyiv"
+    page = client.get(mentor.mentor_profile.get_absolute_url(), {"week": "2027-10-31"}).content.decode()
+    times = [m.group(1) for m in re.finditer(r'class="btn btn-sm btn-outline-primary slot-btn"[^>]*>([^<]+)</a>', page)]
+    assert times == ["02:30", "03:00 (UTC+3)", "03:30 (UTC+3)", "03:00 (UTC+2)", "03:30 (UTC+2)"]
+    assert 'aria-label="Book Sunday, 31 October 2027, 03:30 (UTC+2)"' in page
 
 
 @time_machine.travel(NOW, tick=False)
