@@ -32,8 +32,9 @@ def version(namespace: str = DIRECTORY) -> int:
     current = cache.get(key)
     if current is None:
         # A fresh, unique start value, so entries from before an eviction can never match again.
-        cache.add(key, time.time_ns(), timeout=None)
-        current = cache.get(key)
+        fresh = time.time_ns()
+        # Whoever adds it first wins; the others read the winner's value.
+        current = fresh if cache.add(key, fresh, timeout=None) else cache.get(key)
     return current
 
 

@@ -22,8 +22,11 @@ ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
 AVATAR_SIZE = 512
 
 
-def normalize_photo(upload) -> ContentFile:
-    """Validate an uploaded photo and return a re-encoded 512 px square JPEG, or raise ValidationError."""
+def normalize_photo(upload, *, size: tuple[int, int] = (AVATAR_SIZE, AVATAR_SIZE)) -> ContentFile:
+    """
+    Validate an uploaded photo and return it re-encoded as a JPEG cropped to ``size`` (a 512 px square
+    by default; article covers ask for 1200 x 630), or raise ValidationError.
+    """
     if upload.size > MAX_UPLOAD_BYTES:
         raise too_large(upload.size)
     upload.seek(0)
@@ -41,7 +44,7 @@ def normalize_photo(upload) -> ContentFile:
                 )
             image.load()
             image = ImageOps.exif_transpose(image)
-            image = ImageOps.fit(image.convert("RGB"), (AVATAR_SIZE, AVATAR_SIZE), Image.Resampling.LANCZOS)
+            image = ImageOps.fit(image.convert("RGB"), size, Image.Resampling.LANCZOS)
     except ValidationError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):

@@ -27,10 +27,22 @@ from collections import Counter
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
-from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
+from django.db.models import (
+    Aggregate,
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    JSONField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import JSONArray
 from django.utils import timezone
 
-from accounts.models import AccountDeletion, MentorProfile, Topic, split_languages
+from accounts.models import AccountDeletion, MentorProfile, Topic, User, split_languages
 
 SORT_SOONEST = "soonest"
 SORT_PRICE = "price"
@@ -66,6 +78,48 @@ def listed_mentors(*, now: dt.datetime | None = None) -> QuerySet[MentorProfile]
     return with_readiness(active, now=now).filter(
         has_headline=True, has_topic=True, has_price=True, has_verified_email=True, next_free_slot__isnull=False
     )
+
+
+class _JSONGroupArray(Aggregate):
+    """The group's values as one JSON array: JSON_GROUP_ARRAY on SQLite, JSONB_AGG on PostgreSQL."""
+
+    function = "JSON_GROUP_ARRAY"
+    output_field = JSONField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, function="JSONB_AGG", **extra_context)
+
+
+def mentor_page_profile(*, slug: str, now: dt.datetime | None = None) -> MentorProfile | None:
+    """
+    The public page's mentor (active, still a mentor) in one query: the profile with its user, its
+    topics (``topic_list``, Topic objects in the topics' order, read as one JSON array instead of a
+    second query) and ``next_free_slot``, the start of the first bookable time (so the week picker
+    asks no query for it). None when there is no such mentor.
+    """
+    from schedule.selectors import with_next_free_slot  # schedule depends on accounts: import when used
+
+    topics = (
+        _ProfileTopic.objects.filter(mentorprofile_id=OuterRef("pk"))
+        .order_by()
+        .values("mentorprofile_id")
+        .annotate(rows=_JSONGroupArray(JSONArray("topic_id", "topic__name", "topic__name_uk", "topic__slug")))
+        .values("rows")
+    )
+    profiles = MentorProfile.objects.select_related("user").annotate(topic_rows=Subquery(topics))
+    profile = (
+        with_next_free_slot(profiles, now=now)
+        .filter(slug=slug, user__is_mentor=True, user__is_active=True)
+        .order_by()
+        .first()
+    )
+    if profile is not None:
+        topic_list = [
+            Topic(pk=pk, name=name, name_uk=name_uk, slug=topic_slug)
+            for pk, name, name_uk, topic_slug in profile.topic_rows or []
+        ]
+        profile.topic_list = sorted(topic_list, key=lambda topic: (topic.name, topic.pk))
+    return profile
 
 
 @dataclasses.dataclass(frozen=True)
@@ -208,3 +262,12 @@ def deletion_to_keep(*, user_id: int, now: dt.datetime | None = None) -> Account
     """
     now = now or timezone.now()
     return AccountDeletion.objects.pending().filter(user_id=user_id, due_at__gt=now).select_related("user").first()
+
+
+# The staff roles (groups with the staff permissions, made by migration 0012), least to most.
+STAFF_ROLES = ("Support", "Manager", "Admin")
+
+
+def staff_role_of(user: User) -> str:
+    """The person's staff role ("" for none); one at most, as ``user_set_staff_role`` keeps it."""
+    return next((g.name for g in user.groups.all() if g.name in STAFF_ROLES), "")

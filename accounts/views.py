@@ -18,9 +18,9 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -36,7 +36,6 @@ from django.views.i18n import set_language as django_set_language
 from accounts import directory, export, selectors, services
 from accounts.adapters import KEEP_ACCOUNT_SESSION_KEY, account_to_keep
 from accounts.forms import AccountDeleteForm, DirectoryFilterForm, MentorProfileForm, ProfileForm, SignupForm
-from accounts.models import MentorProfile
 from core import presence
 from schedule import picker as schedule_picker
 from schedule import selectors as schedule_selectors
@@ -88,34 +87,38 @@ def _render_directory(request, search) -> str:
 
 
 def mentor_detail(request, slug):
+    """
+    A mentor's public page. Visitors get it whole from the cache (``directory.anonymous_page``); when it
+    is rendered, the profile with its user, topics and first bookable time is one query, then the
+    week's times, and the reviews, packages and articles parts ask one query each.
+    """
     week = schedule_picker.parse_week(request.GET.get("week"))
     reviews_page = request.GET.get("reviews", "")
     reviews_page = reviews_page if REVIEWS_PAGE.fullmatch(reviews_page) else ""
     parts = (slug[:80], get_language(), timezone.get_current_timezone_name(), str(week), reviews_page)
 
     def render_page():
-        profile = get_object_or_404(
-            MentorProfile.objects.select_related("user").prefetch_related("topics"),
-            slug=slug,
-            user__is_mentor=True,
-            user__is_active=True,
+        now = timezone.now()
+        profile = selectors.mentor_page_profile(slug=slug, now=now)
+        if profile is None:
+            raise Http404
+        # A signed-in viewer's own sessions are marked on the week. A visitor's page is cached whole.
+        availability_html = schedule_picker.render(
+            request,
+            mentor=profile.user,
+            week=week,
+            viewer=request.user,
+            mode="book",
+            first=profile.next_free_slot,
+            now=now,
         )
-        render_week = lambda: schedule_picker.render(  # noqa: E731
-            request, mentor=profile.user, week=week, viewer=request.user, mode="book"
-        )
-        # A week of availability is the same for every visitor in a zone: cached like the directory.
-        # A signed-in viewer's own sessions are marked on it, so theirs is rendered fresh.
-        if request.user.is_authenticated:
-            availability_html = mark_safe(render_week())  # rendered from our own template
-        else:
-            availability_html = directory.cached_html(directory.key("availability", *parts), render_week)
         return render(
             request,
             "accounts/mentor_detail.html",
             {
                 "profile": profile,
                 "mentor": profile.user,
-                "availability_html": availability_html,
+                "availability_html": mark_safe(availability_html),  # rendered from our own template
                 "waitlist_entry": schedule_selectors.waitlist_entry(mentor=profile.user, viewer=request.user),
                 "waitlist_form": WaitlistForm(),
             },

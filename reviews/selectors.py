@@ -102,7 +102,7 @@ def booking_review(*, booking: Booking, viewer, now: dt.datetime | None = None) 
 
 def visible_reviews(*, mentor_id: int, viewer=None) -> QuerySet[Review]:
     """A mentor's reviews as the public sees them: hidden ones left out, newest first, with their writers."""
-    reviews = Review.objects.filter(mentor_id=mentor_id, is_hidden=False).select_related("mentee", "mentor")
+    reviews = Review.objects.filter(mentor_id=mentor_id, is_hidden=False).select_related("mentee")
     return _with_reported_by(reviews, viewer).order_by("-created_at", "-pk")
 
 
@@ -126,7 +126,11 @@ def mentor_review_page(*, profile, number, viewer=None) -> Page:
     paginator = _CountedPaginator(
         visible_reviews(mentor_id=profile.user_id, viewer=viewer), PAGE_SIZE, count=profile.review_count
     )
-    return paginator.get_page(number)
+    page = paginator.get_page(number)
+    page.object_list = list(page.object_list)
+    for review in page.object_list:
+        review.mentor = profile.user  # the page's own mentor: not read again with every review
+    return page
 
 
 def reviews_received(*, mentor) -> QuerySet[Review]:

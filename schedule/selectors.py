@@ -4,6 +4,7 @@ import dataclasses
 import datetime as dt
 import itertools
 import zoneinfo
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
@@ -43,12 +44,20 @@ def group_by_local_day(slots, tz: zoneinfo.ZoneInfo | None = None) -> list[tuple
     return [(day, list(group)) for day, group in itertools.groupby(slots, key=lambda s: s.start.astimezone(tz).date())]
 
 
+class WeekSlot(NamedTuple):
+    """A bookable time on the week picker: ``local`` is its start in the viewer's zone (computed once)."""
+
+    pk: int
+    start: dt.datetime
+    local: dt.datetime
+
+
 @dataclasses.dataclass
 class WeekView:
     """A week of a mentor's bookable times in the viewer's zone, with what the navigation needs."""
 
     start: dt.date  # the Monday
-    days: list[tuple[dt.date, list]]  # all seven, empty ones too; each slot a row with pk, start, end
+    days: list[tuple[dt.date, list[WeekSlot]]]  # all seven, empty ones too
     earliest: dt.date | None  # the day of the first bookable time, for "earliest available"
     previous: dt.date | None  # the previous Monday, unless this is the current week
     next: dt.date | None  # the next Monday, unless it is past the booking horizon
@@ -67,13 +76,24 @@ def _local_midnight(day: dt.date, tz) -> dt.datetime:
     return dt.datetime.combine(day, dt.time()).replace(tzinfo=tz).astimezone(dt.UTC)
 
 
+LOOK_UP = object()  # week_availability(first=...): not known yet, ask the database
+
+
 def week_availability(
-    *, mentor: User, week: dt.date | None = None, viewer: User | None = None, exclude: Slot | None = None, now=None
+    *,
+    mentor: User,
+    week: dt.date | None = None,
+    viewer: User | None = None,
+    exclude: Slot | None = None,
+    now=None,
+    first=LOOK_UP,
 ) -> WeekView:
     """
     One week (Monday to Sunday, in the active zone) of ``mentor``'s bookable times: ``week`` is any day
-    in it; None means the week of the earliest bookable time. Three queries: the earliest time, the
-    week's slots and, for a signed-in viewer, their own sessions that week (to mark clashes).
+    in it; None means the week of the earliest bookable time. Up to three queries: the earliest time
+    (none when the caller already knows it: ``first``, the start of the mentor's first bookable time or
+    None, as ``with_next_free_slot`` annotates it), the week's slots and, for a signed-in viewer, their
+    own sessions that week (to mark clashes).
     """
     now = now or timezone.now()
     tz = timezone.get_current_timezone()
@@ -81,26 +101,33 @@ def week_availability(
     mine = bookable_slots(now=now).filter(mentor=mentor)
     if exclude is not None:
         mine = mine.exclude(pk=exclude.pk)
-    first = mine.order_by("start").values_list("start", flat=True).first()
+    if first is LOOK_UP:
+        first = mine.order_by("start").values_list("start", flat=True).first()
     earliest = first.astimezone(tz).date() if first else None
     last_week = monday(today + dt.timedelta(days=settings.BOOKING_HORIZON_DAYS))
     start = monday(week or earliest or today)
     start = min(max(start, monday(today)), last_week)
     begin, end = _local_midnight(start, tz), _local_midnight(start + dt.timedelta(days=7), tz)
-    # Plain rows, not model instances: a busy week has over a hundred of them.
-    slots = list(
-        mine.filter(start__gte=begin, start__lt=end).order_by("start").values_list("pk", "start", "end", named=True)
-    )
-    by_day = dict(group_by_local_day(slots, tz))
+    signed_in = viewer is not None and viewer.is_authenticated
+    # Plain rows, not model instances: a busy week has over a hundred of them. The end matters only
+    # for a viewer's clashes.
+    columns = ("pk", "start", "end") if signed_in else ("pk", "start")
+    rows = list(mine.filter(start__gte=begin, start__lt=end).order_by("start").values_list(*columns))
+    by_day: dict[dt.date, list[WeekSlot]] = {}
+    for row in rows:
+        local = row[1].astimezone(tz)
+        by_day.setdefault(local.date(), []).append(WeekSlot(row[0], row[1], local))
     clashes = set()
-    if viewer is not None and viewer.is_authenticated and slots:
+    if signed_in and rows:
         taken = (
             Booking.objects.filter(Q(mentee=viewer) | Q(mentor=viewer))
             .filter(status__in=Booking.ACTIVE, slot__start__lt=end, slot__end__gt=begin)
             .values_list("slot__start", "slot__end")
         )
         taken = list(taken)
-        clashes = {s.pk for s in slots if any(b_start < s.end and b_end > s.start for b_start, b_end in taken)}
+        clashes = {
+            pk for pk, s_start, s_end in rows if any(b_start < s_end and b_end > s_start for b_start, b_end in taken)
+        }
     return WeekView(
         start=start,
         days=[(day, by_day.get(day, [])) for day in (start + dt.timedelta(days=i) for i in range(7))],
@@ -127,6 +154,18 @@ def bookings_for_user(*, user: User) -> QuerySet[Booking]:
     return Booking.objects.filter(Q(mentee=user) | Q(mentor=user), status__in=Booking.SETTLED).select_related(
         "slot", "slot__mentor", "mentee"
     )
+
+
+def bookings_with_own_holds(*, user: User) -> QuerySet[Booking]:
+    """``bookings_for_user`` and the user's own holds waiting for payment (the API lists both)."""
+    return Booking.objects.filter(
+        Q(mentee=user, status__in=Booking.ACTIVE) | Q(Q(mentee=user) | Q(mentor=user), status__in=Booking.SETTLED)
+    ).select_related("slot", "slot__mentor", "mentee")
+
+
+def needs_payment(*, slot_id: int) -> bool:
+    """The slot's mentor charges: booking it holds the time for payment (``booking_hold``) instead."""
+    return MentorProfile.objects.filter(user__slots=slot_id, is_free=False, price__gt=0).exists()
 
 
 def upcoming_bookings(*, user: User, now=None) -> QuerySet[Booking]:

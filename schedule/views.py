@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import directory
 from accounts.decorators import mentor_required
-from accounts.models import MentorProfile, User
+from accounts.models import User
 from core.dates import when
 from messaging import selectors as messaging_selectors
 from schedule import calendar, picker, selectors, services
@@ -241,8 +241,8 @@ def waitlist_leave(request, mentor_pk):
 def booking_confirm(request, slot_pk):
     form = BookingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        paid = MentorProfile.objects.filter(user__slots=slot_pk, is_free=False, price__gt=0).exists()
-        book = services.booking_hold if paid else services.booking_create  # a paid mentor's time waits for payment
+        # A paid mentor's time waits for payment.
+        book = services.booking_hold if selectors.needs_payment(slot_id=slot_pk) else services.booking_create
         try:
             booking = book(
                 slot_id=slot_pk,
