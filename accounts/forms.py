@@ -44,13 +44,14 @@ class PhotoField(forms.FileField):
     """An image upload validated and re-encoded by ``accounts.images.normalize_photo``."""
 
     widget = forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
+    size = (images.AVATAR_SIZE, images.AVATAR_SIZE)  # what the photo is cropped to
 
     def clean(self, data, initial=None):
         if isinstance(data, RefusedUpload):  # refused while it streamed in: say why, not "empty"
             raise images.too_large(data.received)
         upload = super().clean(data, initial)
         if upload and upload is not initial and hasattr(upload, "size"):
-            return images.normalize_photo(upload)
+            return images.normalize_photo(upload, size=self.size)
         return upload
 
 

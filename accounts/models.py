@@ -313,6 +313,8 @@ class StaffPermission(models.Model):
             ("handle_support", _("Read and answer support requests")),
             ("run_site", _("Maintenance mode and mail delivery")),
             ("export_data", _("Export bookings")),
+            ("view_audit_log", _("Read the audit log")),
+            ("disable_mailings", _("Disable and re-enable mentors' mailings")),
         ]
 
     def __str__(self):

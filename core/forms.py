@@ -19,3 +19,12 @@ class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
                     self.error_messages["invalid_choice"], code="invalid_choice", params={"value": item}
                 )
         return super()._check_values(value)
+
+
+class FilterForm(forms.Form):
+    """GET filter forms: every field optional, invalid values simply ignored."""
+
+    def values(self) -> dict:
+        if not self.is_valid():
+            return {name: "" if not isinstance(f, forms.DateField) else None for name, f in self.fields.items()}
+        return self.cleaned_data

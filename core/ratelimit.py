@@ -8,12 +8,16 @@ from django.utils import timezone
 
 def take(key: str, *, limit: int, window_seconds: int, now: dt.datetime | None = None) -> bool:
     """Count one more under ``key`` in the current window; False once ``limit`` is passed."""
+    return count(key, window_seconds=window_seconds, now=now) <= limit
+
+
+def count(key: str, *, window_seconds: int, now: dt.datetime | None = None) -> int:
+    """Count one more under ``key`` in the current window and return the window's count so far."""
     now = now or timezone.now()
     bucket = f"ratelimit:{key}:{int(now.timestamp()) // window_seconds}"
     cache.add(bucket, 0, timeout=window_seconds * 2)
     try:
-        count = cache.incr(bucket)
+        return cache.incr(bucket)
     except ValueError:  # expired between add and incr
         cache.add(bucket, 1, timeout=window_seconds * 2)
-        count = 1
-    return count <= limit
+        return 1

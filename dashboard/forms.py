@@ -2,17 +2,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Topic, User
+from core.forms import FilterForm
 from core.widgets import DateInput
 from schedule.models import Booking, Slot
-
-
-class FilterForm(forms.Form):
-    """GET filter forms: every field optional, invalid values simply ignored."""
-
-    def values(self) -> dict:
-        if not self.is_valid():
-            return {name: "" if not isinstance(f, forms.DateField) else None for name, f in self.fields.items()}
-        return self.cleaned_data
 
 
 class PeopleFilterForm(FilterForm):
@@ -84,4 +76,21 @@ class MaintenanceForm(forms.Form):
         max_value=24 * 60,
         initial=15,
         help_text=_("Sent to browsers and search engines as Retry-After."),
+    )
+
+
+# The staff roles' names as people read them (the groups keep their English names).
+ROLE_NAMES = {"Support": _("Support"), "Manager": _("Manager"), "Admin": _("Admin")}
+
+
+class StaffRoleForm(forms.Form):
+    role = forms.ChoiceField(
+        label=_("Staff role"),
+        required=False,
+        choices=[
+            ("", _("Not staff")),
+            ("Support", _("Support: answers the support desk, sees bookings")),
+            ("Manager", _("Manager: sees everything, blocks people, disables mailings")),
+            ("Admin", _("Admin: everything")),
+        ],
     )

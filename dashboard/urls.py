@@ -1,5 +1,6 @@
 from django.urls import path
 
+from audit import views as audit_views
 from dashboard import views
 from messaging import views as messaging_views
 from payments import views as payment_views
@@ -14,6 +15,7 @@ urlpatterns = [
     path("people/<id:pk>/", views.person_detail, name="person_detail"),
     path("people/<id:pk>/profile/", views.mentor_edit, name="mentor_edit"),
     path("people/<id:pk>/role/", views.person_role, name="person_role"),
+    path("people/<id:pk>/staff-role/", views.person_staff_role, name="person_staff_role"),
     path("people/<id:pk>/deactivate/", views.person_deactivate, name="person_deactivate"),
     path("people/<id:pk>/reactivate/", views.person_reactivate, name="person_reactivate"),
     path("people/<id:pk>/slots/new/", views.slot_create, name="slot_create"),
@@ -43,4 +45,7 @@ urlpatterns = [
     path("reviews/<id:pk>/", reviews_views.staff_review_detail, name="review_detail"),
     path("reviews/<id:pk>/hide/", reviews_views.staff_review_hide, name="review_hide"),
     path("reviews/<id:pk>/unhide/", reviews_views.staff_review_unhide, name="review_unhide"),
+    # The audit log: staff actions and security events, and recorded model changes (read only).
+    path("audit/", audit_views.staff_event_list, name="audit"),
+    path("audit/changes/", audit_views.staff_change_list, name="audit_changes"),
 ]

@@ -21,18 +21,24 @@ from accounts import services as account_services
 from accounts.decorators import permission_required
 from accounts.forms import MentorProfileForm
 from accounts.models import User
+from accounts.selectors import staff_role_of
+from audit.models import Event
+from audit.services import event_record
 from core import maintenance as maintenance_mode
 from core.dates import when
 from core.paging import filters_querystring, page_of
 from dashboard import selectors
 from dashboard.forms import (
+    ROLE_NAMES,
     BookingFilterForm,
     MaintenanceForm,
     PeopleFilterForm,
     SlotFilterForm,
     StaffBookingForm,
     StaffCancelForm,
+    StaffRoleForm,
 )
+from mailings import selectors as mailing_selectors
 from payments import selectors as payment_selectors
 from reviews import selectors as review_selectors
 from schedule import delivery
@@ -107,6 +113,7 @@ def _stats_context() -> dict:
         "top": top,
         "money": payment_selectors.platform_money(),
         "rating": review_selectors.platform_rating(),
+        "mailings": mailing_selectors.platform_totals(),
         "money_days": money_days,
         "chart_data": chart_data,
         "computed_at": timezone.now(),
@@ -145,6 +152,7 @@ def people_list(request):
 def _person_context(person, **forms):
     context = {
         "person": person,
+        "role_form": StaffRoleForm(initial={"role": staff_role_of(person)}, auto_id="staff_role_%s"),
         "overview": selectors.mentor_overview(user=person) if person.is_mentor else None,
         "upcoming": selectors.bookings(mentor=person.email)
         .filter(status=Booking.Status.CONFIRMED, slot__start__gt=timezone.now())
@@ -195,7 +203,7 @@ def person_role(request, pk):
             danger=not make_mentor,
         )
     try:
-        account_services.user_set_mentor(user=person, is_mentor=make_mentor)
+        account_services.user_set_mentor(user=person, is_mentor=make_mentor, by=request.user)
     except account_services.AccountError as error:
         messages.error(request, error.message)
     else:
@@ -204,6 +212,29 @@ def person_role(request, pk):
             _("%(name)s is now a mentor.") % {"name": person.display_name}
             if make_mentor
             else _("%(name)s is no longer a mentor.") % {"name": person.display_name},
+        )
+    return redirect("dashboard:person_detail", pk=person.pk)
+
+
+@permission_required("change_people")
+@require_POST
+def person_staff_role(request, pk):
+    person = get_object_or_404(User, pk=pk)
+    form = StaffRoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the staff roles."))
+        return redirect("dashboard:person_detail", pk=person.pk)
+    role = form.cleaned_data["role"]
+    try:
+        account_services.user_set_staff_role(user=person, role=role, by=request.user)
+    except account_services.AccountError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("%(name)s now has the staff role %(role)s.") % {"name": person.display_name, "role": ROLE_NAMES[role]}
+            if role
+            else _("%(name)s is no longer staff.") % {"name": person.display_name},
         )
     return redirect("dashboard:person_detail", pk=person.pk)
 
@@ -228,8 +259,12 @@ def person_deactivate(request, pk):
             ),
             action_label=_("Block"),
         )
-    account_services.user_deactivate(user=person)
-    messages.success(request, _("%(name)s is blocked and signed out everywhere.") % {"name": person.display_name})
+    try:
+        account_services.user_deactivate(user=person, by=request.user)
+    except account_services.AccountError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("%(name)s is blocked and signed out everywhere.") % {"name": person.display_name})
     return redirect("dashboard:person_detail", pk=person.pk)
 
 
@@ -238,7 +273,7 @@ def person_deactivate(request, pk):
 def person_reactivate(request, pk):
     person = get_object_or_404(User, pk=pk, is_active=False)
     try:
-        account_services.user_reactivate(user=person)
+        account_services.user_reactivate(user=person, by=request.user)
     except account_services.AccountError as error:
         messages.error(request, error.message)
     else:
@@ -418,6 +453,11 @@ def booking_export(request):
                 ]
             )
 
+    event_record(
+        action=Event.Action.DATA_EXPORT,
+        actor=request.user,
+        changes={"what": "bookings.csv", "filters": {k: v[:200] for k, v in request.GET.items() if v}},
+    )
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="bookings.csv"'
     return response
@@ -508,13 +548,21 @@ def maintenance(request):
         if action not in ("on", "off"):
             return render(request, "dashboard/maintenance.html", {"window": window, "form": form}, status=400)
         if action == "off":
-            maintenance_mode.maintenance_off()
+            if maintenance_mode.maintenance_off():
+                event_record(
+                    action=Event.Action.MAINTENANCE, actor=request.user, changes={"maintenance": [True, False]}
+                )
             messages.success(request, _("The site is open again. Mail held back meanwhile is being sent."))
             return redirect("dashboard:maintenance")
         if form.is_valid():
+            was_open = window is None
             window = maintenance_mode.maintenance_on(
                 by=request.user.email, retry_after_minutes=form.cleaned_data["retry_after_minutes"]
             )
+            if was_open:
+                event_record(
+                    action=Event.Action.MAINTENANCE, actor=request.user, changes={"maintenance": [False, True]}
+                )
             messages.success(
                 request, _("The site is in maintenance. Share the bypass link below with whoever needs in.")
             )

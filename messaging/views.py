@@ -201,14 +201,14 @@ def conversation_report(request, pk):
 # --- Staff (routed under /dashboard/) ---
 
 
-@permission_required("moderate_content")
+@permission_required("view_dashboard", "moderate_content")  # managers see every page; moderators act
 def report_list(request):
     """Reported conversations only: staff cannot browse the others."""
     page = Paginator(selectors.reported_conversations(), LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "dashboard/report_list.html", {"page": page})
 
 
-@permission_required("moderate_content")
+@permission_required("view_dashboard", "moderate_content")
 def report_detail(request, pk):
     """A reported conversation, read-only, with its reports; an unreported one is a 404."""
     conversation = selectors.reported_conversation(pk)

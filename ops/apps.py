@@ -9,6 +9,6 @@ class OpsConfig(AppConfig):
         """A request's id stays on its log records until the response is closed, then goes."""
         from django.core.signals import request_finished
 
-        from ops import checks, logs  # noqa: F401 (registers the system checks)
+        from ops import checks, logs, receivers  # noqa: F401 (registers the system checks and receivers)
 
         request_finished.connect(logs.forget_request_id, dispatch_uid="ops.forget_request_id")

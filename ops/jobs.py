@@ -12,3 +12,9 @@ def scheduler_heartbeat():
     stops. No management command on purpose: a heartbeat written by hand would hide a dead scheduler.
     """
     services.heartbeat_record()
+
+
+@close_old_connections
+def send_suspicious_digest():
+    """Every SUSPICIOUS_DIGEST_MINUTES: the admins get the finished windows' refusals above the threshold."""
+    services.suspicious_digest_send()

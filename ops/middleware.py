@@ -1,5 +1,5 @@
 """
-Two middlewares, first in ``MIDDLEWARE`` (after django-prometheus's "before" one):
+Three middlewares; the first two first in ``MIDDLEWARE`` (after django-prometheus's "before" one):
 
 - ``RequestIdMiddleware`` gives every request an id (the ``X-Request-ID`` it came with when that is
   short and safe, else a fresh one), sends it back in the same header and puts it on every log line
@@ -9,11 +9,18 @@ Two middlewares, first in ``MIDDLEWARE`` (after django-prometheus's "before" one
   call a worker by its address), no HTTPS redirect (the token, if any, is already sent by then), and
   nothing that a maintenance page or a login requirement added later would have to exempt:
   ``OPS_PATHS`` names them for such a middleware all the same.
+- ``SuspiciousActivityMiddleware`` counts refusals for the admins' digest (after the session, so it
+  sees what the maintenance page and CSRF refuse).
 """
 
+import logging
+
+from django.db import DatabaseError
 from django.http import HttpResponseNotAllowed
 
 from ops import logs
+
+logger = logging.getLogger(__name__)
 
 OPS_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 
@@ -48,4 +55,32 @@ class OpsEndpointsMiddleware:
             response = HttpResponseNotAllowed(["GET", "HEAD"])
         response["Cache-Control"] = "no-store"
         response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+class SuspiciousActivityMiddleware:
+    """
+    Counts the refusals worth a look (400, 403, 404, 429) by client address and path for the admins'
+    digest (``ops.services.suspicious_digest_send``). Counting never costs the visitor their answer: a
+    database that does not take the count is logged and the response goes out as it was.
+    """
+
+    KINDS = {400: "400", 403: "403", 404: "404", 429: "429"}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        kind = self.KINDS.get(response.status_code)
+        if kind is not None and request.path_info not in OPS_PATHS:
+            from core.http import client_ip
+            from ops.services import suspicious_hit_record
+
+            try:
+                suspicious_hit_record(kind=kind, ip=client_ip(request), path=request.path_info)
+            except DatabaseError:
+                logger.warning(
+                    "Suspicious activity: a %s on %s was not counted", kind, request.path_info, exc_info=True
+                )
         return response

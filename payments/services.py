@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
+from audit.models import Event
+from audit.services import event_record
 from notifications.services import notify
 from payments import emails, policy
 from payments.models import CENT, CreditUse, Package, PackagePurchase, Payment, Refund
@@ -314,7 +316,22 @@ def package_refund_unused(*, purchase: PackagePurchase, by: User, now=None) -> R
             raise PaymentError(_("This package has expired; its unused sessions can no longer be refunded."), "expired")
         amount = (locked.payment.amount * locked.credits_left / locked.sessions).quantize(CENT, rounding=ROUND_DOWN)
         PackagePurchase.objects.filter(pk=locked.pk).update(credits_left=0, refunded_at=now)
-        return _refund(locked.payment, amount, reason=Refund.Reason.UNUSED_CREDITS, key=f"package:{locked.pk}", now=now)
+        refund = _refund(
+            locked.payment, amount, reason=Refund.Reason.UNUSED_CREDITS, key=f"package:{locked.pk}", now=now
+        )
+        if refund is not None and by.pk != purchase.mentee_id:  # staff, for the mentee
+            event_record(
+                action=Event.Action.PAYMENT_REFUND,
+                actor=by,
+                target=refund.payment,
+                changes={
+                    "amount": str(refund.amount),
+                    "currency": refund.payment.currency,
+                    "unused": locked.credits_left,
+                },
+                now=now,
+            )
+        return refund
 
 
 def package_save(*, mentor: User, title: str, sessions: int, price: Decimal, package: Package | None = None) -> Package:

@@ -25,6 +25,8 @@ from django.utils.translation import ngettext
 from accounts import directory
 from accounts.models import MentorProfile, User
 from accounts.selectors import has_verified_email
+from audit.models import Event
+from audit.services import event_record
 from notifications.selectors import wants_email
 from notifications.services import notify
 from reviews import INVITATION_KIND, RECEIVED_KIND, emails, selectors
@@ -226,6 +228,7 @@ def review_hide(*, review: Review, by: User, reason: str, now: dt.datetime | Non
         if not hidden:
             raise ReviewError(_("This review is already hidden."), code="already")
         _log(review=review, action=ReviewModeration.Action.HIDE, reason=reason, by=by, now=now)
+        event_record(action=Event.Action.REVIEW_HIDE, actor=by, target=review, changes={"reason": reason}, now=now)
         _rating_refresh(review.mentor_id)
     review.is_hidden, review.hidden_reason, review.hidden_by, review.hidden_at = True, reason, by, now
     return review
@@ -243,6 +246,7 @@ def review_unhide(*, review: Review, by: User, reason: str, now: dt.datetime | N
         if not shown:
             raise ReviewError(_("This review is not hidden."), code="not_hidden")
         _log(review=review, action=ReviewModeration.Action.UNHIDE, reason=reason, by=by, now=now)
+        event_record(action=Event.Action.REVIEW_UNHIDE, actor=by, target=review, changes={"reason": reason}, now=now)
         _rating_refresh(review.mentor_id)
     review.is_hidden, review.hidden_reason, review.hidden_by, review.hidden_at = False, "", None, None
     return review

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import permission_required
+from core.http import client_ip
 from core.paging import filters_querystring, page_of
 from support import services
 from support.forms import ContactForm, StaffReplyForm, StaffSupportFilterForm
@@ -16,7 +17,8 @@ PAGE_SIZE = 25
 
 
 def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")[:45]
+    """The client's address behind the trusted proxies (the per-IP limit is per client, not per proxy)."""
+    return (client_ip(request) or "")[:45]
 
 
 @require_http_methods(["GET", "POST"])

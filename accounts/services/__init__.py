@@ -19,6 +19,7 @@ from accounts.services.users import (
     user_sessions_end,
     user_set_language,
     user_set_mentor,
+    user_set_staff_role,
     user_update,
     user_update_language_if_default,
 )
@@ -38,6 +39,7 @@ __all__ = [
     "user_sessions_end",
     "user_set_language",
     "user_set_mentor",
+    "user_set_staff_role",
     "user_update",
     "user_update_language_if_default",
 ]

@@ -31,6 +31,7 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.socialaccount.models import SocialAccount
 from allauth.usersessions.models import UserSession
+from auditlog.context import disable_auditlog
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -40,6 +41,8 @@ from accounts import directory
 from accounts.models import AccountDeletion, MentorProfile, User
 from accounts.services.errors import AccountError
 from accounts.services.users import user_sessions_end
+from audit.models import Event
+from audit.services import event_record, person_forget
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +81,7 @@ def account_deletion_request(*, user: User, now: dt.datetime | None = None) -> A
         user_schedule_close(user=locked, now=now)
         user_sessions_end(user=locked)
         directory.changed()
+        event_record(action=Event.Action.DELETION_REQUESTED, actor=locked, target=locked, now=now)
     return deletion
 
 
@@ -95,7 +99,9 @@ def account_deletion_cancel(*, user_id: int, now: dt.datetime | None = None) -> 
             raise AccountError(_("This account is no longer waiting for deletion, so there is nothing to keep."))
         User.objects.filter(pk=user_id).update(is_active=True)
         directory.changed()
-    return User.objects.get(pk=user_id)
+        user = User.objects.get(pk=user_id)
+        event_record(action=Event.Action.DELETION_CANCELLED, actor=user, target=user, now=now)
+    return user
 
 
 def account_deletions_complete(*, now: dt.datetime | None = None) -> int:
@@ -127,13 +133,16 @@ def account_deletions_complete(*, now: dt.datetime | None = None) -> int:
 
 
 def _anonymise(user: User, *, closed_at: dt.datetime, now: dt.datetime) -> None:
+    from mailings.services import user_mailings_erase  # mailings depend on accounts: import when used
     from reviews.services import user_reviews_erase  # reviews depend on accounts: import when used
     from schedule.delivery import outbox_forget  # schedule depends on accounts: import when used
     from schedule.services import user_schedule_erase
 
     addresses = sorted({user.email, *EmailAddress.objects.filter(user=user).values_list("email", flat=True)})
+    person_forget(user=user, addresses=addresses)
     user_schedule_erase(user=user, closed_at=closed_at, now=now)
     user_reviews_erase(user=user)
+    user_mailings_erase(user=user, now=now)
     outbox_forget(addresses=addresses, now=now)
     user_sessions_end(user=user)
     UserSession.objects.filter(user=user).delete()
@@ -144,8 +153,9 @@ def _anonymise(user: User, *, closed_at: dt.datetime, now: dt.datetime) -> None:
     if profile is not None:
         profile.headline = profile.bio = profile.meeting_url = profile.languages = ""
         profile.slug = f"deleted-{user.pk}"
-        profile.save(update_fields=["headline", "bio", "meeting_url", "languages", "slug", "updated_at"])
-        profile.topics.clear()
+        with disable_auditlog():
+            profile.save(update_fields=["headline", "bio", "meeting_url", "languages", "slug", "updated_at"])
+            profile.topics.clear()
 
     old_photo = user.photo.name or None
     user.email = deleted_email(user.pk)
@@ -158,25 +168,27 @@ def _anonymise(user: User, *, closed_at: dt.datetime, now: dt.datetime) -> None:
     user.last_login = None
     user.deleted_at = now
     user.full_clean(exclude=["password"])
-    user.save(
-        update_fields=[
-            "email",
-            "first_name",
-            "last_name",
-            "password",
-            "photo",
-            "timezone",
-            "language",
-            "is_active",
-            "is_mentor",
-            "is_staff",
-            "is_superuser",
-            "last_login",
-            "deleted_at",
-        ]
-    )
-    user.groups.clear()
-    user.user_permissions.clear()
+    with disable_auditlog():  # the erasure itself would record the old name and address
+        user.save(
+            update_fields=[
+                "email",
+                "first_name",
+                "last_name",
+                "password",
+                "photo",
+                "timezone",
+                "language",
+                "is_active",
+                "is_mentor",
+                "is_staff",
+                "is_superuser",
+                "last_login",
+                "deleted_at",
+            ]
+        )
+    with disable_auditlog():
+        user.groups.clear()
+        user.user_permissions.clear()
     if old_photo:
         storage = user.photo.storage
         transaction.on_commit(lambda: storage.delete(old_photo))

@@ -10,9 +10,12 @@ from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from accounts import directory
+from accounts import directory, hooks
 from accounts.models import AccountDeletion, MentorProfile, Topic, User
+from accounts.selectors import STAFF_ROLES, staff_role_of
 from accounts.services.errors import AccountError
+from audit.models import Event
+from audit.services import event_record
 
 
 @transaction.atomic
@@ -186,8 +189,11 @@ def mentor_profile_update(
     return profile
 
 
-def user_set_mentor(*, user: User, is_mentor: bool) -> User:
-    """Give or take the mentor role. Taking it is refused while the mentor has upcoming bookings."""
+def user_set_mentor(*, user: User, is_mentor: bool, by: User | None = None) -> User:
+    """
+    Give or take the mentor role. Taking it is refused while the mentor has upcoming bookings. A change
+    made by someone else (staff) is in the audit log.
+    """
     from schedule.selectors import has_upcoming_bookings_as_mentor  # schedule depends on accounts
 
     if not is_mentor and user.is_mentor and has_upcoming_bookings_as_mentor(mentor=user):
@@ -196,11 +202,16 @@ def user_set_mentor(*, user: User, is_mentor: bool) -> User:
             % {"name": user.display_name}
         )
     with transaction.atomic():
+        was_mentor = user.is_mentor
         user.is_mentor = is_mentor
         user.save(update_fields=["is_mentor"])
         if is_mentor:
             mentor_profile_ensure(user=user)
         directory.changed()
+        if by is not None and by.pk != user.pk and was_mentor != is_mentor:
+            event_record(
+                action=Event.Action.PERSON_ROLE, actor=by, target=user, changes={"mentor": [was_mentor, is_mentor]}
+            )
     return user
 
 
@@ -221,30 +232,75 @@ def mentor_become(*, user: User) -> MentorProfile:
 
 
 def user_sessions_end(*, user: User) -> None:
-    """Sign the person out on every device (allauth records each session they signed in with)."""
+    """
+    Sign the person out on every device (allauth records each session they signed in with), and end
+    what other apps gave them to act without a session (the api app's tokens).
+    """
     for session in UserSession.objects.filter(user=user):
         session.end()
+    hooks.fire(hooks.ACCESS_ENDED, user=user)
 
 
-def user_deactivate(*, user: User) -> User:
+def user_set_staff_role(*, user: User, role: str, by: User) -> User:
     """
-    Block a person: signed out on every device at once, refused at sign-in with a message that says
-    so, a mentor gone from the directory; their bookings and history stay.
+    Give a person one staff role (Support, Manager, Admin) or none (""): their staff flag follows. Nobody
+    changes their own role, and only a superuser changes a superuser's. In the audit log.
     """
-    user.is_active = False
-    user.save(update_fields=["is_active"])
-    user_sessions_end(user=user)
-    if user.is_mentor:
-        directory.changed()
+    from django.contrib.auth.models import Group
+
+    if role and role not in STAFF_ROLES:
+        raise AccountError(_("There is no such staff role."))
+    if user.pk == by.pk:
+        raise AccountError(_("You cannot change your own staff role."))
+    if user.is_superuser and not by.is_superuser:
+        raise AccountError(_("Only a superuser can change a superuser's role."))
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        before = staff_role_of(locked)
+        if before == role:
+            return user
+        locked.groups.remove(*Group.objects.filter(name__in=STAFF_ROLES))
+        if role:
+            locked.groups.add(Group.objects.get(name=role))
+        user.is_staff = locked.is_staff = bool(role) or locked.is_superuser
+        locked.save(update_fields=["is_staff"])
+        event_record(action=Event.Action.PERSON_ROLE, actor=by, target=locked, changes={"staff_role": [before, role]})
     return user
 
 
-def user_reactivate(*, user: User) -> User:
+@transaction.atomic
+def user_deactivate(*, user: User, by: User | None = None) -> User:
+    """
+    Block a person: signed out on every device at once, refused at sign-in with a message that says
+    so, a mentor gone from the directory; their bookings and history stay. In the audit log.
+    """
+    if by is not None and by.pk == user.pk:
+        raise AccountError(_("You cannot deactivate your own account."))
+    if by is not None and user.is_superuser and not by.is_superuser:
+        raise AccountError(_("Only a superuser can deactivate a superuser."))
+    locked = User.objects.select_for_update().get(pk=user.pk)  # a double click blocks (and records) once
+    if not locked.is_active:
+        raise AccountError(_("This account is already blocked."))
+    locked.is_active = user.is_active = False
+    locked.save(update_fields=["is_active"])
+    user_sessions_end(user=user)
+    if user.is_mentor:
+        directory.changed()
+    event_record(action=Event.Action.PERSON_BLOCK, actor=by, target=user, changes={"active": [True, False]})
+    return user
+
+
+@transaction.atomic
+def user_reactivate(*, user: User, by: User | None = None) -> User:
     """Unblock a person. Someone who asked to leave is not brought back this way (they keep it themselves)."""
     if AccountDeletion.objects.pending().filter(user=user).exists() or user.deleted_at is not None:
         raise AccountError(_("This person asked to delete their account; only they can keep it."))
-    user.is_active = True
-    user.save(update_fields=["is_active"])
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if locked.is_active:
+        raise AccountError(_("This account is not blocked."))
+    locked.is_active = user.is_active = True
+    locked.save(update_fields=["is_active"])
     if user.is_mentor:
         directory.changed()
+    event_record(action=Event.Action.PERSON_UNBLOCK, actor=by, target=user, changes={"active": [False, True]})
     return user

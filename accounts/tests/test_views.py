@@ -79,6 +79,29 @@ def test_an_unknown_mentor_is_a_404(client):
     assert "Page not found" in response.content.decode()
 
 
+def test_the_mentor_page_lists_the_topics_in_order_in_the_viewers_language(client):
+    """The topics come with the profile (one JSON array, no query of their own), sorted by name as before."""
+    mentor = MentorFactory()
+    mentor.mentor_profile.topics.add(
+        TopicFactory(name="Zoology & <more>", name_uk="Зоологія"),
+        TopicFactory(name="Careers"),
+        TopicFactory(name="Law"),
+    )
+    TopicFactory(name="Unrelated")
+    url = mentor.mentor_profile.get_absolute_url()
+    page = client.get(url).content.decode()
+    badges = [page.index(f">{name}</a>") for name in ("Careers", "Law", "Zoology &amp; &lt;more&gt;")]
+    assert badges == sorted(badges) and "Unrelated" not in page
+    assert 'href="/?topic=careers#mentors"' in page
+    client.cookies["django_language"] = "uk"
+    assert ">Зоологія</a>" in client.get(url).content.decode()
+
+
+def test_a_mentor_without_topics_has_a_page(client):
+    mentor = MentorFactory()
+    assert client.get(mentor.mentor_profile.get_absolute_url()).status_code == 200
+
+
 def test_a_former_mentor_has_no_public_page(client):
     mentor = MentorFactory()
     mentor.is_mentor = False

@@ -129,7 +129,7 @@ def _bulk_bookings(n):
     Booking.objects.bulk_create(Booking(slot=s, mentor=mentor, mentee=mentee) for s in slots)
 
 
-QUERIES_STATS = 18
+QUERIES_STATS = 20
 
 
 def test_the_stats_page_query_count_does_not_grow_with_bookings(client, staff):
@@ -144,7 +144,8 @@ def test_the_stats_page_query_count_does_not_grow_with_bookings(client, staff):
         return len(ctx.captured_queries)
 
     # session, user, MFA check, the role's permissions (2), the four figure groups, two chart series, top
-    # mentors, the two money figures and the two money series, the average rating, the header's unread counts
+    # mentors, the two money figures and the two money series, the average rating, the mailing totals (2), the
+    # header's unread counts
     assert count(10) == count(1000) == QUERIES_STATS
 
 
@@ -428,3 +429,65 @@ def test_the_csv_export_neutralises_every_formula_start_also_after_whitespace(cl
     assert set(PLAIN) <= notes
     [eve] = [row for row in rows if row["note"] == "from a formula address"]
     assert (eve["mentee_email"], eve["mentee"].startswith("'@Eve")) == ("'=cmd@example.com", True)
+
+
+# --- Staff roles ---
+
+
+def test_an_admin_gives_and_takes_a_staff_role_and_it_is_in_the_audit_log(client, staff):
+    from audit.models import Event
+
+    person = UserFactory()
+    client.force_login(staff)
+    url = reverse("dashboard:person_staff_role", args=[person.pk])
+
+    client.post(url, {"role": "Manager"})
+    person.refresh_from_db()
+    assert person.is_staff and [g.name for g in person.groups.all()] == ["Manager"]
+    client.post(url, {"role": "Support"})  # one role at a time
+    person.refresh_from_db()
+    assert [g.name for g in person.groups.all()] == ["Support"]
+    client.post(url, {"role": ""})
+    person.refresh_from_db()
+    assert not person.is_staff and not person.groups.exists()
+
+    assert [e.changes["staff_role"] for e in Event.objects.filter(action=Event.Action.PERSON_ROLE).order_by("pk")] == [
+        ["", "Manager"],
+        ["Manager", "Support"],
+        ["Support", ""],
+    ]
+
+
+@pytest.mark.parametrize("case", ["own", "superuser", "unknown"])
+def test_a_staff_role_change_that_is_not_allowed_says_why_and_changes_nothing(client, staff, case):
+    from django.contrib.auth.models import Group
+
+    person = {"own": staff, "superuser": UserFactory(is_superuser=True, is_staff=True), "unknown": UserFactory()}[case]
+    groups_before = set(person.groups.values_list("name", flat=True))
+    client.force_login(staff)
+    response = client.post(
+        reverse("dashboard:person_staff_role", args=[person.pk]),
+        {"role": "Root" if case == "unknown" else "Support"},
+        follow=True,
+    )
+    person.refresh_from_db()
+    assert set(person.groups.values_list("name", flat=True)) == groups_before
+    message = {
+        "own": "You cannot change your own staff role.",
+        "superuser": "Only a superuser can change a superuser&#x27;s role.",
+        "unknown": "Choose one of the staff roles.",
+    }[case]
+    assert message in response.content.decode()
+    assert Group.objects.filter(name="Support").exists()
+
+
+def test_the_role_picker_shows_the_current_role_to_those_who_may_change_it(client, staff):
+    from accounts.tests.factories import staff_member
+
+    person = staff_member("Manager")
+    client.force_login(staff)
+    page = client.get(reverse("dashboard:person_detail", args=[person.pk])).content.decode()
+    assert 'value="Manager" selected' in page
+    client.force_login(staff_member("Manager"))
+    page = client.get(reverse("dashboard:person_detail", args=[person.pk])).content.decode()
+    assert "staff-role" not in page

@@ -19,6 +19,8 @@ from django.utils.translation import ngettext
 from accounts import directory
 from accounts.models import User
 from accounts.selectors import has_verified_email
+from audit.models import Event
+from audit.services import event_record
 from core.dates import duration
 from messaging import selectors as messaging_selectors
 from notifications import kinds
@@ -247,6 +249,7 @@ def _announce(booking: Booking) -> None:
         params={"name": booking.mentee.display_name, "start": booking.slot.start.isoformat()},
         link=booking.get_absolute_url(),
     )
+    hooks.fire(hooks.CONFIRMED, booking=booking)
     _bookings_changed(booking)
 
 
@@ -285,6 +288,14 @@ def booking_cancel(
         new_status = Slot.Status.HIDDEN if hide_slot else Slot.Status.AVAILABLE
         Slot.objects.filter(pk=slot.pk, status=Slot.Status.BOOKED).update(status=new_status, updated_at=now)
         booking.refresh_from_db()
+        if by.pk not in (booking.mentee_id, booking.mentor_id):  # staff, for someone
+            event_record(
+                action=Event.Action.BOOKING_CANCEL,
+                actor=by,
+                target=booking,
+                changes={"status": [Booking.Status.CONFIRMED, Booking.Status.CANCELLED], "reason": reason.strip()},
+                now=now,
+            )
         # Whatever follows a cancellation in other apps (a refund) happens in this transaction, or not at all.
         hooks.fire(hooks.CANCELLED, booking=booking, by=by, now=now)
         # A day that was full (max_per_day) has room again: the mentor's weekly hours republish it.

@@ -1,7 +1,22 @@
+import logging
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
+from audit.models import Event
+from audit.services import event_record
 from core import maintenance
+
+logger = logging.getLogger(__name__)
+
+
+def _record(now_on: bool) -> None:
+    """Into the audit log when the database answers: maintenance is often for the database itself."""
+    try:
+        event_record(action=Event.Action.MAINTENANCE, changes={"maintenance": [not now_on, now_on], "by": "manage.py"})
+    except DatabaseError:
+        logger.warning("Maintenance %s: not in the audit log (the database did not answer)", "on" if now_on else "off")
 
 
 class Command(BaseCommand):
@@ -16,11 +31,14 @@ class Command(BaseCommand):
             if not 1 <= minutes <= 24 * 60:
                 raise CommandError("--minutes must be between 1 and 1440.")
             window = maintenance.maintenance_on(by="manage.py", retry_after_minutes=minutes)
+            _record(True)
             self.stdout.write(f"Maintenance on. Bypass link: {settings.SITE_URL}{maintenance.bypass_path(window)}")
         elif action == "off":
-            self.stdout.write(
-                "Maintenance off." if maintenance.maintenance_off() else "The site was not in maintenance."
-            )
+            if maintenance.maintenance_off():
+                _record(False)
+                self.stdout.write("Maintenance off.")
+            else:
+                self.stdout.write("The site was not in maintenance.")
         else:
             window = maintenance.current()
             self.stdout.write(f"In maintenance since {window.since:%Y-%m-%d %H:%M} UTC." if window else "Open.")

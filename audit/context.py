@@ -1,0 +1,37 @@
+"""
+Where the request that caused an audit entry came from, for services that never see the request.
+
+``AuditContextMiddleware`` is django-auditlog's middleware (it tells auditlog the actor and address of
+model changes) with the client's address taken as the rest of the site takes it (``core.http.client_ip``:
+the trusted proxies' X-Forwarded-For entry, never the first one, which the client writes itself); it
+keeps that address for ``audit.services.event_record`` too.
+"""
+
+import contextvars
+
+from auditlog.middleware import AuditlogMiddleware
+
+from core.http import client_ip
+
+_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("audit_ip", default=None)
+
+
+def current_ip() -> str | None:
+    return _ip.get()
+
+
+class AuditContextMiddleware(AuditlogMiddleware):
+    @staticmethod
+    def _get_remote_addr(request):
+        return client_ip(request)
+
+    @staticmethod
+    def _get_remote_port(request):
+        return None
+
+    def __call__(self, request):
+        token = _ip.set(client_ip(request))
+        try:
+            return super().__call__(request)
+        finally:
+            _ip.reset(token)

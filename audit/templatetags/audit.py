@@ -1,0 +1,77 @@
+from django import template
+from django.core.exceptions import FieldDoesNotExist
+from django.urls import NoReverseMatch, reverse
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+register = template.Library()
+
+# What the keys of an event's changes mean (the services write them).
+EVENT_FIELDS = {
+    "status": _("Status"),
+    "reason": _("Reason"),
+    "active": _("Active"),
+    "mentor": _("Mentor"),
+    "staff_role": _("Staff role"),
+    "amount": _("Amount"),
+    "currency": _("Currency"),
+    "unused": _("Unused sessions"),
+    "what": _("What"),
+    "filters": _("Filters"),
+    "maintenance": _("Maintenance"),
+    "by": _("By"),
+    "failures": _("Failures"),
+    "minutes": _("Minutes"),
+    "last_email": _("Last email tried"),
+    "type": _("Kind"),
+}
+
+# Where staff read an object the log names (by "app_label.model").
+TARGET_PAGES = {
+    "accounts.user": "dashboard:person_detail",
+    "schedule.booking": "dashboard:booking_detail",
+    "reviews.review": "dashboard:review_detail",
+    "support.supportrequest": "dashboard:support_detail",
+    "mailings.mailing": "dashboard:mailing_detail",
+}
+
+
+def _label(field: str, content_type) -> str:
+    """An event's key by ``EVENT_FIELDS``; a recorded model change's field by its verbose name."""
+    if content_type is None:
+        return str(EVENT_FIELDS.get(field, field))
+    model = content_type.model_class()
+    try:
+        return capfirst(getattr(model._meta.get_field(field), "verbose_name", field)) if model else field
+    except FieldDoesNotExist:
+        return field
+
+
+@register.filter
+def change_lines(changes, content_type=None) -> list[tuple[str, object, object]]:
+    """
+    ``{"field": [before, after], "note": value, "groups": {"operation": "add", "objects": [...]}}`` as rows
+    of (field label, before, after); ``before`` is None where there is only a value. Pass a recorded
+    change's content type to label its fields by their names on the model.
+    """
+    lines = []
+    for key, value in (changes or {}).items():
+        field = _label(key, content_type)
+        if isinstance(value, list) and len(value) == 2:
+            lines.append((field, value[0], value[1]))
+        elif isinstance(value, dict) and "operation" in value:  # auditlog's many-to-many change
+            lines.append((field, None, f"{value['operation']}: {', '.join(map(str, value.get('objects', [])))}"))
+        else:
+            lines.append((field, None, value))
+    return lines
+
+
+@register.simple_tag
+def target_url(content_type, object_id) -> str:
+    if content_type is None or not object_id:
+        return ""
+    name = TARGET_PAGES.get(f"{content_type.app_label}.{content_type.model}")
+    try:
+        return reverse(name, args=[int(object_id)]) if name else ""
+    except (NoReverseMatch, ValueError):
+        return ""
