@@ -15,3 +15,7 @@ RECEIPT = "payment_receipt"
 REFUND = "refund_issued"
 # Acknowledgements and answers of the support desk.
 SUPPORT = "support"
+# The suspicious-activity digest to admins from the ops app.
+SECURITY = "security"
+# Mentors' mailings to their clients (the mailings app).
+MAILING = "mailing"

@@ -2,6 +2,7 @@ from django.urls import path
 
 from audit import views as audit_views
 from dashboard import views
+from mailings import views as mailings_views
 from messaging import views as messaging_views
 from payments import views as payment_views
 from reviews import views as reviews_views
@@ -48,4 +49,9 @@ urlpatterns = [
     # The audit log: staff actions and security events, and recorded model changes (read only).
     path("audit/", audit_views.staff_event_list, name="audit"),
     path("audit/changes/", audit_views.staff_change_list, name="audit_changes"),
+    # Mentors' mailings: every mailing with its figures; disabling one with a reason (the views are mailings').
+    path("mailings/", mailings_views.staff_mailing_list, name="mailings"),
+    path("mailings/<id:pk>/", mailings_views.staff_mailing_detail, name="mailing_detail"),
+    path("mailings/<id:pk>/disable/", mailings_views.staff_mailing_disable, name="mailing_disable"),
+    path("mailings/<id:pk>/enable/", mailings_views.staff_mailing_enable, name="mailing_enable"),
 ]

@@ -30,6 +30,17 @@ def notify(*, recipient: User, kind: str, params: dict, link: str = "") -> Notif
     return notification
 
 
+def notify_many(*, recipient_ids, kind: str, params: dict, link: str = "", batch_size: int = 1000) -> int:
+    """
+    The same notification for many people at once (a mentor's followers): inserted in batches in the
+    caller's transaction, each pushed to its recipient's open pages after the commit. Returns how many.
+    """
+    rows = [Notification(recipient_id=pk, kind=kind, params=params, link=link) for pk in dict.fromkeys(recipient_ids)]
+    created = Notification.objects.bulk_create(rows, batch_size=batch_size)
+    transaction.on_commit(lambda: [_announce(notification) for notification in created])
+    return len(created)
+
+
 def _announce(notification: Notification) -> None:
     selectors.forget_unread_count(notification.recipient_id)
     realtime.push(group_name(notification.recipient_id), {"type": CREATED_EVENT, "id": notification.pk})

@@ -1,8 +1,9 @@
 """
 What higher apps do when a booking changes, without the schedule importing them (see ARCHITECTURE.md):
-the payments app refunds a cancelled or no-show session. An app registers its callbacks once, from its
-``AppConfig.ready``; the schedule calls them inside its own transaction, so a callback that raises
-(``BookingError`` with a message for the user) undoes the change it was told about.
+the payments app refunds a cancelled or no-show session, the mailings app adds a new client. An app
+registers its callbacks once, from its ``AppConfig.ready``; the schedule calls them inside its own
+transaction, so a callback that raises (``BookingError`` with a message for the user) undoes the
+change it was told about.
 """
 
 from collections.abc import Callable
@@ -11,8 +12,9 @@ CANCELLED = "cancelled"  # (booking, by, now): a confirmed booking was cancelled
 NO_SHOW = "no_show"  # (booking, by, now): one side said the other did not come
 MOVED = "moved"  # (booking, by, previous_start, now): a confirmed booking moved to another time
 HOLD_RELEASED = "hold_released"  # (booking, now): a hold ran out (or its people left) unpaid
+CONFIRMED = "confirmed"  # (booking): a booking was made (or its hold paid for): both sides are told
 
-_callbacks: dict[str, list[Callable]] = {CANCELLED: [], NO_SHOW: [], MOVED: [], HOLD_RELEASED: []}
+_callbacks: dict[str, list[Callable]] = {CANCELLED: [], NO_SHOW: [], MOVED: [], HOLD_RELEASED: [], CONFIRMED: []}
 
 
 def register(event: str, callback: Callable) -> None:

@@ -11,6 +11,7 @@ from django.urls import reverse
 from post_office.models import Email
 
 from accounts.tests.factories import UserFactory
+from articles import PUBLISHED_KIND
 from core.mail import KIND_HEADER
 from messaging import MESSAGE_KIND
 from notifications import kinds, selectors, services
@@ -24,7 +25,15 @@ pytestmark = pytest.mark.django_db
 
 URL = reverse("notifications:settings")
 EVERY_KIND = [kinds.BOOKING_CREATED, kinds.BOOKING_CANCELLED, kinds.BOOKING_MOVED, MESSAGE_KIND, INVITATION_KIND]
-IN_APP_ONLY = [kinds.BOOKING_NO_SHOW, RECEIVED_KIND, "refund_issued", "package_bought"]  # payments mail its own
+IN_APP_ONLY = [
+    kinds.BOOKING_NO_SHOW,
+    RECEIVED_KIND,
+    "refund_issued",  # payments mail its own
+    "package_bought",
+    "mailing_disabled",  # the mailing's page says why, too
+    "mailing_enabled",
+    PUBLISHED_KIND,  # a new article of a followed mentor comes to the bell only
+]
 
 
 def _off(user, *names):
