@@ -1,0 +1,3 @@
+"""Articles mentors write, with comments, likes and dislikes, followers, feeds and a sitemap."""
+
+PUBLISHED_KIND = "article_published"  # a mentor one follows (or had a session with) published an article

@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ArticlesConfig(AppConfig):
+    name = "articles"
+    verbose_name = _("Articles")
+
+    def ready(self):
+        """A new article of a mentor one follows is this app's kind of notification, rendered by notifications."""
+        from django.utils.translation import gettext
+
+        from articles import PUBLISHED_KIND
+        from notifications import kinds
+
+        kinds.register(
+            PUBLISHED_KIND,
+            lambda p: gettext("%(name)s published an article: “%(title)s”.") % {"name": p["name"], "title": p["title"]},
+            "journal-text",
+            label=_("New articles by mentors you follow"),
+            email=False,  # in the app and live only: the bell, not the inbox
+        )

@@ -1,0 +1,305 @@
+import datetime as dt
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from accounts.tests.factories import MentorFactory, UserFactory
+from articles import PUBLISHED_KIND, services
+from articles.models import Article, Comment, Follow, Reaction
+from articles.tests.factories import ArticleFactory, CommentFactory
+from notifications.models import Notification
+from schedule.tests.factories import BookingFactory, SlotFactory
+
+pytestmark = pytest.mark.django_db
+
+NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
+
+
+def _png(width=2000, height=1500) -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), "red").save(buffer, format="PNG")
+    return SimpleUploadedFile("cover.png", buffer.getvalue(), "image/png")
+
+
+def _notified(kind=PUBLISHED_KIND):
+    return sorted(Notification.objects.filter(kind=kind).values_list("recipient_id", flat=True))
+
+
+# --- Writing and publishing ---
+
+
+def test_a_mentor_writes_a_draft_rendered_to_safe_html_once(mentor):
+    article = services.article_create(author=mentor, title="Start with tests", body="# Why\n\n**Because**", now=NOW)
+    assert article.status == Article.Status.DRAFT and article.published_at is None
+    assert article.slug == "start-with-tests"
+    assert article.body_html == "<h2>Why</h2>\n<p><strong>Because</strong></p>"
+    assert article.summary == "Why. Because"  # a heading ends like a sentence in the summary
+    assert not Article.objects.public(now=NOW).exists()
+
+
+def test_the_same_title_gets_another_address(mentor):
+    first = services.article_create(author=mentor, title="Same", body="x", now=NOW)
+    second = services.article_create(author=mentor, title="Same", body="y", now=NOW)
+    assert first.slug == "same" and second.slug.startswith("same-") and second.slug != first.slug
+
+
+def test_a_title_without_latin_letters_still_gets_an_address(mentor):
+    assert services.article_create(author=mentor, title="Привіт", body="x", now=NOW).slug == "article"
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "code"),
+    [
+        ("", "x", "empty"),
+        ("  ", "x", "empty"),
+        ("x" * 201, "x", "too_long"),
+        ("t", "", "empty"),
+        ("t", "a\x00b", "nul"),
+    ],
+)
+def test_bad_text_is_refused_and_nothing_is_stored(mentor, title, body, code):
+    with pytest.raises(services.ArticleError) as refused:
+        services.article_create(author=mentor, title=title, body=body, now=NOW)
+    assert refused.value.code == code
+    assert not Article.objects.exists()
+
+
+def test_only_mentors_write_articles(mentee):
+    with pytest.raises(services.ArticleError, match="Only mentors"):
+        services.article_create(author=mentee, title="t", body="b", now=NOW)
+
+
+def test_a_cover_is_re_encoded_as_a_1200_by_630_jpeg(mentor):
+    article = services.article_create(author=mentor, title="t", body="b", cover=_png(), now=NOW)
+    with Image.open(article.cover.path) as image:
+        assert (image.format, image.size) == ("JPEG", (1200, 630))
+
+
+def test_a_file_that_is_not_an_image_is_refused_as_a_cover(mentor):
+    fake = SimpleUploadedFile("cover.png", b"<script>alert(1)</script>", "image/png")
+    with pytest.raises(services.ArticleError) as refused:
+        services.article_create(author=mentor, title="t", body="b", cover=fake, now=NOW)
+    assert refused.value.field == "cover"
+    assert not Article.objects.exists()
+
+
+def test_publishing_now_tells_followers_and_clients_once_in_the_same_transaction(
+    mentor, mentee, django_capture_on_commit_callbacks
+):
+    follower, client_ = UserFactory(), UserFactory()
+    stranger = UserFactory()
+    services.follow(follower=follower, mentor=mentor)
+    services.follow(follower=mentee, mentor=mentor)
+    BookingFactory(slot=SlotFactory(mentor=mentor), mentee=client_)
+    BookingFactory(slot=SlotFactory(mentor=mentor, start=NOW + dt.timedelta(days=2)), mentee=mentee)  # both
+    with django_capture_on_commit_callbacks(execute=True):
+        article = services.article_create(author=mentor, title="News", body="b", publish=True, now=NOW)
+    assert article.announced_at == NOW
+    assert _notified() == sorted([follower.pk, client_.pk, mentee.pk])
+    assert stranger.pk not in _notified()
+    note = Notification.objects.filter(recipient=follower).get()
+    assert note.link == article.get_absolute_url()
+    assert note.text == f"{mentor.display_name} published an article: “News”."
+
+    # Unpublished and published again: nobody is told twice.
+    services.article_unpublish(article=article, by=mentor)
+    services.article_publish(article=article, by=mentor, now=NOW + dt.timedelta(hours=1))
+    assert len(_notified()) == 3
+
+
+def test_a_future_article_is_hidden_until_its_time_then_announced_once_by_the_job(mentor, mentee):
+    services.follow(follower=mentee, mentor=mentor)
+    at = NOW + dt.timedelta(days=1)
+    article = services.article_create(author=mentor, title="Later", body="b", publish=True, publish_at=at, now=NOW)
+    assert article.is_scheduled(NOW)
+    assert not Article.objects.public(now=NOW).exists()
+    assert services.articles_announce_due(now=NOW) == 0
+    assert _notified() == []
+
+    assert Article.objects.public(now=at).get() == article
+    assert services.articles_announce_due(now=at) == 1
+    assert services.articles_announce_due(now=at + dt.timedelta(minutes=1)) == 0  # a second run, or scheduler
+    assert _notified() == [mentee.pk]
+
+
+def test_a_publication_time_in_the_past_or_too_far_ahead_is_refused(mentor):
+    article = services.article_create(author=mentor, title="t", body="b", now=NOW)
+    for at in (NOW - dt.timedelta(days=1), NOW + dt.timedelta(days=400)):
+        with pytest.raises(services.ArticleError):
+            services.article_publish(article=article, by=mentor, at=at, now=NOW)
+    article.refresh_from_db()
+    assert article.status == Article.Status.DRAFT
+
+
+def test_an_unconfirmed_mentor_may_write_but_not_publish():
+    mentor = MentorFactory(email_verified=False)
+    article = services.article_create(author=mentor, title="t", body="b", now=NOW)
+    with pytest.raises(services.ArticleError, match="confirm your email"):
+        services.article_publish(article=article, by=mentor, now=NOW)
+
+
+def test_only_the_author_edits_and_the_html_follows_the_text(mentor):
+    article = services.article_create(author=mentor, title="t", body="*a*", now=NOW)
+    with pytest.raises(services.ArticleError):
+        services.article_update(article=article, by=MentorFactory(), title="x", body="y")
+    services.article_update(article=article, by=mentor, title="New", body="**b**")
+    article.refresh_from_db()
+    assert (article.title, article.body_html, article.slug) == ("New", "<p><strong>b</strong></p>", "t")
+
+
+def test_deleting_takes_comments_and_reactions_with_it(mentor, mentee, staff):
+    article = ArticleFactory(author=mentor)
+    CommentFactory(article=article)
+    services.reaction_toggle(article=article, user=mentee, value="like")
+    with pytest.raises(services.ArticleError):
+        services.article_delete(article=article, by=mentee)
+    services.article_delete(article=article, by=staff)
+    assert not (Article.objects.exists() or Comment.objects.exists() or Reaction.objects.exists())
+
+
+# --- Comments ---
+
+
+def test_a_verified_person_comments_and_edits_within_the_window(mentee, settings):
+    settings.ARTICLE_COMMENT_EDIT_MINUTES = 10
+    article = ArticleFactory(published_at=NOW - dt.timedelta(days=1))
+    comment = services.comment_create(article=article, author=mentee, body="  Great  ", now=NOW)
+    assert comment.body == "Great"
+    services.comment_update(comment=comment, by=mentee, body="Great!", now=NOW + dt.timedelta(minutes=9))
+    with pytest.raises(services.ArticleError, match="10 minutes"):
+        services.comment_update(comment=comment, by=mentee, body="Later", now=NOW + dt.timedelta(minutes=11))
+    with pytest.raises(services.ArticleError):
+        services.comment_update(comment=comment, by=UserFactory(), body="Not mine", now=NOW)
+    comment.refresh_from_db()
+    assert comment.body == "Great!" and comment.edited_at is not None
+
+
+def test_an_unverified_person_cannot_comment():
+    article = ArticleFactory(published_at=NOW - dt.timedelta(days=1))
+    with pytest.raises(services.ArticleError, match="confirm your email"):
+        services.comment_create(article=article, author=UserFactory(email_verified=False), body="Hi", now=NOW)
+    assert not Comment.objects.exists()
+
+
+def test_no_comments_on_drafts_or_scheduled_articles(mentee):
+    for article in (
+        ArticleFactory(status="draft", published_at=None),
+        ArticleFactory(published_at=NOW + dt.timedelta(1)),
+    ):
+        with pytest.raises(services.ArticleError, match="not published"):
+            services.comment_create(article=article, author=mentee, body="Hi", now=NOW)
+
+
+def test_comments_are_rate_limited_per_hour(mentee, settings):
+    settings.ARTICLE_COMMENTS_PER_HOUR = 2
+    article = ArticleFactory(published_at=NOW - dt.timedelta(days=1))
+    for _ in range(2):
+        services.comment_create(article=article, author=mentee, body="Hi", now=NOW)
+    with pytest.raises(services.ArticleError) as refused:
+        services.comment_create(article=article, author=mentee, body="Hi", now=NOW)
+    assert refused.value.code == "rate"
+    assert Comment.objects.count() == 2
+    services.comment_create(article=article, author=mentee, body="Hi", now=NOW + dt.timedelta(hours=1))
+
+
+def test_the_author_and_staff_remove_any_comment_others_none(mentor, mentee, staff):
+    article = ArticleFactory(author=mentor)
+    first, second, third = (CommentFactory(article=article, author=mentee) for _ in range(3))
+    with pytest.raises(services.ArticleError):
+        services.comment_delete(comment=first, by=UserFactory())
+    services.comment_delete(comment=first, by=mentee)
+    services.comment_delete(comment=second, by=mentor)
+    services.comment_delete(comment=third, by=staff)
+    assert not Comment.objects.exists()
+
+
+# --- Reactions and follows ---
+
+
+def test_a_like_toggles_and_switches_to_a_dislike_one_row_per_person(mentee):
+    article = ArticleFactory()
+    assert services.reaction_toggle(article=article, user=mentee, value="like") == "like"
+    assert services.reaction_toggle(article=article, user=mentee, value="dislike") == "dislike"
+    assert Reaction.objects.get().value == "dislike"
+    assert services.reaction_toggle(article=article, user=mentee, value="dislike") is None
+    assert not Reaction.objects.exists()
+    with pytest.raises(services.ArticleError):
+        services.reaction_toggle(article=article, user=mentee, value="love")
+
+
+def test_follow_is_once_per_pair_and_toggles(mentor, mentee):
+    services.follow(follower=mentee, mentor=mentor)
+    services.follow(follower=mentee, mentor=mentor)
+    assert Follow.objects.count() == 1
+    assert services.follow_toggle(follower=mentee, mentor=mentor) is False
+    assert services.follow_toggle(follower=mentee, mentor=mentor) is True
+    with pytest.raises(services.ArticleError):
+        services.follow(follower=mentor, mentor=mentor)
+    with pytest.raises(services.ArticleError):
+        services.follow(follower=mentor, mentor=mentee)  # not a mentor
+
+
+# --- Races (PostgreSQL) ---
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_schedulers_announce_a_due_article_once(mentor, mentee):
+    import threading
+
+    from django.db import connection
+
+    services.follow(follower=mentee, mentor=mentor)
+    article = ArticleFactory(author=mentor, published_at=timezone.now() - dt.timedelta(minutes=1))
+    barrier, results = threading.Barrier(4), []
+
+    def run():
+        barrier.wait()
+        try:
+            results.append(services.articles_announce_due())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == [0, 0, 0, 1]
+    assert _notified() == [mentee.pk]
+    assert Article.objects.get(pk=article.pk).announced_at is not None
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_likes_and_follows_make_one_row_each(mentor, mentee):
+    import threading
+
+    from django.db import connection
+
+    article = ArticleFactory(author=mentor)
+    barrier, errors = threading.Barrier(6), []
+
+    def run(i):
+        barrier.wait()
+        try:
+            if i % 2:
+                services.reaction_toggle(article=article, user=mentee, value="like")
+            else:
+                services.follow(follower=mentee, mentor=mentor)
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert Reaction.objects.filter(article=article, user=mentee).count() <= 1
+    assert Follow.objects.filter(follower=mentee, mentor=mentor).count() == 1

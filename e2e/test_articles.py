@@ -1,0 +1,100 @@
+"""
+Articles in the browser: a mentor writes and publishes an article, a follower sees it arrive on the bell
+live (daphne: HTTP and WebSockets), and a reader comments on it and likes it.
+"""
+
+import re
+import uuid
+
+import pytest
+from playwright.sync_api import expect
+
+from e2e.conftest import PASSWORD
+
+pytestmark = pytest.mark.e2e
+
+
+def _page(browser, live_site, contexts):
+    context = browser.new_context(
+        base_url=live_site.url, timezone_id="Europe/Kyiv", viewport={"width": 1280, "height": 900}
+    )
+    context.set_default_timeout(15_000)
+    contexts.append(context)
+    return context.new_page()
+
+
+def _sign_in(page, email):
+    page.goto("/accounts/login/")
+    page.fill("#id_login", email)
+    page.fill("#id_password", PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+@pytest.fixture
+def contexts():
+    made = []
+    yield made
+    for context in made:
+        context.close()
+
+
+def test_a_mentor_publishes_a_follower_is_told_live_and_a_reader_comments_and_likes(browser, live_site, contexts):
+    title = f"Pairing with a senior {uuid.uuid4().hex[:6]}"
+
+    # Anna follows Olena from the mentor page, then keeps a page open.
+    follower = _page(browser, live_site, contexts)
+    _sign_in(follower, "anna.smith@example.com")
+    follower.goto("/mentors/olena-kovalenko/")
+    follow = follower.locator("#follow").get_by_role("button", name="Follow")
+    if follow.count():
+        follow.click()
+        expect(follower.locator(".alert-success")).to_contain_text("You follow Olena Kovalenko")
+    expect(follower.locator("#follow").get_by_role("button", name="Unfollow")).to_be_visible()
+    follower.goto("/bookings/")
+    bell = follower.locator("[data-notifications-count]")
+    before = bell.inner_text() if bell.is_visible() else "0"
+
+    # Olena writes and publishes.
+    mentor = _page(browser, live_site, contexts)
+    _sign_in(mentor, "olena.kovalenko@example.com")
+    mentor.goto("/articles/mine/")
+    mentor.get_by_role("link", name="Write an article").click()
+    mentor.fill("#id_title", title)
+    mentor.fill("#id_body", "Ask **one** question a day.\n\n<script>alert(1)</script>\n\n[notes](https://example.com)")
+    mentor.get_by_label("Programming").check()
+    mentor.get_by_label("Publish now").check()
+    mentor.get_by_role("button", name="Save").click()
+    expect(mentor.locator(".alert-success")).to_contain_text("Your article is published.")
+    expect(mentor.get_by_role("heading", level=1)).to_have_text(title)
+    body = mentor.locator(".article-body")
+    expect(body.locator("strong")).to_have_text("one")
+    expect(body).to_contain_text("<script>alert(1)</script>")  # shown as text, never run
+    expect(body.get_by_role("link", name="notes")).to_have_attribute("rel", "nofollow noopener")
+    article_url = mentor.url
+
+    # The follower's bell counts it without a reload, and the history has it.
+    expect(bell).to_be_visible()
+    expect(bell).not_to_have_text(before)
+    follower.goto("/notifications/")
+    expect(follower.locator(".notification-list")).to_contain_text(f"Olena Kovalenko published an article: “{title}”.")
+
+    # Petro reads it, comments and likes it.
+    reader = _page(browser, live_site, contexts)
+    _sign_in(reader, "petro.savchuk@example.com")
+    reader.goto(article_url)
+    expect(reader.get_by_role("link", name="Book a session")).to_be_visible()
+    reader.fill("#id_body", "Trying this from Monday.")
+    reader.get_by_role("button", name="Post comment").click()
+    expect(reader.locator(".alert-success")).to_contain_text("Your comment is posted.")
+    expect(reader.locator("#comments")).to_contain_text("Trying this from Monday.")
+    like = reader.get_by_role("button", name=re.compile("^Like"))
+    expect(like).to_have_attribute("aria-pressed", "false")
+    like.click()
+    like = reader.get_by_role("button", name=re.compile("^Like"))
+    expect(like).to_have_attribute("aria-pressed", "true")
+    expect(like).to_contain_text("1")
+
+    # It is in the public list, found by a word of its title.
+    reader.goto("/articles/?q=" + title.split()[-1])
+    expect(reader.get_by_role("link", name=title)).to_be_visible()
