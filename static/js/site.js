@@ -35,3 +35,27 @@
     }
   });
 })();
+
+/*
+ * A "Copy" button: <button data-copy="#field"> copies the field's value (the field stays selectable
+ * by hand where the clipboard is not allowed).
+ */
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy]");
+    if (!button) {
+      return;
+    }
+    var field = document.querySelector(button.getAttribute("data-copy"));
+    if (!field) {
+      return;
+    }
+    field.select();
+    if (navigator.clipboard) {
+      navigator.clipboard.writeText(field.value).then(function () {
+        button.classList.add("active");
+      });
+    }
+  });
+})();
