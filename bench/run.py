@@ -48,6 +48,13 @@ os.environ.update(
         "BOOKING_MIN_NOTICE_MINUTES": "60",
         "BOOKING_MAX_RESCHEDULES": "100000",  # the reschedule scenario moves the same bookings again and again
         "BOOKING_MAX_HOLDS": "100000",  # each booking-POST client holds many times before the checkout pays them
+        # The load comes from one address and a few people: the API's throttling would measure 429s.
+        "API_THROTTLE_ANON": "100000000/min",
+        "API_THROTTLE_USER": "100000000/min",
+        "API_THROTTLE_IP": "100000000/min",
+        # The mailing scenario queues one run to 10,000 clients of one mentor.
+        "MAILINGS_MAX_RECIPIENTS": "10000",
+        "MAILINGS_DAILY_LIMIT": "100000",
         # A cache shared by the workers, as in production (README); BENCH_CACHE_URL=locmemcache:// without Redis.
         "CACHE_URL": os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/1"),
     }
@@ -83,6 +90,9 @@ from django.utils import timezone  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from core.testing import session_cookie as signed_in_cookie  # noqa: E402
+from mailings import services as mailing_services  # noqa: E402
+from mailings.models import Client as MailingClient  # noqa: E402
+from mailings.models import Mailing, MailingRun  # noqa: E402
 from messaging.models import Conversation  # noqa: E402
 from payments.models import Package, Payment  # noqa: E402
 from reviews import services as review_services  # noqa: E402
@@ -150,6 +160,41 @@ PAGES = [
     ("review form, mentee", lambda: _review_form_url("mentee0@bench.example"), "mentee0@bench.example"),
     ("My reviews, mentor", "/reviews/mine/", "mentor0@bench.example"),
     ("staff reviews list", "/dashboard/reviews/?hidden=visible", "staff0@bench.example"),
+    # The REST API (JSON): the directory, a mentor's free times (8 weeks of weekly hours), my bookings.
+    ("API mentor list", "/api/v1/mentors/", None),
+    ("API mentor list, filtered", "/api/v1/mentors/?topic=programming&price_max=200&sort=price", None),
+    ("API availability, 7 days", lambda: _api_availability_url(days=7), None),
+    ("API availability, 31 days", lambda: _api_availability_url(days=31), None),
+    ("API my bookings, mentor (200)", "/api/v1/bookings/", "mentor0@bench.example"),
+    ("API articles", "/api/v1/articles/", None),
+    # The audit log (seed_audit): staff actions and security events, and django-auditlog's changes.
+    ("audit log", "/dashboard/audit/", "staff0@bench.example"),
+    ("audit log, filtered", "/dashboard/audit/?action=person.block&person=bench", "staff0@bench.example"),
+    ("audit log, data changes", "/dashboard/audit/changes/?model=accounts.user", "staff0@bench.example"),
+    # Articles (seed_articles): a page of the list, an article with a page of 20 of its comments.
+    ("article list (anonymous)", "/articles/", None),
+    ("article list, searched", "/articles/?q=bench", None),
+    ("article list, signed in", "/articles/", "mentee0@bench.example"),
+    ("article page with comments (anonymous)", lambda: _bench_article_url(), None),
+    ("article page with comments, signed in", lambda: _bench_article_url(), "mentee0@bench.example"),
+    ("my articles, mentor", "/articles/mine/", "mentor0@bench.example"),
+    ("write an article, mentor", "/articles/new/", "mentor0@bench.example"),
+    ("edit an article, mentor", lambda: f"/articles/{_bench_article().pk}/edit/", "mentor0@bench.example"),
+    ("delete an article question, mentor", lambda: f"/articles/{_bench_article().pk}/delete/", "mentor0@bench.example"),
+    ("edit a comment, mentee", lambda: _bench_comment_edit_url("mentee0@bench.example"), "mentee0@bench.example"),
+    ("articles RSS feed", "/articles/feed/rss/", None),
+    ("articles Atom feed", "/articles/feed/atom/", None),
+    ("sitemap", "/sitemap.xml", None),
+    # Mailings (seed_mailings): mentor0's clients (everyone who booked them), a message, a weekly mailing
+    # whose first run is queued.
+    ("mailings, mentor", "/mailings/", "mentor0@bench.example"),
+    ("mailing clients, mentor", "/mailings/clients/", "mentor0@bench.example"),
+    ("mailing messages, mentor", "/mailings/messages/", "mentor0@bench.example"),
+    ("message with preview, mentor", lambda: _mailing_url("message"), "mentor0@bench.example"),
+    ("mailing page, mentor", lambda: _mailing_url("mailing"), "mentor0@bench.example"),
+    ("mailing run with attempts, mentor", lambda: _mailing_url("run"), "mentor0@bench.example"),
+    ("staff mailings list", "/dashboard/mailings/", "staff0@bench.example"),
+    ("staff mailing page", lambda: _mailing_url("staff"), "staff0@bench.example"),
 ]
 CARD = {"number": "4242 4242 4242 4242", "expiry": "12/34", "cvc": "123"}
 
@@ -194,9 +239,206 @@ def seed_reviews() -> int:
     return len(rows)
 
 
+def seed_audit(count: int) -> int:
+    """``count`` audit events and as many recorded changes, by bench staff about bench people, in bulk."""
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    from audit.models import Event
+
+    Event.objects.filter(target_label__startswith="bench ").delete()
+    LogEntry.objects.filter(object_repr__startswith="bench ").delete()
+    staff = User.objects.get(email="staff0@bench.example")
+    people = list(User.objects.filter(email__endswith="@bench.example").values_list("pk", flat=True)[:1000])
+    user_type = ContentType.objects.get_for_model(User)
+    now = timezone.now()
+    actions = [Event.Action.PERSON_BLOCK, Event.Action.PERSON_UNBLOCK, Event.Action.SIGNIN_FAILURES]
+    Event.objects.bulk_create(
+        (
+            Event(
+                at=now - dt.timedelta(minutes=i),
+                action=actions[i % 3],
+                actor=staff if i % 3 < 2 else None,
+                target_type=user_type,
+                target_id=str(people[i % len(people)]),
+                target_label=f"bench person {i}",
+                changes={"active": [i % 2 == 1, i % 2 == 0]},
+                ip=f"203.0.113.{i % 250}",
+            )
+            for i in range(count)
+        ),
+        batch_size=5000,
+    )
+    LogEntry.objects.bulk_create(
+        (
+            LogEntry(
+                content_type=user_type,
+                object_pk=str(people[i % len(people)]),
+                object_id=people[i % len(people)],
+                object_repr=f"bench person {i}",
+                action=LogEntry.Action.UPDATE,
+                changes={"is_active": [True, False]},
+                actor=staff,
+                remote_addr="203.0.113.1",
+                timestamp=now - dt.timedelta(minutes=i),
+            )
+            for i in range(count)
+        ),
+        batch_size=5000,
+    )
+    return count
+
+
+def seed_articles(per_mentor: int) -> int:
+    """
+    ``per_mentor`` published articles by each bench mentor, each with a like, a dislike and two comments;
+    mentor0's first with 60 comments (the article page shows one page of 20). Bulk-written.
+    """
+    from articles.markdown import render
+    from articles.models import Article, Comment, Reaction
+
+    Article.objects.filter(author__email__endswith="@bench.example").delete()
+    now = timezone.now()
+    mentors = list(User.objects.filter(email__startswith="mentor", email__endswith="@bench.example").order_by("pk"))
+    readers = list(User.objects.filter(email__startswith="mentee", email__endswith="@bench.example").order_by("pk")[:3])
+    html = render("Bench article: **practical** advice.\n\n- one\n- two")
+    rows = [
+        Article(
+            author=mentor,
+            title=f"Bench article {i} by {mentor.first_name}",
+            slug=f"bench-{mentor.pk}-{i}",
+            body="Bench article: **practical** advice.\n\n- one\n- two",
+            body_html=html,
+            summary="Bench article: practical advice. one two",
+            status=Article.Status.PUBLISHED,
+            published_at=now - dt.timedelta(hours=i + 1, minutes=mentor.pk % 60),
+            announced_at=now,
+        )
+        for mentor in mentors
+        for i in range(per_mentor)
+    ]
+    articles = Article.objects.bulk_create(rows, batch_size=5000)
+    Reaction.objects.bulk_create(
+        [Reaction(article=a, user=readers[0], value="like", created_at=now) for a in articles]
+        + [Reaction(article=a, user=readers[1], value="dislike", created_at=now) for a in articles],
+        batch_size=5000,
+    )
+    comments = [
+        Comment(article=a, author=readers[j], body=f"Comment {j}", created_at=now - dt.timedelta(minutes=j))
+        for a in articles
+        for j in range(2)
+    ]
+    first = _bench_article()
+    comments += [
+        Comment(
+            article=first, author=readers[j % 3], body=f"Comment {j}", created_at=now - dt.timedelta(minutes=90 - j)
+        )
+        for j in range(60)
+    ]
+    Comment.objects.bulk_create(comments, batch_size=5000)
+    return len(articles)
+
+
+def _bench_article():
+    from articles.models import Article
+
+    return Article.objects.filter(author__email="mentor0@bench.example").order_by("pk").first()
+
+
+def _bench_article_url() -> str:
+    return _bench_article().get_absolute_url()
+
+
+def _bench_comment_edit_url(email: str) -> str:
+    """A fresh comment of ``email`` on mentor0's first article (editable for ARTICLE_COMMENT_EDIT_MINUTES)."""
+    from articles.models import Comment
+
+    comment = Comment.objects.create(
+        article=_bench_article(), author=User.objects.get(email=email), body="Editable", created_at=timezone.now()
+    )
+    return f"/articles/comments/{comment.pk}/edit/"
+
+
 def drop_bench_reviews():
     """Reviews protect their sessions: they go before seed_bench replaces the bench's bookings."""
     Review.objects.filter(mentor__email__endswith="@bench.example").delete()
+
+
+MAILING_MENTOR = "mentor0@bench.example"
+MAILING_BENCH_MENTOR = "mailbench@bench.example"
+
+
+def seed_mailings() -> int:
+    """mentor0 writes to everyone who booked them: a message and a weekly mailing, its first run queued."""
+    drop_bench_mailings()
+    mentor = User.objects.get(email=MAILING_MENTOR)
+    now = timezone.now()
+    mailing_services.clients_sync(mentor=mentor, now=now)
+    message = mailing_services.message_save(
+        mentor=mentor,
+        subject="Practise this week, {first_name}",
+        body="Hello {first_name},\n\n**Twenty minutes** a day.",
+        now=now,
+    )
+    mailing = mailing_services.mailing_create(
+        mentor=mentor,
+        message=message,
+        start_at=now - dt.timedelta(minutes=1),
+        end_at=now + dt.timedelta(days=60),
+        period="weekly",
+        now=now,
+    )
+    return mailing_services.mailings_send_due(now=now, mailing_id=mailing.pk).recipients
+
+
+def drop_bench_mailings():
+    Mailing.objects.all().delete()
+    MailingClient.objects.all().delete()
+    User.objects.filter(email=MAILING_BENCH_MENTOR).delete()
+
+
+def _mailing_url(what: str) -> str:
+    mailing = Mailing.objects.filter(mentor__email=MAILING_MENTOR).select_related("message").get()
+    return {
+        "message": f"/mailings/messages/{mailing.message_id}/",
+        "mailing": mailing.get_absolute_url(),
+        "run": f"/mailings/runs/{MailingRun.objects.filter(mailing=mailing).values_list('pk', flat=True).get()}/",
+        "staff": f"/dashboard/mailings/{mailing.pk}/",
+    }[what]
+
+
+def mailing_queue(count: int = 10_000) -> dict:
+    """Time queueing one mailing run to ``count`` clients (one mentor), as the scheduler's sweep does it."""
+    from allauth.account.models import EmailAddress
+
+    now = timezone.now()
+    User.objects.filter(email=MAILING_BENCH_MENTOR).delete()
+    mentor = User.objects.create(
+        email=MAILING_BENCH_MENTOR, first_name="Mail", last_name="Bench", is_mentor=True, timezone="Europe/Kyiv"
+    )
+    EmailAddress.objects.create(user=mentor, email=mentor.email, primary=True, verified=True)
+    MailingClient.objects.bulk_create(
+        (
+            MailingClient(mentor=mentor, email=f"reader{i}@bench.example", full_name=f"Reader {i}", created_at=now)
+            for i in range(count)
+        ),
+        batch_size=2000,
+    )
+    message = mailing_services.message_save(
+        mentor=mentor, subject="A monthly note for {first_name}", body="Hello {first_name},\n\n- one\n- two", now=now
+    )
+    mailing = mailing_services.mailing_create(
+        mentor=mentor,
+        message=message,
+        start_at=now - dt.timedelta(minutes=1),
+        end_at=now + dt.timedelta(days=365),
+        period="monthly",
+        now=now,
+    )
+    started = time.monotonic()
+    result = mailing_services.mailings_send_due(now=now, mailing_id=mailing.pk)
+    seconds = time.monotonic() - started
+    return {"recipients": result.recipients, "seconds": seconds, "per_second": result.recipients / seconds}
 
 
 def _review_form_url(email: str) -> str:
@@ -209,6 +451,13 @@ def _review_form_url(email: str) -> str:
         .first()
     )
     return f"/reviews/session/{booking.pk}/"
+
+
+def _api_availability_url(days: int) -> str:
+    """The availability endpoint of the mentor with 8 weeks of weekly hours, from tomorrow."""
+    slug = User.objects.get(email=WEEKLY_MENTOR).mentor_profile.slug
+    start = (timezone.now() + dt.timedelta(days=1)).date().isoformat()
+    return f"/api/v1/mentors/{slug}/availability/?start={start}&days={days}&tz=Europe/Kyiv"
 
 
 def _conversation_url(email: str) -> str:
@@ -575,6 +824,7 @@ def cleanup_background():
     from post_office.models import Email, Log
 
     drop_bench_reviews()  # seed_bench replaces the bench's bookings, which reviews protect
+    drop_bench_mailings()
     sweep_mentors = list(User.objects.filter(email__startswith="sweep").values_list("pk", flat=True))
     bookings = list(Booking.objects.filter(mentor_id__in=sweep_mentors).values_list("pk", flat=True))
     Reminder.objects.filter(booking_id__in=bookings).delete()
@@ -637,6 +887,9 @@ def main():
     # DEBUG is off, as in production, so seed_bench needs force: this database is the benchmark's own.
     call_command("seed_bench", mentors=10, mentees=100, bookings=300, force=True, verbosity=0)
     seed_reviews()
+    seed_audit(100)
+    seed_articles(per_mentor=2)
+    seed_mailings()
     small = count_queries()
     say("== seeding bench scale (1,000 mentors, 5,000 mentees) ==")
     drop_bench_reviews()  # they protect the bookings seed_bench replaces
@@ -644,6 +897,9 @@ def main():
     call_command("seed_bench", mentors=1000, mentees=5000, bookings=10_000, force=True)
     seed_seconds = time.monotonic() - started
     say(f"  {seed_reviews()} reviews of the sessions that took place")
+    say(f"  {seed_audit(50_000)} audit events and as many recorded changes")
+    say(f"  {seed_articles(per_mentor=5)} articles")
+    say(f"  {seed_mailings()} mailing emails queued for mentor0's clients")
     large = count_queries()
 
     say(f"== serving with gunicorn, {WORKERS} workers; {CONNECTIONS} connections, {DURATION} s per scenario ==")
@@ -671,6 +927,11 @@ def main():
     say(f"  reminder sweep: {sweep['queued']} reminders for {sweep['bookings']} bookings in {sweep['seconds']:.1f} s")
     drain = outbox_drain()
     say(f"  outbox drain: {drain['sent']} messages in {drain['seconds']:.1f} s = {drain['per_second']:.0f}/s")
+    mailing = mailing_queue()
+    say(f"  mailing run: {mailing['recipients']} recipients queued in {mailing['seconds']:.1f} s")
+    mailing_drain = outbox_drain()
+    rate = mailing_drain["per_second"]
+    say(f"  mailing drain: {mailing_drain['sent']} in {mailing_drain['seconds']:.1f} s = {rate:.0f}/s")
     cleanup_background()
 
     template_rps = results["ceiling: base.html"]["rps"]
@@ -745,6 +1006,10 @@ def main():
     )
     say(f"Reminder sweep: {sweep['queued']} reminders ({sweep['bookings']} bookings due) in {sweep['seconds']:.1f} s")
     say(f"Outbox drain to a local SMTP sink: {drain['per_second']:.0f} messages/s ({drain['sent']} sent)")
+    say(
+        f"Mailing run to {mailing['recipients']} clients queued in {mailing['seconds']:.1f} s; drained at "
+        f"{mailing_drain['per_second']:.0f} messages/s ({mailing_drain['sent']} in {mailing_drain['seconds']:.0f} s)"
+    )
     say(f"seed_bench at full scale: {seed_seconds:.1f} s")
     say(
         f"Uncached render, one at a time: base.html {render_template:.1f} ms, mentor page with 8 weeks of weekly "
@@ -773,6 +1038,8 @@ def main():
                 "same_slot_race": contention,
                 "reminder_sweep": sweep,
                 "outbox_drain": drain,
+                "mailing_queue": mailing,
+                "mailing_drain": mailing_drain,
                 "seed_bench_seconds": seed_seconds,
                 "queries_equal": small == large,
                 "median_page_p95_ms": statistics.median(results[n]["p95"] for n, *_ in PAGES),
@@ -783,5 +1050,16 @@ def main():
     say(f"\nWritten {out.relative_to(ROOT)}")
 
 
+def mailings_only():
+    """``run.py --mailings``: only the 10,000-recipient mailing run, queued and drained (a quick measure)."""
+    call_command("migrate", "--noinput", verbosity=0)
+    cleanup_background()
+    mailing = mailing_queue()
+    say(f"mailing run: {mailing['recipients']} recipients queued in {mailing['seconds']:.1f} s")
+    drain = outbox_drain()
+    say(f"drain: {drain['sent']} sent in {drain['seconds']:.1f} s = {drain['per_second']:.0f} messages/s")
+    cleanup_background()
+
+
 if __name__ == "__main__":
-    main()
+    mailings_only() if "--mailings" in sys.argv else main()

@@ -17,8 +17,12 @@ ANONYMOUS = {
     "register": "/accounts/signup/",
     "password-reset": "/accounts/password/reset/",
     "contact-support": "/support/",
+    "articles": "/articles/",
+    "article-page": "/articles/five-habits-that-make-code-reviews-faster/",
+    "api-docs": "/api/docs/",
 }
 MENTEE = {
+    "api-tokens": "/api/tokens/",
     "booking-confirmation": "FIRST_FREE_SLOT",
     "my-consultations": "/bookings/",
     "booking-page": "FIRST_BOOKING",
@@ -35,6 +39,7 @@ MENTEE = {
     "checkout": "CHECKOUT",
     "payments": "/payments/",
     "review-form": "FIRST_REVIEWABLE",
+    "comment-edit": "OWN_COMMENT_EDIT",
 }
 MENTOR = {
     "mentor-schedule": "/schedule/",
@@ -46,6 +51,16 @@ MENTOR = {
     "earnings": "/earnings/",
     "packages": "/earnings/packages/",
     "my-reviews": "/reviews/mine/",
+    "my-articles": "/articles/mine/",
+    "write-an-article": "/articles/new/",
+    "edit-an-article": "OWN_ARTICLE_EDIT",
+    "delete-an-article": "OWN_ARTICLE_DELETE",
+    "mailings": "/mailings/",
+    "new-mailing": "/mailings/new/",
+    "mailing-page": "FIRST_MAILING",
+    "mailing-clients": "/mailings/clients/",
+    "mailing-messages": "/mailings/messages/",
+    "mailing-message": "FIRST_MAILING_MESSAGE",
 }
 STAFF = {
     "dashboard": "/dashboard/",
@@ -55,6 +70,11 @@ STAFF = {
     "dashboard-maintenance": "/dashboard/maintenance/",
     "dashboard-support": "/dashboard/support/",
     "dashboard-reviews": "/dashboard/reviews/",
+    "dashboard-audit-log": "/dashboard/audit/",
+    "dashboard-data-changes": "/dashboard/audit/changes/",
+    "dashboard-person": "DASHBOARD_PERSON",
+    "dashboard-mailings": "/dashboard/mailings/",
+    "dashboard-mailing": "FIRST_STAFF_MAILING",
 }
 WHO = {
     "anonymous": (None, ANONYMOUS),
@@ -73,11 +93,23 @@ def _resolve(page, path):
         page.goto("/bookings/")
         booking = page.locator("#upcoming-heading + ul a[href^='/bookings/']").first.get_attribute("href")
         return booking + ("move/" if path == "FIRST_BOOKING_MOVE" else "")
+    if path == "FIRST_MAILING":
+        page.goto("/mailings/")
+        return page.locator("main table a[href^='/mailings/']").first.get_attribute("href")
+    if path == "FIRST_MAILING_MESSAGE":
+        page.goto("/mailings/messages/")
+        return page.locator("main .list-group a[href^='/mailings/messages/']").first.get_attribute("href")
+    if path == "FIRST_STAFF_MAILING":
+        page.goto("/dashboard/mailings/")
+        return page.locator("main table a[href^='/dashboard/mailings/']").first.get_attribute("href")
     if path == "CHECKOUT":  # holds a time of the mentor for the payment (released when it runs out)
         page.goto(_resolve(page, "FIRST_FREE_SLOT"))
         page.get_by_role("button", name="Continue to payment").click()
         page.wait_for_url(lambda url: "/payments/checkout/" in url)
         return page.url
+    if path == "DASHBOARD_PERSON":  # a staff member's page: the staff role picker
+        page.goto("/dashboard/people/?query=manager%40example.com")
+        return page.locator("main table a[href^='/dashboard/people/']").first.get_attribute("href")
     if path == "FIRST_CONVERSATION":  # "Ask a question" opens it (or the one opened before)
         page.goto("/mentors/andriy-shevchenko/")
         page.get_by_role("button", name="Ask a question").click()
@@ -91,6 +123,15 @@ def _resolve(page, path):
             if leave.count():
                 return leave.get_attribute("href")
         raise AssertionError("no past session waits for a review")
+    if path == "OWN_COMMENT_EDIT":  # a fresh comment of the mentee's, editable for a few minutes
+        page.goto("/articles/five-habits-that-make-code-reviews-faster/")
+        page.fill("#id_body", "A comment to edit.")
+        page.get_by_role("button", name="Post comment").click()
+        return page.locator("#comments a[href$='/edit/']").last.get_attribute("href")
+    if path in ("OWN_ARTICLE_EDIT", "OWN_ARTICLE_DELETE"):
+        page.goto("/articles/mine/")
+        edit = page.locator("a[href$='/edit/']").first.get_attribute("href")
+        return edit if path == "OWN_ARTICLE_EDIT" else edit.replace("/edit/", "/delete/")
     return path
 
 

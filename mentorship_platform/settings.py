@@ -64,7 +64,16 @@ INSTALLED_APPS = [
     "payments",
     "reviews",
     "support",
+    "articles",
+    "django.contrib.sitemaps",
+    "mailings",
     "ops",
+    "auditlog",
+    "audit",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served from here (no CDN)
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -78,10 +87,13 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "core.middleware.MaintenanceMiddleware",  # before anything that queries the database
+    "ops.middleware.SuspiciousActivityMiddleware",  # counts the 400/403/404/429 answered inside it
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Who made a change and from where, for the audit log (django-auditlog's, with our client address).
+    "audit.context.AuditContextMiddleware",
     "accounts.middleware.UserLanguageMiddleware",
     "accounts.middleware.TimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -375,6 +387,21 @@ MESSAGE_DIGEST_MINUTES = env.int("MESSAGE_DIGEST_MINUTES", default=15)
 # Days after a session in which its client may review it (and is invited to, once).
 REVIEW_WINDOW_DAYS = env.int("REVIEW_WINDOW_DAYS", default=30)
 
+# --- ARTICLES ---
+# Minutes in which the author of a comment may still edit it.
+ARTICLE_COMMENT_EDIT_MINUTES = env.int("ARTICLE_COMMENT_EDIT_MINUTES", default=15)
+# Comments one person may post per hour (counted in the cache: use Redis with several workers).
+ARTICLE_COMMENTS_PER_HOUR = env.int("ARTICLE_COMMENTS_PER_HOUR", default=20)
+# --- MAILINGS ---
+# Emails one mentor's mailings may queue in 24 hours (a rolling window): the platform is no spam relay.
+MAILINGS_DAILY_LIMIT = env.int("MAILINGS_DAILY_LIMIT", default=1000)
+# Recipients of one mailing run, and clients one mentor may choose for a mailing.
+MAILINGS_MAX_RECIPIENTS = env.int("MAILINGS_MAX_RECIPIENTS", default=1000)
+# Contacts one mentor may add by hand (people who booked them come on top).
+MAILINGS_MAX_CLIENTS = env.int("MAILINGS_MAX_CLIENTS", default=500)
+# The sender's name after the mentor's ("Olena Koval via Mentorship").
+MAILINGS_SENDER_NAME = env("MAILINGS_SENDER_NAME", default="Mentorship")
+
 # --- SCHEDULER ---
 # Start APScheduler inside the web process (``make run`` does). In production prefer a separate
 # ``manage.py runapscheduler`` process; either way only one process at a time runs the jobs.
@@ -494,6 +521,85 @@ if SENTRY_DSN:
 LOG_FORMAT = env("LOG_FORMAT", default="plain")
 if LOG_FORMAT not in ("plain", "json"):
     raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json, not {LOG_FORMAT!r}.")
+
+# --- REST API ---
+# /api/v1/ (Django REST framework), its OpenAPI schema at /api/schema/ and the docs at /api/docs/.
+# Personal tokens (Authorization: Bearer mtp_…) or the site's session (with its CSRF token).
+API_THROTTLE_ANON = env("API_THROTTLE_ANON", default="60/min")
+API_THROTTLE_USER = env("API_THROTTLE_USER", default="300/min")
+API_THROTTLE_IP = env("API_THROTTLE_IP", default="600/min")
+API_MAX_TOKENS = env.int("API_MAX_TOKENS", default=10)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.PersonalTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.TokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "api.throttling.AnonRateThrottle",
+        "api.throttling.UserRateThrottle",
+        "api.throttling.AddressRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {"anon": API_THROTTLE_ANON, "user": API_THROTTLE_USER, "ip": API_THROTTLE_IP},
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser", "rest_framework.parsers.FormParser"],
+    "EXCEPTION_HANDLER": "api.exceptions.handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Mentorship API",
+    "DESCRIPTION": (
+        "Find mentors, see their free times, book, move and cancel sessions, read notifications and "
+        "manage your profile. Authenticate with a personal token (Authorization: Bearer mtp_…) made on "
+        "your account's API tokens page; a read-only token can only read. Errors are JSON with a `code` "
+        "and a translated `message`. Every list is paged (`page`, `page_size`)."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"persistAuthorization": False, "tryItOutEnabled": True},
+    # Two models have a "status" and one choice set has two field names: each gets one name in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "BookingStatusEnum": "schedule.models.Booking.Status",
+        "ArticleStatusEnum": "articles.models.Article.Status",
+        "ReactionEnum": "articles.models.Reaction.Value",
+    },
+}
+
+# --- AUDIT LOG ---
+# Model changes recorded field by field by django-auditlog (staff actions and security events are
+# written by the services; see audit/models.py). Passwords and sign-in times are never recorded.
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    {
+        "model": "accounts.User",
+        "include_fields": ["email", "first_name", "last_name", "is_active", "is_staff", "is_superuser", "is_mentor"],
+        "m2m_fields": {"groups"},
+    },
+    {"model": "accounts.MentorProfile", "exclude_fields": ["rating_average", "review_count", "updated_at"]},
+    "payments.Package",
+    "payments.Refund",
+    {"model": "reviews.Review", "include_fields": ["rating", "is_hidden", "hidden_reason"]},
+    {"model": "support.SupportRequest", "include_fields": ["status", "assigned_to"]},
+)
+AUDITLOG_STORE_JSON_CHANGES = True
+# Failed sign-ins (password or second factor) from one address within the window: the one that reaches
+# this count is an audit event (once per address and window).
+AUDIT_SIGNIN_FAILURES = env.int("AUDIT_SIGNIN_FAILURES", default=10)
+AUDIT_SIGNIN_WINDOW_MINUTES = env.int("AUDIT_SIGNIN_WINDOW_MINUTES", default=15)
+
+# Suspicious-activity digest: refusals (400, 403, 404, 429) and failed sign-ins counted by address and
+# path in windows this long; a finished window with at least THRESHOLD of them is mailed to the admins
+# (superusers and the Admin role), once. At most MAX_ROWS different address/path rows per window.
+SUSPICIOUS_DIGEST_MINUTES = env.int("SUSPICIOUS_DIGEST_MINUTES", default=15)
+SUSPICIOUS_DIGEST_THRESHOLD = env.int("SUSPICIOUS_DIGEST_THRESHOLD", default=100)
+SUSPICIOUS_MAX_ROWS = env.int("SUSPICIOUS_MAX_ROWS", default=1000)
+if not 1 <= SUSPICIOUS_DIGEST_MINUTES <= 24 * 60 or 24 * 60 % SUSPICIOUS_DIGEST_MINUTES:
+    raise ImproperlyConfigured("SUSPICIOUS_DIGEST_MINUTES must divide a day (1, 5, 15, 60, ...).")
 
 # --- LOGGING ---
 LOGGING = {

@@ -26,7 +26,7 @@ from django.utils.translation import gettext
 from post_office.models import PRIORITY, STATUS, Email
 
 from accounts.models import User
-from core.mail import ACCOUNT, KIND_HEADER, MESSAGES, RECEIPT, REFUND, REVIEWS, SUPPORT
+from core.mail import ACCOUNT, KIND_HEADER, MAILING, MESSAGES, RECEIPT, REFUND, REVIEWS, SUPPORT
 from notifications import kinds as notification_kinds
 from notifications.selectors import emails_wanted
 from schedule import calendar
@@ -77,6 +77,7 @@ def kind_label(kind: str) -> str:
         RECEIPT: gettext("Receipt"),
         REFUND: gettext("Refund"),
         SUPPORT: gettext("Support"),
+        MAILING: gettext("Mentor mailing"),
     }.get(kind, "")
 
 

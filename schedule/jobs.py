@@ -12,7 +12,9 @@ from django_apscheduler.models import DjangoJobExecution
 from django_apscheduler.util import close_old_connections
 
 from accounts import jobs as accounts_jobs
+from articles import jobs as articles_jobs
 from core import maintenance
+from mailings import jobs as mailings_jobs
 from messaging import jobs as messaging_jobs
 from ops import jobs as ops_jobs
 from reviews import jobs as reviews_jobs
@@ -88,9 +90,26 @@ SCHEDULES = [
     # Every 5 minutes: ask the clients of sessions that ended 10+ minutes ago how they went (each session
     # once, also with two schedulers at once).
     ("send_review_invitations", reviews_jobs.send_review_invitations, "interval", {"minutes": 5}, 300),
+    # Every minute: tell followers and clients about articles whose publication time has come (each
+    # article once, also with two schedulers at once: its announcement is claimed by a conditional update).
+    ("publish_due_articles", articles_jobs.publish_due_articles, "interval", {"minutes": 1}, 300),
+    # Every minute: move the article views counted in the cache into the database, one UPDATE per article.
+    ("flush_article_views", articles_jobs.flush_article_views, "interval", {"minutes": 1}, 300),
+    # Every minute: start mentors' mailing runs that are due and queue their emails to the outbox (each
+    # client once per run, also with two schedulers or the send_mailings command at once).
+    ("send_mailings", mailings_jobs.send_mailings, "interval", {"minutes": 1}, 300),
     # Every minute: the heartbeat /readyz reads (stale after READY_SCHEDULER_MAX_AGE_SECONDS); a late
     # beat is worth nothing, so it is dropped after a minute.
     ("scheduler_heartbeat", ops_jobs.scheduler_heartbeat, "interval", {"minutes": 1}, 60),
+    # Every SUSPICIOUS_DIGEST_MINUTES: mail the admins each finished window of refusals and failed
+    # sign-ins above SUSPICIOUS_DIGEST_THRESHOLD (each window once, also with two schedulers at once).
+    (
+        "send_suspicious_digest",
+        ops_jobs.send_suspicious_digest,
+        "interval",
+        {"minutes": settings.SUSPICIOUS_DIGEST_MINUTES},
+        settings.SUSPICIOUS_DIGEST_MINUTES * 60,
+    ),
     # Nightly at 03:00 UTC: forget job-execution rows older than a week.
     ("delete_old_job_executions", delete_old_job_executions, "cron", {"hour": 3, "minute": 0}, 3600),
 ]

@@ -468,3 +468,15 @@ def test_with_one_trusted_proxy_the_sign_in_limit_counts_the_address_nginx_saw(r
     assert get_adapter(request).get_client_ip(request) == "172.18.0.5"
     settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
     assert get_adapter(request).get_client_ip(request) == "198.51.100.7"
+
+
+def test_every_app_with_tests_is_in_pytests_testpaths():
+    """A new app's tests must run with `make test`: a folder missing from testpaths is silently skipped."""
+    import configparser
+
+    root = Path(__file__).resolve().parents[2]
+    config = configparser.ConfigParser()
+    config.read(root / "pytest.ini")
+    testpaths = set(config["pytest"]["testpaths"].split())
+    apps_with_tests = {path.parent.parent.name for path in root.glob("*/tests/__init__.py")}
+    assert apps_with_tests <= testpaths, sorted(apps_with_tests - testpaths)

@@ -37,11 +37,19 @@ from accounts import services as account_services
 from accounts.forms import AccountDeleteForm, DirectoryFilterForm, MentorProfileForm, ProfileForm, SignupForm
 from accounts.models import User
 from accounts.tests.factories import PASSWORD, MentorFactory, TopicFactory, UserFactory, staff_member
+from api import services as api_services
+from api.forms import TokenForm
+from articles import services as article_services
+from articles.forms import ArticleForm, ArticleSearchForm
+from articles.models import Article
+from articles.tests.factories import ArticleFactory
+from audit.forms import ChangeFilterForm, EventFilterForm
 from core import maintenance
 from core.converters import IdConverter
 from core.testing import (
     BIG,
     HOSTILE_VALUES,
+    NEVER_STORED,
     SHOWN_BACK_VALUES,
     attempt,
     hostile_cases,
@@ -50,6 +58,10 @@ from core.testing import (
     walk,
 )
 from dashboard.forms import BookingFilterForm, PeopleFilterForm, SlotFilterForm
+from mailings import emails as mailing_emails
+from mailings import services as mailing_services
+from mailings.forms import ClientForm, MailingForm, MessageForm, StaffMailingFilterForm
+from mailings.models import Client as MailingClient
 from messaging import services as messaging_services
 from notifications.forms import NotificationSettingsForm
 from notifications.models import Notification
@@ -88,16 +100,34 @@ def _day(days: int) -> str:
 
 
 def _rows(model):
-    """Every column except ``auto_now`` stamps, which move when an unchanged form is saved again."""
+    """
+    Every column except ``auto_now`` stamps, which move when an unchanged form is saved again. Audit
+    entries of exports are left out: reading the CSV is recorded, and is no change to the site.
+    """
     columns = [f.attname for f in model._meta.concrete_fields if not (isinstance(f, DateTimeField) and f.auto_now)]
-    return model.objects.values_list(*columns)
+    rows = model.objects.all()
+    if model._meta.label == "audit.Event":
+        rows = rows.exclude(action="data.export")
+    return rows.values_list(*columns)
 
 
 @functools.cache
 def _site_rows():
     models = [
         m
-        for label in ("accounts", "schedule", "notifications", "messaging", "payments", "reviews", "support")
+        for label in (
+            "accounts",
+            "schedule",
+            "notifications",
+            "messaging",
+            "payments",
+            "reviews",
+            "support",
+            "api",
+            "audit",
+            "articles",
+            "mailings",
+        )
         for m in apps.get_app_config(label).get_models(include_auto_created=True)
         if m._meta.managed  # not accounts.StaffPermission: permissions only, no table
     ]
@@ -147,11 +177,16 @@ def world(mentee, mentor, staff):
         card = Card(number=number, exp_month=12, exp_year=2030, cvc="123")
         return payment_services.package_buy(package=package, payer=mentee, card=card, idempotency_key=key, now=NOW)
 
+    article = ArticleFactory(author=mentor, title="Published", published_at=NOW - dt.timedelta(days=1))
+    article.topics.set([topic])
     return {
         "mentee": mentee,
         "mentor": mentor,
         "staff": staff,
         "topic": topic,
+        "article": article,
+        "draft": ArticleFactory(author=mentor, title="Draft", status="draft", published_at=None),
+        "comment": article_services.comment_create(article=article, author=mentee, body="Nice", now=NOW),
         "slot": slot(0),
         "hidden": slot(2, status=Slot.Status.HIDDEN),
         "booking": BookingFactory(slot=slot(24, status=Slot.Status.BOOKED), mentee=mentee),
@@ -177,6 +212,37 @@ def world(mentee, mentor, staff):
         "support_request": support_services.support_request_create(
             subject="booking", email="ann@example.com", message="Help", now=NOW
         ),
+        "token": api_services.token_create(user=mentee, name="Script", scope="read", now=NOW)[0],
+        **_mailings(mentor, staff),
+    }
+
+
+def _mailings(mentor, staff) -> dict:
+    """A mentor's contact, message, a weekly mailing with one run queued, and a mailing staff disabled."""
+    contact = mailing_services.client_add(mentor=mentor, email="contact@example.com", full_name="Con Tact", now=NOW)
+    message = mailing_services.message_save(mentor=mentor, subject="News", body="Hello {first_name}", now=NOW)
+
+    def mailing(**kwargs):
+        return mailing_services.mailing_create(
+            mentor=mentor,
+            message=message,
+            start_at=NOW - dt.timedelta(minutes=1),
+            end_at=NOW + dt.timedelta(days=60),
+            period="weekly",
+            now=NOW,
+            **kwargs,
+        )
+
+    weekly = mailing()
+    mailing_services.mailings_send_due(now=NOW)
+    disabled = mailing(clients=[contact])
+    mailing_services.mailing_disable(mailing=disabled, by=staff, reason="Spam", now=NOW)
+    return {
+        "mailing_client": contact,
+        "mailing_message": message,
+        "mailing": weekly,
+        "mailing_run": weekly.runs.get(),
+        "disabled_mailing": disabled,
     }
 
 
@@ -387,7 +453,7 @@ def email_resend(w):
 
 
 # Pages behind allauth's "enter your password again" step: the walk takes that step first.
-REAUTHENTICATED = {"mfa_activate", "account_delete"}
+REAUTHENTICATED = {"mfa_activate", "account_delete", "api_tokens"}
 
 
 @form
@@ -691,6 +757,8 @@ FORMS.update(
     dashboard_people=_staff_filters("dashboard:people", PeopleFilterForm),
     dashboard_slots=_staff_filters("dashboard:slots", SlotFilterForm),
     dashboard_bookings=_staff_filters("dashboard:bookings", BookingFilterForm),
+    dashboard_audit=_staff_filters("dashboard:audit", EventFilterForm),
+    dashboard_audit_changes=_staff_filters("dashboard:audit_changes", ChangeFilterForm),
 )
 
 
@@ -729,6 +797,25 @@ def dashboard_mentor_edit(w):
         show=profile.get_absolute_url(),
         values=SHOWN_BACK_VALUES,
         valid=302,
+    )
+
+
+@form
+def dashboard_person_staff_role(w):
+    """A choice of role: anything else is refused with a message and nothing changes (a redirect either way)."""
+    url = reverse("dashboard:person_staff_role", args=[w["other_mentee"].pk])
+    return Form(url, {"role": "Support"}, ["role"], user=w["staff"], valid="changes")
+
+
+@form
+def api_tokens(w):
+    return Form(
+        reverse("api:tokens"),
+        {"name": "My script", "scope": "read"},
+        list(TokenForm.base_fields),
+        user=w["mentee"],
+        free_text={"name"},
+        show=reverse("api:tokens"),
     )
 
 
@@ -1027,6 +1114,105 @@ def mentor_page_reviews(w):
     return Form(url, {}, ["reviews", "week"], method="get", valid=200)
 
 
+# Articles
+
+
+def _article_data(w) -> dict:
+    """Scheduled for tomorrow, so the walk reaches the publication time (ignored when publishing now)."""
+    return {
+        "title": "On interviews",
+        "body": "Be **early**.",
+        "topics": [str(w["topic"].pk)],
+        "publish": "later",
+        "publish_at": "2026-11-26T10:00",
+    }
+
+
+@form
+def article_create(w):
+    """A new article: title and text stored and shown escaped (the text through Markdown and nh3)."""
+    # The cover is a file: a value in the form data is no file and is ignored (uploads: articles' tests).
+    fields = [name for name in ArticleForm.base_fields if name not in ("cover", "remove_cover")]
+    return Form(
+        reverse("articles:create"),
+        _article_data(w),
+        fields,
+        user=w["mentor"],
+        free_text={"title", "body"},
+        accepts=(_blank_ok(ArticleForm) - {("publish_at", ""), ("publish_at", " \t\n ")})
+        | {("publish", "now"), ("publish", "draft")},
+        per_field={"publish": SHOWN_BACK_VALUES},
+        extra={"publish_at": ["2001-01-01T00:00", "2030-01-01T00:00"], "publish": ["now", "draft"]},
+        show=lambda client: client.get(Article.objects.latest("pk").get_absolute_url()).content.decode(),
+    )
+
+
+@form
+def article_edit(w):
+    return Form(
+        reverse("articles:edit", args=[w["article"].pk]),
+        {**_article_data(w), "title": "Renamed"},
+        [name for name in ArticleForm.base_fields if name != "cover"],
+        user=w["mentor"],
+        free_text={"title", "body"},
+        accepts=_blank_ok(ArticleForm) - {("publish_at", ""), ("publish_at", " \t\n ")} | _checkboxes(ArticleForm),
+        per_field={"publish": SHOWN_BACK_VALUES, "remove_cover": SHOWN_BACK_VALUES},
+        show=w["article"].get_absolute_url(),
+    )
+
+
+@form
+def article_list(w):
+    return _filters(reverse("articles:list"), ArticleSearchForm)
+
+
+@form
+def article_page(w):
+    return Form(w["article"].get_absolute_url(), {}, ["comments"], user=w["mentee"], method="get", valid=200)
+
+
+@form
+def article_comment(w):
+    return Form(
+        reverse("articles:comment_create", args=[w["article"].pk]),
+        {"body": "Thank you"},
+        ["body"],
+        user=w["mentee"],
+        free_text={"body"},
+        show=w["article"].get_absolute_url(),
+    )
+
+
+@form
+def article_comment_edit(w):
+    return Form(
+        reverse("articles:comment_edit", args=[w["comment"].pk]),
+        {"body": "Edited"},
+        ["body"],
+        user=w["mentee"],
+        free_text={"body"},
+        show=w["article"].get_absolute_url(),
+    )
+
+
+@form
+def article_react(w):
+    return Form(reverse("articles:react", args=[w["article"].pk]), {"value": "like"}, ["value"], user=w["mentee"])
+
+
+@form
+def article_follow(w):
+    """``next`` is any path on this site (else the mentor's page): every value follows, and comes back safely."""
+    return Form(
+        reverse("articles:follow", args=[w["mentor"].pk]),
+        {"next": "/articles/"},
+        ["next"],
+        user=w["mentee"],
+        accepts={"next"},
+        values=SHOWN_BACK_VALUES,
+    )
+
+
 @form
 def dashboard_reviews(w):
     return _filters(reverse("dashboard:reviews"), StaffReviewFilterForm, w["staff"])
@@ -1055,6 +1241,118 @@ def dashboard_review_unhide(w):
         user=w["staff"],
         free_text={"reason"},
         show=url,
+    )
+
+
+# Mailings
+
+
+def _mailing_data(w) -> dict:
+    return {
+        "message": str(w["mailing_message"].pk),
+        "audience": "all",
+        "period": "monthly",
+        "start_date": _day(2),
+        "start_time": "09:00",
+        "end_date": _day(200),
+        "end_time": "09:00",
+    }
+
+
+@form
+def mailing_create(w):
+    """Choices from the database (the mentor's messages and clients) get every value; dates are bounded."""
+    fields = [*MailingForm.base_fields, "clients"]
+    foreign = MailingClient.objects.create(mentor=w["other_mentor"], email="foreign@example.com", created_at=NOW)
+    return Form(
+        reverse("mailings:create"),
+        _mailing_data(w),
+        fields,
+        user=w["mentor"],
+        # No choice is fine with "all clients"; the mentor's own client is a valid choice (and ignored for "all").
+        accepts={("clients", ""), ("clients", " \t\n "), ("clients", str(w["mailing_client"].pk))},
+        per_field={"audience": SHOWN_BACK_VALUES, "period": SHOWN_BACK_VALUES},
+        extra={"clients": [str(foreign.pk), str(w["mailing_client"].pk)], "message": [str(w["other_mentor"].pk)]},
+    )
+
+
+@form
+def mailing_client_add(w):
+    data = {"email": "new.client@example.com", "full_name": "New Client", "comment": "Met at a meetup"}
+    return Form(
+        reverse("mailings:clients"),
+        data,
+        list(ClientForm.base_fields),
+        user=w["mentor"],
+        free_text={"full_name", "comment"},
+        accepts=_blank_ok(ClientForm),
+        show=reverse("mailings:clients"),
+    )
+
+
+@form
+def mailing_client_edit(w):
+    client = w["mailing_client"]
+    data = {"email": client.email, "full_name": "Renamed", "comment": "Python"}
+    return Form(
+        reverse("mailings:client_edit", args=[client.pk]),
+        data,
+        list(ClientForm.base_fields),
+        user=w["mentor"],
+        free_text={"full_name", "comment"},
+        accepts=_blank_ok(ClientForm),
+        show=reverse("mailings:clients"),
+    )
+
+
+@form
+def mailing_message_create(w):
+    data = {"subject": "Practise, {first_name}", "body": "A **monthly** note."}
+    return Form(
+        reverse("mailings:message_create"),
+        data,
+        list(MessageForm.base_fields),
+        user=w["mentor"],
+        free_text={"subject", "body"},
+        show=reverse("mailings:messages"),
+    )
+
+
+@form
+def mailing_message_edit(w):
+    url = reverse("mailings:message_edit", args=[w["mailing_message"].pk])
+    data = {"subject": "Changed", "body": "New text"}
+    return Form(url, data, list(MessageForm.base_fields), user=w["mentor"], free_text={"subject", "body"}, show=url)
+
+
+def _mentor_page(name, key=None):
+    def build(w):
+        url = reverse(name, args=[w[key].pk]) if key else reverse(name)
+        return Form(url, {}, ["page"], user=w["mentor"], method="get", valid=200)
+
+    build.__name__ = name.replace(":", "_")
+    return build
+
+
+FORMS.update(
+    mailings_list=_mentor_page("mailings:list"),
+    mailings_clients=_mentor_page("mailings:clients"),
+    mailings_messages=_mentor_page("mailings:messages"),
+    mailings_detail=_mentor_page("mailings:detail", "mailing"),
+    mailings_run=_mentor_page("mailings:run", "mailing_run"),
+    dashboard_mailings=_staff_filters("dashboard:mailings", StaffMailingFilterForm),
+)
+
+
+@form
+def dashboard_mailing_disable(w):
+    return Form(
+        reverse("dashboard:mailing_disable", args=[w["mailing"].pk]),
+        {"reason": "Reported as spam"},
+        ["reason"],
+        user=w["staff"],
+        free_text={"reason"},
+        show=reverse("dashboard:mailing_detail", args=[w["mailing"].pk]),
     )
 
 
@@ -1145,6 +1443,7 @@ ID_URLS = {
     "dashboard:person_detail": ("mentee", "get", "staff"),
     "dashboard:mentor_edit": ("mentor", "get post", "staff"),
     "dashboard:person_role": ("mentee", "get post", "staff"),
+    "dashboard:person_staff_role": ("mentee", "post", "staff"),
     "dashboard:person_deactivate": ("mentee", "get post", "staff"),
     "dashboard:person_reactivate": ("blocked", "post", "staff"),
     "dashboard:slot_create": ("mentor", "post", "staff"),
@@ -1179,18 +1478,42 @@ ID_URLS = {
     "dashboard:review_unhide": ("hidden_review", "post", "staff"),
     "dashboard:support_detail": ("support_request", "get post", "staff"),
     "dashboard:support_action": ("support_request", "post", "staff"),
+    "api:token_revoke": ("token", "post", "mentee"),
+    "articles:edit": ("article", "get post", "mentor"),
+    "articles:delete": ("article", "get post", "mentor"),
+    "articles:react": ("draft", "post", "mentee"),  # anyone may react to a published article; a draft is no one's
+    "articles:comment_create": ("draft", "post", "mentee"),
+    "articles:comment_edit": ("comment", "get post", "mentee"),
+    "articles:comment_delete": ("comment", "post", "mentee"),
+    "articles:follow": ("staff", "post", "mentee"),  # anyone may follow a mentor; staff is none
+    "mailings:detail": ("mailing", "get", "mentor"),
+    "mailings:pause": ("mailing", "post", "mentor"),
+    "mailings:resume": ("mailing", "post", "mentor"),
+    "mailings:end": ("mailing", "post", "mentor"),
+    "mailings:run": ("mailing_run", "get", "mentor"),
+    "mailings:client_edit": ("mailing_client", "get post", "mentor"),
+    "mailings:client_remove": ("mailing_client", "post", "mentor"),
+    "mailings:message_edit": ("mailing_message", "get post", "mentor"),
+    "mailings:message_delete": ("mailing_message", "post", "mentor"),
+    "dashboard:mailing_detail": ("mailing", "get", "staff"),
+    "dashboard:mailing_disable": ("mailing", "post", "staff"),
+    "dashboard:mailing_enable": ("disabled_mailing", "post", "staff"),
 }
 ID_URL_CALLS = [(name, method) for name, (_obj, methods, _user) in ID_URLS.items() for method in methods.split()]
 # Enough for the POST forms behind these URLs to be valid: a request that got past the lookup could
 # change something, so a 403 or 404 is the lookup's doing.
 ANY_FORM = {
     "note": "x",
+    "role": "Support",
     "reason": "x",
     "slot": "1:0",
     "body": "x",
     "rating": "5",
     "reply": "x",
     "action": "confirm",
+    "value": "like",
+    "title": "x",
+    "publish": "now",
     **CARD,
 }
 
@@ -1234,6 +1557,12 @@ def _intruder(name) -> tuple[str, int]:
         return "other_mentor", 404
     if name.startswith("reviews:"):  # a session, or its review, of two other people
         return "other_mentor", 404
+    if name.startswith("api:"):  # another person's token
+        return "other_mentor", 404
+    if name.startswith("articles:"):  # another mentor's article, someone else's comment, a draft
+        return "other_mentor", 404
+    if name.startswith("mailings:"):  # another mentor's mailing, run, client or message
+        return "other_mentor", 404
     return ("other_mentor", 404) if name.startswith("schedule:") else ("mentor", 403)
 
 
@@ -1259,7 +1588,160 @@ def test_someone_elses_or_no_object_is_out_of_reach_and_nothing_changes(client, 
         assert (response.status_code, after) == (302 if refused else 404, before), f"{method.upper()} {url}"
 
 
+# --- The REST API's JSON endpoints ---
+
+# Besides the strings every form gets: what only JSON can send.
+JSON_VALUES = (*HOSTILE_VALUES, None, 10**30, -(2**63) - 1, 1.5, True, [], {}, [1] * 1000, {"$gt": ""})
+
+
+class _JsonClient:
+    """The test client, sending its data as a JSON body (``attempt`` calls ``client.<method>(url, data)``)."""
+
+    def __init__(self, client):
+        self.client = client
+
+    @property
+    def cookies(self):
+        return self.client.cookies
+
+    @cookies.setter
+    def cookies(self, value):
+        self.client.cookies = value
+
+    def get(self, url, data):
+        return self.client.get(url, data)
+
+    def post(self, url, data):
+        return self.client.post(url, data, content_type="application/json")
+
+    def patch(self, url, data):
+        return self.client.patch(url, data, content_type="application/json")
+
+
+# name -> (method, URL from the world, the user, valid data, its fields)
+JSON_ENDPOINTS = {
+    "book": (
+        "post",
+        lambda w: reverse("api:booking-list"),
+        "mentee",
+        lambda w: {"slot": w["free_slot"].pk, "note": "Hi"},
+    ),
+    "cancel": (
+        "post",
+        lambda w: reverse("api:booking-cancel", args=[w["booking"].pk]),
+        "mentee",
+        lambda w: {"reason": "Ill"},
+    ),
+    "reschedule": (
+        "post",
+        lambda w: reverse("api:booking-reschedule", args=[w["booking"].pk]),
+        "mentee",
+        lambda w: {"slot": w["slot"].pk},
+    ),
+    "notifications_read": (
+        "post",
+        lambda w: reverse("api:notification-read"),
+        "mentor",
+        lambda w: {"ids": [w["notification"].pk]},
+    ),
+    "me": (
+        "patch",
+        lambda w: reverse("api:me"),
+        "mentee",
+        lambda w: {"first_name": "Mia", "last_name": "M", "timezone": "Europe/Kyiv", "language": "en"},
+    ),
+    "article_write": (
+        "post",
+        lambda w: reverse("api:article-list"),
+        "mentor",
+        lambda w: {"title": "T", "body": "B", "topics": ["python"], "publish": False, "publish_at": None},
+    ),
+    "article_change": (
+        "patch",
+        lambda w: reverse("api:article-detail", args=[w["draft"].slug]),
+        "mentor",
+        lambda w: {"title": "T2", "publish": True, "publish_at": "2026-12-01T10:00:00Z"},
+    ),
+    "comment_write": (
+        "post",
+        lambda w: reverse("api:article-comments", args=[w["article"].slug]),
+        "mentee",
+        lambda w: {"body": "Thanks"},
+    ),
+    "comment_change": (
+        "patch",
+        lambda w: reverse("api:comment-detail", args=[w["comment"].pk]),
+        "mentee",
+        lambda w: {"body": "Edited"},
+    ),
+    "reaction": (
+        "post",
+        lambda w: reverse("api:article-reaction", args=[w["article"].slug]),
+        "mentee",
+        lambda w: {"value": "like"},
+    ),
+    "articles": (
+        "get",
+        lambda w: reverse("api:article-list"),
+        None,
+        lambda w: {"q": "x", "topic": "python", "author": "x"},
+    ),
+    "mentors": (
+        "get",
+        lambda w: reverse("api:mentor-list"),
+        None,
+        lambda w: {"q": "x", "topic": "python", "page": "1"},
+    ),
+    "availability": (
+        "get",
+        lambda w: reverse("api:mentor-availability", args=[w["mentor"].mentor_profile.slug]),
+        None,
+        lambda w: {"start": "2026-11-25", "days": "7", "tz": "Europe/Kyiv"},
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(JSON_ENDPOINTS))
+def test_hostile_json_values_get_a_json_error_or_are_stored_safely(client, world, name):
+    """One field at a time: never a 500 or an HTML page; a refusal (4xx) changes nothing; nothing stores a NUL."""
+    method, url, user, valid = JSON_ENDPOINTS[name]
+    url, data = url(world), valid(world)
+    if user:
+        client.force_login(world[user])
+    api = _JsonClient(client)
+    values = [v for v in (JSON_VALUES if method != "get" else HOSTILE_VALUES) if not (method == "get" and v is None)]
+    for field in data:
+        for value in values:
+            response, before, after, _shown = attempt(api, method, url, {**data, field: value}, site_state)
+            label = f"{name} {field}={short(value)}"
+            assert response.status_code < 500, f"{label}: {response.status_code}"
+            assert response["Content-Type"].startswith("application/json"), label
+            if response.status_code >= 400:
+                assert after == before, f"{label}: refused ({response.status_code}) but changed data"
+                body = response.json()
+                assert body["code"] and body["message"], label
+            elif isinstance(value, str) and value in NEVER_STORED:
+                assert after == before, f"{label}: stored"
+
+
+@pytest.mark.parametrize("body", ["", "{", "[]", '"text"', "null", "1e999", "\x00", "{}" * 100_000])
+def test_a_broken_json_body_is_a_json_error(client, world, body):
+    client.force_login(world["mentee"])
+    response, before, after, _shown = attempt(_RawJson(client), "post", reverse("api:booking-list"), body, site_state)
+    assert response.status_code == 400 and after == before and response.json()["code"]
+
+
+class _RawJson(_JsonClient):
+    def post(self, url, data):
+        return self.client.post(url, data=data, content_type="application/json")
+
+
 # --- Hostile values in the path, cookies and headers ---
+
+
+def _unsubscribe_token() -> str:
+    """A genuine unsubscribe token's shape (the walk spoils its end)."""
+    return mailing_emails.unsubscribe_token(mentor_id=1, email="a@x.org")
 
 
 def _encoded(value) -> str:
@@ -1270,12 +1752,24 @@ def _encoded(value) -> str:
     "url",
     [
         lambda v: f"/mentors/{quote(v, safe='')}/",
+        lambda v: f"/articles/{quote(v, safe='')}/",
         lambda v: f"/accounts/reset/{quote(v, safe='')}/set-password/",
         lambda v: f"/accounts/reset/{_encoded(v)}/{quote(v, safe='')}/",  # decodes to the value as a user id
         lambda v: f"/calendar/{quote(v, safe='')}.ics",
         lambda v: f"/calendar/{_encoded(v)[:64].ljust(20, 'A')}.ics",  # shaped like a token: no such feed
+        lambda v: f"/mailings/unsubscribe/{quote(v, safe='')}/",
+        lambda v: f"/mailings/unsubscribe/{_unsubscribe_token()[:-3]}{quote(v[:20], safe='')}/",
     ],
-    ids=["mentor-slug", "reset-uid", "reset-encoded-uid", "calendar-token", "calendar-token-shaped"],
+    ids=[
+        "mentor-slug",
+        "article-slug",
+        "reset-uid",
+        "reset-encoded-uid",
+        "calendar-token",
+        "calendar-token-shaped",
+        "unsubscribe-token",
+        "unsubscribe-token-shaped",
+    ],
 )
 def test_hostile_path_segments_are_not_found_or_refused(client, world, url):
     for value in HOSTILE_VALUES:
@@ -1302,7 +1796,7 @@ def test_hostile_cookies_and_headers_fall_back_to_the_defaults(client, world):
 
 # --- Staff roles: every dashboard URL for every role ---
 
-V, VB, CS, CP, BL, MC, HS, RS, EX = (
+V, VB, CS, CP, BL, MC, HS, RS, EX, AU, DM = (
     "view_dashboard",
     "view_bookings",
     "change_schedule",
@@ -1312,6 +1806,8 @@ V, VB, CS, CP, BL, MC, HS, RS, EX = (
     "handle_support",
     "run_site",
     "export_data",
+    "view_audit_log",
+    "disable_mailings",
 )
 # name -> (the world's object in the URL or None, {method: the permissions, any of which lets in})
 STAFF_URLS = {
@@ -1320,6 +1816,7 @@ STAFF_URLS = {
     "dashboard:person_detail": ("mentee", {"get": {V}}),
     "dashboard:mentor_edit": ("mentor", {"get": {CP}, "post": {CP}}),
     "dashboard:person_role": ("mentee", {"get": {CP}, "post": {CP}}),
+    "dashboard:person_staff_role": ("mentee", {"post": {CP}}),
     "dashboard:person_deactivate": ("mentee", {"get": {BL}, "post": {BL}}),
     "dashboard:person_reactivate": ("blocked", {"post": {BL}}),
     "dashboard:slot_create": ("mentor", {"post": {CS}}),
@@ -1340,13 +1837,24 @@ STAFF_URLS = {
     "dashboard:review_detail": ("review", {"get": {V, MC}}),
     "dashboard:review_hide": ("review", {"post": {MC}}),
     "dashboard:review_unhide": ("hidden_review", {"post": {MC}}),
-    "dashboard:reports": (None, {"get": {MC}}),
-    "dashboard:report_detail": ("conversation", {"get": {MC}}),
+    "dashboard:reports": (None, {"get": {V, MC}}),
+    "dashboard:report_detail": ("conversation", {"get": {V, MC}}),
     "dashboard:support": (None, {"get": {V, HS}}),
     "dashboard:support_detail": ("support_request", {"get": {V, HS}, "post": {HS}}),
     "dashboard:support_action": ("support_request", {"post": {HS}}),
+    "dashboard:audit": (None, {"get": {AU}}),
+    "dashboard:audit_changes": (None, {"get": {AU}}),
+    "dashboard:mailings": (None, {"get": {V, DM}}),
+    "dashboard:mailing_detail": ("mailing", {"get": {V, DM}}),
+    "dashboard:mailing_disable": ("mailing", {"post": {DM}}),
+    "dashboard:mailing_enable": ("disabled_mailing", {"post": {DM}}),
 }
-ROLES = importlib.import_module("accounts.migrations.0012_staff_roles").ROLES
+# The roles as the migrations make them: 0012 creates them, 0013 grants two more permissions.
+_GRANTED_LATER = importlib.import_module("accounts.migrations.0013_audit_and_mailing_permissions").GRANTS
+ROLES = {
+    role: [*codenames, *_GRANTED_LATER.get(role, [])]
+    for role, codenames in importlib.import_module("accounts.migrations.0012_staff_roles").ROLES.items()
+}
 
 
 def test_every_dashboard_url_is_in_the_role_matrix():

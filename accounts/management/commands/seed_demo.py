@@ -9,7 +9,6 @@ from decimal import Decimal
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP
 from allauth.mfa.utils import is_mfa_enabled
-from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -17,7 +16,9 @@ from django.utils.text import slugify
 from accounts import services
 from accounts.images import initials_avatar
 from accounts.models import Topic, User
+from articles import demo as demo_articles
 from core.commands import MadeUpDataCommand
+from mailings import demo as demo_mailings
 from payments import demo as demo_payments  # the demo pays as clients would; seeding sits above every app
 from reviews import services as review_services
 from schedule import services as schedule_services
@@ -183,16 +184,15 @@ class Command(MadeUpDataCommand):
                 ("Serhii", "Support", "support@example.com", "Support"),
             ):
                 member = self._user(first, last, "Europe/Kyiv", is_mentor=False, email=email)
-                if not member.is_staff:
-                    member.is_staff = True
-                    member.save(update_fields=["is_staff"])
-                member.groups.add(Group.objects.get(name=role))
+                services.user_set_staff_role(user=member, role=role, by=staff)  # in the audit log
                 if not is_mfa_enabled(member):
                     TOTP.activate(member, STAFF_TOTP_SECRET)
         demo_payments.offer_packages(mentors[:3])
         created_slots = sum(self._availability(mentor) for mentor in mentors)
         created_bookings = self._bookings(mentors, mentees)
         created_bookings += self._history(mentors, mentees)
+        demo_articles.seed(mentors, mentees, topics)
+        demo_mailings.offer_mailings(mentors)
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready ({created_slots} new slots, {created_bookings} new bookings).")
         )
