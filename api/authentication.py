@@ -6,6 +6,7 @@ from rest_framework import authentication, exceptions
 
 from api import services
 from api.models import Token
+from audit.context import actor_set
 from core import ratelimit
 from core.http import client_ip
 
@@ -37,6 +38,7 @@ class PersonalTokenAuthentication(authentication.BaseAuthentication):
                 raise exceptions.Throttled(wait=60)  # guessing costs a lookup each: not without end
             raise exceptions.AuthenticationFailed(_("This token is not valid or has been revoked."))
         services.token_used(token=token)
+        actor_set(token.user)  # the audit log's model changes name the token's owner, as for a session
         translation.activate(token.user.language)  # errors in the owner's language, as on the site
         request.LANGUAGE_CODE = token.user.language
         return token.user, token

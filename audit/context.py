@@ -9,6 +9,7 @@ keeps that address for ``audit.services.event_record`` too.
 
 import contextvars
 
+from auditlog.context import auditlog_value
 from auditlog.middleware import AuditlogMiddleware
 
 from core.http import client_ip
@@ -18,6 +19,19 @@ _ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("audit_ip", def
 
 def current_ip() -> str | None:
     return _ip.get()
+
+
+def actor_set(user) -> None:
+    """
+    Name ``user`` as the actor of this request's model changes when the middleware could not: a request
+    authenticated after it ran (the API's personal tokens, read by the view, not by a session).
+    """
+    try:
+        context = auditlog_value.get()
+    except LookupError:  # outside a request (a command, a job): nothing to name
+        return
+    if context.get("actor") is None:
+        context["actor"] = user
 
 
 class AuditContextMiddleware(AuditlogMiddleware):

@@ -365,3 +365,13 @@ def test_my_bookings_take_a_fixed_number_of_queries(as_user, mentee, django_asse
     client.get(reverse("api:me"))  # the token's first use notes when (then at most every few minutes)
     with django_assert_num_queries(3):  # the token and its owner, the count, the page with slots and people
         assert client.get(reverse("api:booking-list")).json()["count"] == 8
+
+
+def test_a_change_made_with_a_token_names_its_owner_in_the_audit_log(as_user, mentee):
+    from auditlog.models import LogEntry
+
+    response = as_user(mentee).patch(reverse("api:me"), {"first_name": "Renamed"}, format="json")
+    assert response.status_code == 200
+    entry = LogEntry.objects.get_for_object(mentee).latest("timestamp")
+    assert entry.changes_dict["first_name"][1] == "Renamed"
+    assert entry.actor == mentee
