@@ -79,3 +79,19 @@ def test_a_mentor_schedules_a_weekly_mailing_and_the_first_run_arrives_with_a_wo
     mentor.locator("main table a[href^='/mailings/']").first.click()
     expect(mentor.locator(".alert-danger")).to_contain_text("A client reported it as unwanted.")
     expect(mentor.get_by_role("button", name="Resume")).to_have_count(0)
+
+
+def test_ending_a_mailing_asks_first_and_stops_its_runs(new_page, site):
+    mentor = new_page()
+    login(mentor, MENTOR)
+    mentor.goto("/mailings/")
+    mentor.get_by_role("link", name="A monthly note for {first_name}").first.click()
+    end = mentor.locator("details.confirm-action")
+    expect(end.get_by_role("button", name="End the mailing")).to_be_hidden()
+    end.locator("summary").click()  # the first click only asks
+    expect(end).to_contain_text("it cannot be started again")
+    end.get_by_role("button", name="End the mailing").click()
+    expect(mentor.locator(".alert-success")).to_contain_text("The mailing has ended.")
+    expect(mentor.locator("main")).to_contain_text("Next run")
+    expect(mentor.locator("details.confirm-action")).to_have_count(0)
+    expect(mentor.get_by_role("button", name="Pause")).to_have_count(0)
