@@ -190,13 +190,13 @@ def live_site(site):
     live.stop()
 
 
-@pytest.fixture
-def new_page(browser, site):
+def _pages(browser, base_url):
+    """``make(...)``: a page in a browser context of its own (a person), closed after the test."""
     contexts = []
 
     def make(timezone_id="Europe/Kyiv", width=1280, height=900, locale="en-GB"):
         context = browser.new_context(
-            base_url=site.url, timezone_id=timezone_id, viewport={"width": width, "height": height}, locale=locale
+            base_url=base_url, timezone_id=timezone_id, viewport={"width": width, "height": height}, locale=locale
         )
         context.set_default_timeout(15_000)
         contexts.append(context)
@@ -205,6 +205,17 @@ def new_page(browser, site):
     yield make
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def new_page(browser, site):
+    yield from _pages(browser, site.url)
+
+
+@pytest.fixture
+def new_live_page(browser, live_site):
+    """As ``new_page``, on the daphne server: pages that receive live updates over WebSockets."""
+    yield from _pages(browser, live_site.url)
 
 
 STAFF_EMAIL = "staff@example.com"

@@ -9,42 +9,17 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from e2e.conftest import PASSWORD
+from e2e.conftest import login
 
 pytestmark = pytest.mark.e2e
 
 
-def _page(browser, live_site, contexts):
-    context = browser.new_context(
-        base_url=live_site.url, timezone_id="Europe/Kyiv", viewport={"width": 1280, "height": 900}
-    )
-    context.set_default_timeout(15_000)
-    contexts.append(context)
-    return context.new_page()
-
-
-def _sign_in(page, email):
-    page.goto("/accounts/login/")
-    page.fill("#id_login", email)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
-
-
-@pytest.fixture
-def contexts():
-    made = []
-    yield made
-    for context in made:
-        context.close()
-
-
-def test_a_mentor_publishes_a_follower_is_told_live_and_a_reader_comments_and_likes(browser, live_site, contexts):
+def test_a_mentor_publishes_a_follower_is_told_live_and_a_reader_comments_and_likes(new_live_page):
     title = f"Pairing with a senior {uuid.uuid4().hex[:6]}"
 
     # Anna follows Olena from the mentor page, then keeps a page open.
-    follower = _page(browser, live_site, contexts)
-    _sign_in(follower, "anna.smith@example.com")
+    follower = new_live_page()
+    login(follower, "anna.smith@example.com")
     follower.goto("/mentors/olena-kovalenko/")
     follow = follower.locator("#follow").get_by_role("button", name="Follow")
     if follow.count():
@@ -56,8 +31,8 @@ def test_a_mentor_publishes_a_follower_is_told_live_and_a_reader_comments_and_li
     before = bell.inner_text() if bell.is_visible() else "0"
 
     # Olena writes and publishes.
-    mentor = _page(browser, live_site, contexts)
-    _sign_in(mentor, "olena.kovalenko@example.com")
+    mentor = new_live_page()
+    login(mentor, "olena.kovalenko@example.com")
     mentor.goto("/articles/mine/")
     mentor.get_by_role("link", name="Write an article").click()
     mentor.fill("#id_title", title)
@@ -80,8 +55,8 @@ def test_a_mentor_publishes_a_follower_is_told_live_and_a_reader_comments_and_li
     expect(follower.locator(".notification-list")).to_contain_text(f"Olena Kovalenko published an article: “{title}”.")
 
     # Petro reads it, comments and likes it.
-    reader = _page(browser, live_site, contexts)
-    _sign_in(reader, "petro.savchuk@example.com")
+    reader = new_live_page()
+    login(reader, "petro.savchuk@example.com")
     reader.goto(article_url)
     expect(reader.get_by_role("link", name="Book a session")).to_be_visible()
     reader.fill("#id_body", "Trying this from Monday.")

@@ -5,45 +5,20 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from e2e.conftest import PASSWORD, pay
+from e2e.conftest import login, pay
 
 pytestmark = pytest.mark.e2e
 
 
-def _page(browser, live_site, context_pages):
-    context = browser.new_context(
-        base_url=live_site.url, timezone_id="Europe/Kyiv", viewport={"width": 1280, "height": 900}
-    )
-    context.set_default_timeout(15_000)
-    context_pages.append(context)
-    return context.new_page()
-
-
-def _sign_in(page, email):
-    page.goto("/accounts/login/")
-    page.fill("#id_login", email)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
-
-
-@pytest.fixture
-def context_pages():
-    contexts = []
-    yield contexts
-    for context in contexts:
-        context.close()
-
-
-def test_a_mentee_asks_a_question_and_the_mentor_sees_it_and_a_booking_arrive_live(browser, live_site, context_pages):
-    mentor = _page(browser, live_site, context_pages)
-    _sign_in(mentor, "james.carter@example.com")
+def test_a_mentee_asks_a_question_and_the_mentor_sees_it_and_a_booking_arrive_live(new_live_page, live_site):
+    mentor = new_live_page()
+    login(mentor, "james.carter@example.com")
     mentor.goto("/bookings/")
     bell = mentor.locator("[data-notifications-count]")
     before = bell.inner_text() if bell.is_visible() else "0"
 
-    mentee = _page(browser, live_site, context_pages)
-    _sign_in(mentee, "anna.smith@example.com")
+    mentee = new_live_page()
+    login(mentee, "anna.smith@example.com")
     mentee.goto("/mentors/james-carter/")
     mentee.get_by_role("button", name="Ask a question").click()
     expect(mentee).to_have_url(re.compile(r"/messages/\d+/$"))
