@@ -140,6 +140,8 @@ class Mailing(models.Model):
         verbose_name=_("disabled by"),
     )
     disabled_at = models.DateTimeField(_("disabled at"), null=True, blank=True)
+    # The mentor had paused it when staff disabled it: enabling it again leaves it paused.
+    paused_when_disabled = models.BooleanField(_("paused when disabled"), default=False)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -186,12 +186,18 @@ def mailing_disable(*, mailing: Mailing, by: User, reason: str, now: dt.datetime
             _("Please keep the reason under %(n)d characters.") % {"n": REASON_MAX_LENGTH}, code="too_long"
         )
     with transaction.atomic():
-        if not Mailing.objects.filter(pk=mailing.pk, status__in=OPEN).update(
-            status=Mailing.Status.DISABLED, disabled_reason=reason, disabled_by=by, disabled_at=now
-        ):
+        locked = Mailing.objects.select_for_update().filter(pk=mailing.pk, status__in=OPEN).first()
+        if locked is None:
             raise MailingError(_("Only a scheduled, running or paused mailing can be disabled."), code="state")
+        before = locked.status
+        Mailing.objects.filter(pk=locked.pk).update(
+            status=Mailing.Status.DISABLED,
+            disabled_reason=reason,
+            disabled_by=by,
+            disabled_at=now,
+            paused_when_disabled=before == Mailing.Status.PAUSED,
+        )
         _skip_pending_runs(mailing, "disabled")
-        before = mailing.status
         mailing.refresh_from_db()
         event_record(
             action=Event.Action.MAILING_DISABLE,
@@ -210,13 +216,18 @@ def mailing_disable(*, mailing: Mailing, by: User, reason: str, now: dt.datetime
 
 
 def mailing_enable(*, mailing: Mailing, by: User, now: dt.datetime | None = None) -> Mailing:
-    """Staff let a disabled mailing run again (from its next due run; past its end, it is finished)."""
+    """
+    Staff let a disabled mailing run again (from its next due run; past its end, it is finished). One
+    the mentor had paused stays paused: it is theirs to resume.
+    """
     _require_staff(by)
     with transaction.atomic():
         status = _resumed_status(mailing, now=now or timezone.now())
+        if mailing.paused_when_disabled and status != Mailing.Status.FINISHED:
+            status = Mailing.Status.PAUSED
         changes = {"status": status} | ({"next_run_at": None} if status == Mailing.Status.FINISHED else {})
         if not Mailing.objects.filter(pk=mailing.pk, status=Mailing.Status.DISABLED).update(
-            disabled_reason="", disabled_by=None, disabled_at=None, **changes
+            disabled_reason="", disabled_by=None, disabled_at=None, paused_when_disabled=False, **changes
         ):
             raise MailingError(_("This mailing is not disabled."), code="state")
         mailing.refresh_from_db()

@@ -374,6 +374,20 @@ def test_a_manager_disables_a_mailing_with_a_reason_the_mentor_is_told(make_mail
     assert services.mailings_send_due(now=later(days=1)).started == 1
 
 
+def test_a_mailing_the_mentor_had_paused_stays_paused_when_staff_enable_it(make_mailing, mentor):
+    manager = staff_member("Manager")
+    mailing = make_mailing(period=Mailing.Period.DAILY, start=later(minutes=-1))
+    services.mailings_send_due(now=NOW)
+    services.mailing_pause(mailing=mailing, by=mentor)
+    services.mailing_disable(mailing=mailing, by=manager, reason="Complaints of spam", now=NOW)
+    services.mailing_enable(mailing=mailing, by=manager, now=later(days=1))
+    mailing.refresh_from_db()
+    assert (mailing.status, mailing.paused_when_disabled) == ("paused", False)
+    assert services.mailings_send_due(now=later(days=1)).started == 0  # the pause is the mentor's to lift
+    services.mailing_resume(mailing=mailing, by=mentor, now=later(days=1))
+    assert services.mailings_send_due(now=later(days=1)).started == 1
+
+
 @pytest.mark.parametrize("role", ["Support", None])
 def test_staff_without_the_permission_cannot_disable(make_mailing, role):
     mailing = make_mailing()
