@@ -20,6 +20,8 @@ import logging
 from django.core.cache import cache
 from django.db.models import F
 
+from core.http import client_ip
+
 logger = logging.getLogger(__name__)
 
 SEEN_TTL = 26 * 3600  # a day, and a margin for clocks
@@ -33,7 +35,8 @@ def pending_key(article_id: int) -> str:
 def visitor(request) -> str:
     if request.user.is_authenticated:
         return f"u{request.user.pk}"
-    raw = f"{request.META.get('REMOTE_ADDR', '')}|{request.META.get('HTTP_USER_AGENT', '')[:300]}"
+    # The client's address as the rest of the site reads it: behind the proxy, REMOTE_ADDR is the proxy's.
+    raw = f"{client_ip(request) or ''}|{request.META.get('HTTP_USER_AGENT', '')[:300]}"
     return "a" + hashlib.sha256(raw.encode(errors="replace")).hexdigest()[:24]
 
 

@@ -260,12 +260,15 @@ def article_publish(
     """
     Publish now (``at`` None) or at a later time (up to a year ahead). Followers and clients are told
     when it goes public: at once here, or by the job at ``at``; never twice, also not after
-    unpublishing and publishing again.
+    unpublishing and publishing again. Publishing "now" an article that is public already keeps its
+    date (it does not go back to the top of the lists).
     """
     now = now or timezone.now()
     _require_own(article, by)
     _require_author(by)
     _require_verified(by)
+    if at is None and article.is_public(now):
+        return article
     published_at = _publication_time(at, now)
     with transaction.atomic():
         Article.objects.filter(pk=article.pk).update(
@@ -322,8 +325,10 @@ def _announce(article: Article, *, now: dt.datetime) -> int:
     Tell followers and clients about an article that is public now, once: the conditional update on
     ``announced_at`` is the claim (0 rows: told already, or not public). Inside the caller's transaction.
     """
-    author = User.objects.only("first_name", "last_name", "email", "deleted_at", "is_active").get(pk=article.author_id)
-    if not author.is_active:  # a blocked or leaving mentor's articles are not public: nobody is told
+    author = User.objects.only("first_name", "last_name", "email", "deleted_at", "is_active", "is_mentor").get(
+        pk=article.author_id
+    )
+    if not (author.is_active and author.is_mentor):  # a blocked, leaving or former mentor's articles are not public
         return 0
     # Only this row's own columns in the claim: PostgreSQL re-checks them on the row a concurrent claim
     # just updated (a join here would be read from the older snapshot and let both through).
@@ -348,7 +353,9 @@ def articles_announce_due(*, now: dt.datetime | None = None) -> int:
     """
     now = now or timezone.now()
     due = list(
-        Article.objects.filter(status=Article.Status.PUBLISHED, published_at__lte=now, announced_at__isnull=True)
+        # Public ones only: an article of a blocked or former mentor is not due (nor tried each minute).
+        Article.objects.public(now=now)
+        .filter(announced_at__isnull=True)
         .order_by("published_at", "pk")
         .values_list("pk", flat=True)[:ANNOUNCE_PER_RUN]
     )

@@ -126,8 +126,7 @@ def _save_publication(form: ArticleForm, article: Article, user) -> None:
         if article.status == Article.Status.PUBLISHED:
             services.article_unpublish(article=article, by=user)
     elif choice == ArticleForm.NOW:
-        if not article.is_public(now):  # an article that is public already keeps its date
-            services.article_publish(article=article, by=user, now=now)
+        services.article_publish(article=article, by=user, now=now)  # a public article keeps its date
     else:
         services.article_publish(article=article, by=user, at=form.cleaned_data["publish_at"], now=now)
 

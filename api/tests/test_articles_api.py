@@ -58,6 +58,16 @@ def test_a_mentor_writes_publishes_and_followers_are_told(as_user):
     assert unpublished.json()["status"] == "draft" and unpublished.json()["title"] == "New"
 
 
+def test_publishing_a_public_article_again_keeps_its_date(as_user):
+    article = ArticleFactory(published_at=timezone.now() - dt.timedelta(days=30))
+    before = article.published_at
+    client = as_user(article.author)
+    response = client.patch(reverse("api:article-detail", args=[article.slug]), {"publish": True}, format="json")
+    assert response.status_code == 200
+    article.refresh_from_db()
+    assert article.published_at == before  # not back to the top of the list
+
+
 def test_a_mentee_cannot_write_and_a_read_token_cannot_either(as_user):
     response = as_user(UserFactory()).post(reverse("api:article-list"), {"title": "T", "body": "B"}, format="json")
     assert response.status_code == 409 and response.json()["code"] == "not_mentor"

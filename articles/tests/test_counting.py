@@ -47,3 +47,17 @@ def test_a_cache_that_fails_costs_the_view_not_the_page(monkeypatch):
 
     monkeypatch.setattr(counting.cache, "add", broken)
     assert counting.record(article_id=1, visitor="u1", now=NOW) is False
+
+
+def test_behind_the_proxy_visitors_are_told_apart_by_their_own_address(settings, rf):
+    from django.contrib.auth.models import AnonymousUser
+
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1  # nginx in front: REMOTE_ADDR is the proxy's for everyone
+
+    def request_from(address):
+        request = rf.get("/", HTTP_X_FORWARDED_FOR=address, REMOTE_ADDR="10.0.0.2", HTTP_USER_AGENT="Firefox")
+        request.user = AnonymousUser()
+        return request
+
+    assert counting.visitor(request_from("203.0.113.7")) != counting.visitor(request_from("198.51.100.4"))
+    assert counting.visitor(request_from("203.0.113.7")) == counting.visitor(request_from("203.0.113.7"))

@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
+from accounts.models import User
 from accounts.tests.factories import MentorFactory, UserFactory
 from articles import PUBLISHED_KIND, services
 from articles.models import Article, Comment, Follow, Reaction
@@ -123,6 +124,16 @@ def test_a_future_article_is_hidden_until_its_time_then_announced_once_by_the_jo
     assert services.articles_announce_due(now=at) == 1
     assert services.articles_announce_due(now=at + dt.timedelta(minutes=1)) == 0  # a second run, or scheduler
     assert _notified() == [mentee.pk]
+
+
+def test_a_due_article_of_a_former_mentor_is_not_announced_nor_picked_again(mentor, mentee, django_assert_num_queries):
+    services.follow(follower=mentee, mentor=mentor)
+    at = NOW + dt.timedelta(days=1)
+    services.article_create(author=mentor, title="Later", body="b", publish=True, publish_at=at, now=NOW)
+    User.objects.filter(pk=mentor.pk).update(is_mentor=False)  # stopped being a mentor meanwhile
+    with django_assert_num_queries(1):  # the due list is empty: nothing is tried each minute
+        assert services.articles_announce_due(now=at) == 0
+    assert _notified() == []
 
 
 def test_a_publication_time_in_the_past_or_too_far_ahead_is_refused(mentor):
