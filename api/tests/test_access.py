@@ -8,11 +8,12 @@ from django.urls import reverse
 
 from accounts.tests.factories import ListedMentorFactory, UserFactory, staff_member
 from api.services import token_create
-from articles.models import Article, Comment
+from accounts.models import User
+from articles.models import Article, Comment, Follow
 from articles.tests.factories import ArticleFactory, CommentFactory
 from notifications.models import Notification
 from schedule.models import Booking
-from schedule.tests.factories import BookingFactory
+from schedule.tests.factories import BookingFactory, SlotFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +27,7 @@ def world():
     article = ArticleFactory(author=mentor)
     draft = ArticleFactory(author=mentor, status=Article.Status.DRAFT, published_at=None)
     comment = CommentFactory(article=article)
+    free_slot = SlotFactory(mentor=mentor)
     notification = Notification.objects.create(
         recipient=booking.mentee, kind="booking_created", params={"name": "M", "start": "2026-12-01T10:00:00+00:00"}
     )
@@ -36,12 +38,14 @@ def world():
         "draft": draft,
         "comment": comment,
         "notification": notification,
+        "free_slot": free_slot,
         "owners": {
             "booking": booking.mentee,
             "article": mentor,
             "draft": mentor,
             "comment": comment.author,
             "none": booking.mentee,
+            "mentor": mentor,
         },
     }
 
@@ -91,6 +95,31 @@ CASES = [
         {A: 401, OWN: 409, X: 404, S: 404},
     ),
     (
+        "booking create",
+        "post",
+        lambda w: reverse("api:booking-list"),
+        lambda w: {"slot": w["free_slot"].pk, "note": "Hello"},
+        "booking",
+        {A: 401, OWN: 201, X: 201, S: 201},
+    ),
+    (
+        "follow",
+        "post",
+        lambda w: reverse("api:mentor-follow", args=[w["mentor"].mentor_profile.slug]),
+        {},
+        "mentor",
+        {A: 401, OWN: 409, X: 200, S: 200},
+    ),
+    (
+        "unfollow",
+        "delete",
+        lambda w: reverse("api:mentor-follow", args=[w["mentor"].mentor_profile.slug]),
+        None,
+        "mentor",
+        {A: 401, OWN: 200, X: 200, S: 200},
+    ),
+    ("topics", "get", lambda w: reverse("api:topics"), None, "none", {A: 200, OWN: 200, X: 200, S: 200}),
+    (
         "notifications",
         "get",
         lambda w: reverse("api:notification-list"),
@@ -107,6 +136,30 @@ CASES = [
         {A: 401, OWN: 200, X: 200, S: 200},
     ),
     ("me", "get", lambda w: reverse("api:me"), None, "none", {A: 401, OWN: 200, X: 200, S: 200}),
+    (
+        "me change",
+        "patch",
+        lambda w: reverse("api:me"),
+        {"first_name": "New"},
+        "none",
+        {A: 401, OWN: 200, X: 200, S: 200},
+    ),
+    (
+        "me replace",
+        "put",
+        lambda w: reverse("api:me"),
+        {"first_name": "New", "last_name": "Name", "timezone": "Europe/Kyiv", "language": "uk"},
+        "none",
+        {A: 401, OWN: 200, X: 200, S: 200},
+    ),
+    (
+        "article create",
+        "post",
+        lambda w: reverse("api:article-list"),
+        {"title": "Mine", "body": "Words"},
+        "mentor",
+        {A: 401, OWN: 201, X: 409, S: 409},
+    ),
     ("articles", "get", lambda w: reverse("api:article-list"), None, "article", {A: 200, OWN: 200, X: 200, S: 200}),
     (
         "article",
@@ -165,6 +218,14 @@ CASES = [
         {A: 401, OWN: 200, X: 404, S: 409},
     ),
     (
+        "comment replace",
+        "put",
+        lambda w: reverse("api:comment-detail", args=[w["comment"].pk]),
+        {"body": "Edited"},
+        "comment",
+        {A: 401, OWN: 200, X: 404, S: 409},
+    ),
+    (
         "comment delete",
         "delete",
         lambda w: reverse("api:comment-detail", args=[w["comment"].pk]),
@@ -189,6 +250,8 @@ def _state():
         list(Article.objects.values_list("pk", "title", "status")),
         list(Comment.objects.values_list("pk", "body")),
         list(Notification.objects.values_list("pk", "read_at")),
+        list(Follow.objects.values_list("follower_id", "mentor_id")),
+        list(User.objects.order_by("pk").values_list("pk", "first_name", "last_name", "timezone", "language")),
     )
 
 
