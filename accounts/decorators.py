@@ -28,6 +28,6 @@ staff_required = role_required(lambda user: user.is_staff, _("The dashboard is f
 def permission_required(*codenames: str):
     """A staff page or action: staff holding one of ``accounts.<codename>`` (through a role, or as superuser)."""
     return role_required(
-        lambda user: user.is_staff and any(user.has_perm(f"accounts.{codename}") for codename in codenames),
+        lambda user: any(user.has_staff_perm(codename) for codename in codenames),
         _("Your staff role does not allow this."),
     )

@@ -81,6 +81,10 @@ class User(AbstractUser):
     def __str__(self):
         return self.get_full_name() or self.email
 
+    def has_staff_perm(self, codename: str) -> bool:
+        """Active staff holding ``accounts.<codename>`` (``StaffPermission``) through a role, or a superuser."""
+        return self.is_active and self.is_staff and self.has_perm(f"accounts.{codename}")
+
     @property
     def display_name(self) -> str:
         if self.deleted_at is not None:

@@ -384,7 +384,9 @@ class CommentViewSet(mixins.UpdateModelMixin, mixins.DestroyModelMixin, viewsets
     def get_queryset(self):
         user = self.request.user
         comments = Comment.objects.select_related("article", "author")
-        return comments if user.is_staff else comments.filter(Q(author=user) | Q(article__author=user))
+        if user.has_staff_perm("moderate_content"):
+            return comments
+        return comments.filter(Q(author=user) | Q(article__author=user))
 
     def update(self, request, *args, **kwargs):
         comment = self.get_object()

@@ -41,6 +41,8 @@ from articles.models import (
     Follow,
     Reaction,
 )
+from audit.models import Event
+from audit.services import event_record
 from core import ratelimit
 from notifications.services import notify_many
 
@@ -63,6 +65,9 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
+
+# The staff permission (accounts.StaffPermission) to change, unpublish or remove anyone's articles and comments.
+MODERATE = "moderate_content"
 
 ARTICLES = "articles"  # the cache namespace of article pages
 COVER_SIZE = (1200, 630)  # the size Open Graph and Twitter cards show
@@ -229,7 +234,7 @@ def article_update(
     The author (or staff, in the admin) edits the text, topics or cover; publishing is
     ``article_publish`` and ``article_unpublish``.
     """
-    if not (article.author_id == by.pk or (by.is_staff and by.is_active)):
+    if not (article.author_id == by.pk or by.has_staff_perm(MODERATE)):
         raise ArticleError(_("Only its author can change this article."), code="not_author")
     title, body, topics = check_title(title), check_body(body), _topics(topics)
     html = render(body)
@@ -283,7 +288,7 @@ def article_publish(
 
 def article_unpublish(*, article: Article, by: User, now: dt.datetime | None = None) -> Article:
     """Back to a draft: off the lists, the feed and the sitemap (its address answers 404 to others)."""
-    if not (article.author_id == by.pk or by.is_staff):
+    if not (article.author_id == by.pk or by.has_staff_perm(MODERATE)):
         raise ArticleError(_("Only its author can change this article."), code="not_author")
     with transaction.atomic():
         Article.objects.filter(pk=article.pk).update(status=Article.Status.DRAFT, published_at=None)
@@ -293,11 +298,21 @@ def article_unpublish(*, article: Article, by: User, now: dt.datetime | None = N
 
 
 def article_delete(*, article: Article, by: User) -> None:
-    """The author (or staff) deletes an article with its comments and reactions."""
-    if not (article.author_id == by.pk or (by.is_staff and by.is_active)):
+    """
+    The author (or staff who moderate content) deletes an article with its comments and reactions;
+    staff deleting someone's article is in the audit log.
+    """
+    if not (article.author_id == by.pk or by.has_staff_perm(MODERATE)):
         raise ArticleError(_("Only its author can delete this article."), code="not_author")
     with transaction.atomic():
         cover = article.cover.name if article.cover else ""
+        if by.pk != article.author_id:
+            event_record(
+                action=Event.Action.ARTICLE_REMOVE,
+                actor=by,
+                target=article,
+                changes={"author": article.author_id, "title": article.title},
+            )
         article.delete()
         if cover:
             storage = Article._meta.get_field("cover").storage
@@ -441,15 +456,29 @@ def comment_update(*, comment: Comment, by: User, body: str, now: dt.datetime | 
     return comment
 
 
-def comment_delete(*, comment: Comment, by: User) -> None:
-    """Its author deletes a comment; the article's author and staff remove anyone's."""
-    allowed = by.is_authenticated and (
-        comment.author_id == by.pk or comment.article.author_id == by.pk or (by.is_staff and by.is_active)
+def can_remove_comment(comment: Comment, user) -> bool:
+    """Its author, the article's author, and staff who moderate content."""
+    return user.is_authenticated and (
+        comment.author_id == user.pk or comment.article.author_id == user.pk or user.has_staff_perm(MODERATE)
     )
-    if not allowed:
+
+
+def comment_delete(*, comment: Comment, by: User) -> None:
+    """
+    Its author deletes a comment; the article's author and staff who moderate content remove anyone's
+    (staff removing someone else's comment is in the audit log, with its words).
+    """
+    if not can_remove_comment(comment, by):
         raise ArticleError(_("You cannot remove this comment."), code="forbidden")
     with transaction.atomic():
         Comment.objects.filter(pk=comment.pk).delete()
+        if by.pk not in (comment.author_id, comment.article.author_id):
+            event_record(
+                action=Event.Action.COMMENT_REMOVE,
+                actor=by,
+                target=comment.article,
+                changes={"comment": comment.pk, "author": comment.author_id, "body": comment.body[:500]},
+            )
         directory.changed(ARTICLES)
 
 

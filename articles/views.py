@@ -290,10 +290,10 @@ def comment_edit(request, pk):
 @login_required
 @require_POST
 def comment_delete(request, pk):
-    """Its author, the article's author and staff may remove a comment; to anyone else it is a 404."""
+    """Its author, the article's author and staff who moderate content remove a comment; to anyone else, a 404."""
     comment = Comment.objects.select_related("article").filter(pk=pk).first()
     user = request.user
-    if comment is None or not (comment.author_id == user.pk or comment.article.author_id == user.pk or user.is_staff):
+    if comment is None or not services.can_remove_comment(comment, user):
         raise Http404
     services.comment_delete(comment=comment, by=user)
     messages.success(request, _("The comment is removed."))

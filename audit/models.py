@@ -28,6 +28,8 @@ class Event(models.Model):
         REVIEW_UNHIDE = "review.unhide", _("Showed a review again")
         MAILING_DISABLE = "mailing.disable", _("Disabled a mailing")
         MAILING_ENABLE = "mailing.enable", _("Enabled a mailing again")
+        ARTICLE_REMOVE = "article.remove", _("Deleted someone's article")
+        COMMENT_REMOVE = "comment.remove", _("Removed someone's comment")
         DATA_EXPORT = "data.export", _("Exported data")
         MAINTENANCE = "site.maintenance", _("Switched maintenance mode")
         # Security events

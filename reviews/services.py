@@ -212,7 +212,7 @@ def review_report(*, review: Review, by: User, reason: str, now: dt.datetime | N
 
 
 def _require_staff(user: User) -> None:
-    if not (user.is_active and user.is_staff):
+    if not user.has_staff_perm("moderate_content"):
         raise ReviewError(_("Only staff can moderate reviews."), code="forbidden")
 
 

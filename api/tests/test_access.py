@@ -6,9 +6,9 @@ A refusal changes nothing. Another person's booking, draft or comment is a 404, 
 import pytest
 from django.urls import reverse
 
+from accounts.models import User
 from accounts.tests.factories import ListedMentorFactory, UserFactory, staff_member
 from api.services import token_create
-from accounts.models import User
 from articles.models import Article, Comment, Follow
 from articles.tests.factories import ArticleFactory, CommentFactory
 from notifications.models import Notification

@@ -7,10 +7,11 @@ from django.utils import timezone
 from PIL import Image
 
 from accounts.models import User
-from accounts.tests.factories import MentorFactory, UserFactory
+from accounts.tests.factories import MentorFactory, UserFactory, staff_member
 from articles import PUBLISHED_KIND, services
 from articles.models import Article, Comment, Follow, Reaction
 from articles.tests.factories import ArticleFactory, CommentFactory
+from audit.models import Event
 from notifications.models import Notification
 from schedule.tests.factories import BookingFactory, SlotFactory
 
@@ -169,6 +170,7 @@ def test_deleting_takes_comments_and_reactions_with_it(mentor, mentee, staff):
         services.article_delete(article=article, by=mentee)
     services.article_delete(article=article, by=staff)
     assert not (Article.objects.exists() or Comment.objects.exists() or Reaction.objects.exists())
+    assert Event.objects.get(action=Event.Action.ARTICLE_REMOVE).actor == staff
 
 
 # --- Comments ---
@@ -225,6 +227,24 @@ def test_the_author_and_staff_remove_any_comment_others_none(mentor, mentee, sta
     services.comment_delete(comment=second, by=mentor)
     services.comment_delete(comment=third, by=staff)
     assert not Comment.objects.exists()
+    event = Event.objects.get(action=Event.Action.COMMENT_REMOVE)  # only staff's removal of someone else's
+    assert (event.actor, event.target_id, event.changes["author"]) == (staff, str(article.pk), mentee.pk)
+
+
+@pytest.mark.parametrize("role", ["Manager", "Support", None])
+def test_staff_who_do_not_moderate_content_cannot_remove_comments_or_articles(mentor, mentee, role):
+    article = ArticleFactory(author=mentor)
+    comment = CommentFactory(article=article, author=mentee)
+    other = staff_member(role)
+    with pytest.raises(services.ArticleError):
+        services.comment_delete(comment=comment, by=other)
+    with pytest.raises(services.ArticleError):
+        services.article_delete(article=article, by=other)
+    with pytest.raises(services.ArticleError):
+        services.article_unpublish(article=article, by=other)
+    assert Comment.objects.filter(pk=comment.pk).exists()
+    assert Article.objects.get(pk=article.pk).status == Article.Status.PUBLISHED
+    assert not Event.objects.exists()
 
 
 # --- Reactions and follows ---

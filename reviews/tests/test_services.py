@@ -11,7 +11,7 @@ import pytest
 
 from accounts import directory
 from accounts.models import MentorProfile
-from accounts.tests.factories import MentorFactory, UserFactory
+from accounts.tests.factories import MentorFactory, UserFactory, staff_member
 from notifications.models import Notification
 from reviews import RECEIVED_KIND, services
 from reviews.models import Review, ReviewModeration, ReviewReport
@@ -345,3 +345,11 @@ def test_leaving_erases_the_words_but_keeps_the_ratings(mentor, mentee):
     review = Review.objects.get()
     assert (review.text, review.reply, review.replied_at, review.rating) == ("", "", None, 5)
     assert ReviewReport.objects.get().reason == ""
+
+
+@pytest.mark.parametrize("role", ["Manager", "Support", None])
+def test_staff_who_do_not_moderate_content_cannot_hide_a_review(review, role):
+    with pytest.raises(services.ReviewError):
+        services.review_hide(review=review, by=staff_member(role), reason="No", now=NOW)
+    review.refresh_from_db()
+    assert not review.is_hidden
