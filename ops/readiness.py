@@ -30,6 +30,7 @@ from django.core.cache import caches
 from django.db import connection, connections
 from django.utils import timezone
 
+from core import maintenance
 from ops import selectors
 
 logger = logging.getLogger(__name__)
@@ -126,10 +127,15 @@ def check_scheduler(now: dt.datetime) -> Result:
 
 
 def check_outbox(now: dt.datetime) -> Result:
-    """No mail has been due for longer than READY_OUTBOX_MAX_AGE_SECONDS."""
+    """
+    No mail has been due for longer than READY_OUTBOX_MAX_AGE_SECONDS. Not checked in maintenance mode:
+    the outbox waits on purpose then, and a failing probe would take healthy processes out of service.
+    """
     limit = settings.READY_OUTBOX_MAX_AGE_SECONDS
     if not limit:
         return Result(NOT_CHECKED, "READY_OUTBOX_MAX_AGE_SECONDS is 0")
+    if maintenance.current() is not None:
+        return Result(NOT_CHECKED, "maintenance mode: mail waits until it ends")
     waited = selectors.outbox_oldest_due(now=now)
     if waited is None:
         return Result(OK, "nothing waiting")

@@ -91,6 +91,21 @@ def test_mail_waiting_for_its_retry_counts_from_its_retry_time_not_from_when_it_
 
 
 @pytest.mark.django_db
+def test_in_maintenance_mode_waiting_mail_does_not_fail_the_probe(settings):
+    from core.maintenance import maintenance_off, maintenance_on
+
+    settings.READY_OUTBOX_MAX_AGE_SECONDS = 900
+    _mail(created_ago=dt.timedelta(hours=1))  # held back by the maintenance window
+    maintenance_on(by="staff@example.com")
+    assert _state(readiness.check_outbox(NOW)) == (
+        readiness.NOT_CHECKED,
+        "maintenance mode: mail waits until it ends",
+    )
+    maintenance_off()
+    assert readiness.check_outbox(NOW).state == readiness.FAILING
+
+
+@pytest.mark.django_db
 def test_a_zero_limit_turns_the_outbox_check_off(settings):
     settings.READY_OUTBOX_MAX_AGE_SECONDS = 0
     _mail(created_ago=dt.timedelta(days=1))
