@@ -393,10 +393,22 @@ def cancel_quote(*, booking: Booking, by: User, now=None) -> Quote | None:
 
 
 def on_booking_cancelled(*, booking: Booking, by: User, now: dt.datetime) -> None:
-    """Registered with the schedule: the refund the policy promised, in the cancellation's transaction."""
+    """
+    Registered with the schedule: the refund the policy promised, in the cancellation's transaction.
+    Staff cancelling for someone refund the client in full; that refund is in the audit log too.
+    """
     quote = cancel_quote(booking=booking, by=by, now=now)
-    if quote is not None:
-        _settle(booking, quote, now=now)
+    if quote is None:
+        return
+    refund = _settle(booking, quote, now=now)
+    if refund is not None and by.pk not in (booking.mentee_id, booking.mentor_id):
+        event_record(
+            action=Event.Action.PAYMENT_REFUND,
+            actor=by,
+            target=refund.payment,
+            changes={"amount": str(refund.amount), "currency": refund.payment.currency, "booking": booking.pk},
+            now=now,
+        )
 
 
 def on_booking_no_show(*, booking: Booking, by: User, now: dt.datetime) -> None:
@@ -427,7 +439,8 @@ def on_hold_released(*, booking: Booking, now: dt.datetime) -> None:
     _close_bank_steps(booking)
 
 
-def _settle(booking: Booking, quote: Quote, *, now: dt.datetime) -> None:
+def _settle(booking: Booking, quote: Quote, *, now: dt.datetime) -> Refund | None:
+    """Money or the package credit back for a cancelled or missed session; the refund, when money went back."""
     try:
         if quote.credit:
             if quote.credit_back and CreditUse.objects.filter(booking=booking, returned_at__isnull=True).update(
@@ -442,10 +455,10 @@ def _settle(booking: Booking, quote: Quote, *, now: dt.datetime) -> None:
                     purchase = use.purchase
                     share = (purchase.payment.amount / purchase.sessions).quantize(CENT, rounding=ROUND_DOWN)
                     payment = Payment.objects.select_for_update().get(pk=purchase.payment_id)
-                    _refund(payment, share, reason=quote.reason, key=f"credit:{booking.pk}", now=now)
-            return
+                    return _refund(payment, share, reason=quote.reason, key=f"credit:{booking.pk}", now=now)
+            return None
         payment = Payment.objects.select_for_update().get(booking=booking, status=Payment.Status.SUCCEEDED)
-        _refund(payment, quote.amount, reason=quote.reason, key=f"booking:{booking.pk}", now=now)
+        return _refund(payment, quote.amount, reason=quote.reason, key=f"booking:{booking.pk}", now=now)
     except (PaymentError, ProviderError, IntegrityError):
         raise BookingError(
             _("The refund could not be made just now, so nothing was changed. Please try again in a minute."),

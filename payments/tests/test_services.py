@@ -7,6 +7,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from accounts.tests.factories import MentorFactory, UserFactory
+from audit.models import Event
 from notifications.models import Notification
 from payments import emails, services
 from payments.models import CreditUse, Package, PackagePurchase, Payment, Refund
@@ -447,3 +448,5 @@ def test_staff_cancelling_refunds_in_full_as_the_platform(paid, staff):
     schedule_services.booking_cancel(booking=paid, by=staff, now=paid.slot.start - dt.timedelta(minutes=30))
     refund = Refund.objects.get()
     assert (refund.amount, refund.reason) == (Decimal(50), Refund.Reason.STAFF_CANCELLED)
+    event = Event.objects.get(action=Event.Action.PAYMENT_REFUND)  # beside the cancellation's own entry
+    assert (event.actor, event.target_id, event.changes["amount"]) == (staff, str(refund.payment_id), "50.00")
