@@ -5,6 +5,7 @@ everyone, so each address and each IP may send only a few per hour (``SUPPORT_RE
 """
 
 import dataclasses
+import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
@@ -50,7 +51,23 @@ def _addressee(request: SupportRequest) -> Addressee:
 def support_request_create(
     *, subject: str, email: str, message: str, name: str = "", user: User | None = None, ip: str = "", now=None
 ) -> SupportRequest:
+    """
+    Store a request and acknowledge it by email. The same request sent again within a minute (a
+    double click, a resent form) is the one already stored: one request, one acknowledgement.
+    """
     now = now or timezone.now()
+    repeated = (
+        SupportRequest.objects.filter(
+            email__iexact=email.strip(),
+            subject=subject,
+            message=message.strip(),
+            created_at__gte=now - dt.timedelta(minutes=1),
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    if repeated is not None:
+        return repeated
     limit = settings.SUPPORT_REQUESTS_PER_HOUR
     keys = [f"support:email:{email.strip().lower()}"] + ([f"support:ip:{ip}"] if ip else [])
     counted = [ratelimit.take(key, limit=limit, window_seconds=3600, now=now) for key in keys]  # each one counts
@@ -87,10 +104,20 @@ def support_request_assign(*, request: SupportRequest, to: User | None, by: User
 def support_request_answer(
     *, request: SupportRequest, by: User, body: str, close: bool = False, now=None
 ) -> SupportReply:
-    """Email the answer to the reply-to address (through the outbox) and keep it with the request."""
+    """
+    Email the answer to the reply-to address (through the outbox) and keep it with the request. The
+    same answer sent again within a minute (a double click, a resent form) is the one already sent.
+    """
     now = now or timezone.now()
     with transaction.atomic():
         locked = SupportRequest.objects.select_for_update().get(pk=request.pk)
+        repeated = (
+            locked.replies.filter(author=by, body=body.strip(), created_at__gte=now - dt.timedelta(minutes=1))
+            .order_by("-created_at")
+            .first()
+        )
+        if repeated is not None:
+            return repeated
         if locked.status == SupportRequest.Status.CLOSED:
             raise SupportError(_("This request is closed. Open it again to answer."), "closed")
         reply = SupportReply(request=locked, author=by, body=body.strip(), created_at=now)
@@ -112,14 +139,16 @@ def support_request_answer(
 
 
 def support_request_close(*, request: SupportRequest, by: User, reopen: bool = False, now=None) -> SupportRequest:
+    """Close a request, or open a closed one again; saved (not updated in bulk) so the change log shows it."""
     now = now or timezone.now()
-    if reopen:
-        SupportRequest.objects.filter(pk=request.pk, status=SupportRequest.Status.CLOSED).update(
-            status=SupportRequest.Status.OPEN, closed_at=None
-        )
-    else:
-        SupportRequest.objects.exclude(status=SupportRequest.Status.CLOSED).filter(pk=request.pk).update(
-            status=SupportRequest.Status.CLOSED, closed_at=now
-        )
+    with transaction.atomic():
+        locked = SupportRequest.objects.select_for_update().get(pk=request.pk)
+        closed = locked.status == SupportRequest.Status.CLOSED
+        if reopen and closed:
+            locked.status, locked.closed_at = SupportRequest.Status.OPEN, None
+            locked.save(update_fields=["status", "closed_at"])
+        elif not reopen and not closed:
+            locked.status, locked.closed_at = SupportRequest.Status.CLOSED, now
+            locked.save(update_fields=["status", "closed_at"])
     request.refresh_from_db()
     return request

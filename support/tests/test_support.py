@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from auditlog.models import LogEntry
 from django.core import signing
 from django.urls import reverse
 from post_office.models import Email
@@ -114,14 +115,24 @@ def test_the_untouched_template_is_not_a_message(client):
 
 def test_each_address_and_each_ip_send_a_few_per_hour(client, settings):
     settings.SUPPORT_REQUESTS_PER_HOUR = 2
-    for _ in range(2):
-        assert client.post(URL, _data()).status_code == 302
-    response = client.post(URL, _data(), follow=True)
+    for n in range(2):
+        assert client.post(URL, _data(message=f"Question number {n}, about my refund.")).status_code == 302
+    response = client.post(URL, _data(message="A third question."), follow=True)
     assert "several requests in the last hour" in response.content.decode()
     assert client.post(URL, _data(email="other@example.com")).status_code == 400  # the same IP
     assert SupportRequest.objects.count() == 2
     with time_machine.travel(NOW + dt.timedelta(hours=1), tick=False):
         assert client.post(URL, _data(started=_started(-3600 + 30))).status_code == 302
+
+
+def test_the_same_request_sent_twice_is_stored_and_acknowledged_once(client):
+    assert client.post(URL, _data()).status_code == 302
+    with time_machine.travel(NOW + dt.timedelta(seconds=20), tick=False):
+        assert client.post(URL, _data()).status_code == 302  # a double click, or the form sent again
+    assert SupportRequest.objects.count() == 1 and len(_support_mail()) == 1
+    with time_machine.travel(NOW + dt.timedelta(minutes=2), tick=False):
+        assert client.post(URL, _data(started=_started(-120 + 30))).status_code == 302  # later: a new one
+    assert SupportRequest.objects.count() == 2
 
 
 # --- Staff ---
@@ -162,9 +173,13 @@ def test_staff_assign_answer_by_email_and_close(client, staff, support_request):
     assert support_request.status == "closed" and support_request.closed_at == NOW
     with pytest.raises(SupportError):
         services.support_request_answer(request=support_request, by=staff, body="Too late")
+    client.post(url, {"body": "One more thing.", "close": "on"})  # sent again: the same answer, not an error
+    assert SupportReply.objects.count() == 2 and len(_support_mail()) == 3
     client.post(reverse("dashboard:support_action", args=[support_request.pk]), {"action": "reopen"})
     support_request.refresh_from_db()
     assert support_request.status == "open" and support_request.closed_at is None
+    changes = [entry.changes_dict.get("status") for entry in LogEntry.objects.get_for_object(support_request)]
+    assert ["closed", "open"] in changes  # reopening is in the change log, with who did it
 
 
 def test_only_staff_reach_the_desk(client, mentee, support_request):
