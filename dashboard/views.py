@@ -569,7 +569,9 @@ def maintenance(request):
             response = redirect("dashboard:maintenance")
             maintenance_mode.set_bypass_cookie(response, window)  # or the one who closed it is locked out too
             return response
-    bypass_url = request.build_absolute_uri(maintenance_mode.bypass_path(window)) if window else ""
+    # The bypass link opens the closed site: only for those who may switch maintenance mode.
+    may_switch = request.user.has_staff_perm("run_site")
+    bypass_url = request.build_absolute_uri(maintenance_mode.bypass_path(window)) if window and may_switch else ""
     return render(
         request,
         "dashboard/maintenance.html",

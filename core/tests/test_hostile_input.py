@@ -16,7 +16,8 @@ import importlib
 import io
 import zoneinfo
 from collections.abc import Callable, Collection, Mapping, Sequence
-from urllib.parse import quote
+from html.parser import HTMLParser
+from urllib.parse import quote, urlsplit
 
 import pytest
 import time_machine
@@ -27,7 +28,7 @@ from django.apps import apps
 from django.core import mail, signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import DateTimeField
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from PIL import Image
@@ -1883,3 +1884,47 @@ def test_each_staff_role_reaches_what_it_may_and_a_refusal_changes_nothing(clien
             assert response.status_code not in (403, 500), f"{role} {method.upper()} {url}: {response.status_code}"
         else:
             assert (response.status_code, after) == (403, before), f"{role} {method.upper()} {url}"
+
+
+class _Targets(HTMLParser):
+    """The page's links and forms: ("get", href) for a link, (method, action) for a form."""
+
+    def __init__(self, page_url):
+        super().__init__()
+        self.page_url, self.found = page_url, []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "a" and attrs.get("href"):
+            self.found.append(("get", attrs["href"]))
+        elif tag == "form":
+            self.found.append(((attrs.get("method") or "get").lower(), attrs.get("action") or self.page_url))
+
+
+@pytest.mark.parametrize("role", [*ROLES, None])
+def test_a_staff_role_is_shown_only_the_dashboard_links_and_buttons_it_may_use(client, world, role):
+    """Every page a role may open offers it no link or form that would answer 403 (Support has no statistics)."""
+    member = staff_member(role)
+    client.force_login(member)
+    granted = set(ROLES.get(role, []))
+    offered = []
+    for name, (key, methods) in STAFF_URLS.items():
+        if "get" not in methods or not methods["get"] & granted or name == "dashboard:bookings_export":
+            continue
+        url = reverse(name, args=[world[key].pk]) if key else reverse(name)
+        parser = _Targets(url)
+        parser.feed(client.get(url).content.decode())
+        offered += [(url, method, target) for method, target in parser.found]
+    parser = _Targets("/")
+    parser.feed(client.get("/").content.decode())  # the header's "Dashboard" link
+    offered += [("/", method, target) for method, target in parser.found]
+    refused = []
+    for page, method, target in offered:
+        path = urlsplit(target).path
+        if not path.startswith("/dashboard/"):
+            continue
+        match = resolve(path)
+        needed = STAFF_URLS[f"{match.namespace}:{match.url_name}"][1].get(method, set())
+        if not needed & granted:
+            refused.append((page, method, path))
+    assert refused == [], f"{role} is offered what it may not use"

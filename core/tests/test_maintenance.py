@@ -7,6 +7,7 @@ import time_machine
 from django.core.management import call_command
 from django.urls import reverse
 
+from accounts.tests.factories import staff_member
 from core import maintenance
 from core.testing import HOSTILE_VALUES, hostile_cases, walk
 from schedule import jobs
@@ -84,6 +85,15 @@ def test_only_staff_reach_the_switch(client, mentee):
         client.post(reverse("dashboard:maintenance"), {"action": "on", "retry_after_minutes": "5"}).status_code == 403
     )
     assert maintenance.current() is None
+
+
+def test_a_role_that_cannot_switch_does_not_see_the_bypass_link(client):
+    window = maintenance.maintenance_on(by="ops")
+    client.get(maintenance.bypass_path(window))  # let in by a shared link
+    client.force_login(staff_member("Manager"))
+    page = client.get(reverse("dashboard:maintenance")).content.decode()
+    assert "The site is in maintenance" in page and "cannot use it" in page
+    assert maintenance.bypass_path(window) not in page and 'value="off"' not in page
 
 
 def test_the_command_switches_and_prints_the_bypass_link(capsys):
