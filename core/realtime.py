@@ -3,13 +3,15 @@ Pushing to open pages through the channel layer. A push follows a committed chan
 notification) whose row is already stored, so a layer that is down is logged and never raised: the
 page catches up over HTTP when its socket reconnects.
 
-Also the count of open sockets, which ``/metrics`` shows (``CountedSocketMixin``).
+Also the count of open sockets, which ``/metrics`` shows (``CountedSocketMixin``), and the end of a
+person's open sockets when their access ends (``PersonSocketMixin``, ``person_sockets_close``).
 """
 
 import logging
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.db import transaction
 from prometheus_client import Gauge
 
 logger = logging.getLogger(__name__)
@@ -42,6 +44,43 @@ class CountedSocketMixin:
             self.counted = False
             OPEN_SOCKETS.labels(self.socket_kind).dec()
         await super().websocket_disconnect(message)
+
+
+# A socket closed because its person was blocked or is leaving: the page does not reconnect.
+ACCESS_ENDED_CLOSE_CODE = 4401
+
+
+def person_group(user_id: int) -> str:
+    """Every open socket of one person, whatever page it serves."""
+    return f"person-{user_id}"
+
+
+class PersonSocketMixin:
+    """
+    A signed-in person's socket joins their person group once accepted, and closes when told their
+    access ended (blocked, or leaving): what it would pass on is no longer theirs to read.
+    """
+
+    async def accept(self, *args, **kwargs):
+        await super().accept(*args, **kwargs)
+        user = self.scope.get("user")
+        if user is not None and user.is_authenticated:
+            self.person_group = person_group(user.pk)
+            await self.channel_layer.group_add(self.person_group, self.channel_name)
+
+    async def websocket_disconnect(self, message):
+        if getattr(self, "person_group", None):
+            await self.channel_layer.group_discard(self.person_group, self.channel_name)
+            self.person_group = None
+        await super().websocket_disconnect(message)
+
+    async def access_ended(self, event):
+        await self.close(code=ACCESS_ENDED_CLOSE_CODE)
+
+
+def person_sockets_close(*, user, **facts) -> None:
+    """The accounts hook ACCESS_ENDED: after the commit, every open socket of ``user`` closes."""
+    transaction.on_commit(lambda: push(person_group(user.pk), {"type": "access.ended"}))
 
 
 def push(group: str, event: dict) -> bool:

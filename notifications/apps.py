@@ -7,7 +7,10 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
-        from core import header
+        from accounts import hooks
+        from core import header, realtime
         from notifications import selectors
 
         header.register(selectors.HEADER_COUNT, selectors.unread)
+        # Blocked or leaving: the person's open pages stop receiving at once (their sessions end too).
+        hooks.register(hooks.ACCESS_ENDED, realtime.person_sockets_close)

@@ -8,9 +8,11 @@ from asgiref.sync import async_to_sync, sync_to_async
 from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 
+from accounts.services import user_deactivate
 from core import realtime
 from core.testing import session_cookie
 from mentorship_platform.asgi import application
+from messaging import services as messaging_services
 from notifications import kinds, services
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
@@ -118,3 +120,26 @@ def test_the_push_goes_to_the_recipients_group_only_after_commit(mentor, monkeyp
         _notify(mentor)
         assert sent == []
     assert sent == [(services.group_name(mentor.pk), services.CREATED_EVENT)]
+
+
+def test_blocking_a_person_closes_their_open_sockets_at_once(mentor, mentee):
+    async_to_sync(_test_blocking_a_person_closes_their_open_sockets_at_once)(mentor, mentee)
+
+
+async def _test_blocking_a_person_closes_their_open_sockets_at_once(mentor, mentee):
+    conversation = await sync_to_async(messaging_services.conversation_open)(mentee=mentee, mentor=mentor)
+    bell = await sync_to_async(_socket)(mentee)
+    chat = WebsocketCommunicator(
+        application,
+        f"/ws/messages/{conversation.pk}/",
+        headers=[ORIGIN, (b"cookie", (await sync_to_async(session_cookie)(mentee)).encode())],
+    )
+    others = await sync_to_async(_socket)(mentor)
+    assert (await bell.connect())[0] and (await chat.connect())[0] and (await others.connect())[0]
+
+    await sync_to_async(user_deactivate)(user=mentee)  # by staff or by the system: the same
+
+    for socket in (bell, chat):  # the page is told it is over: the close code stops its reconnecting
+        assert await socket.receive_output(timeout=2) == {"type": "websocket.close", "code": 4401}
+    assert await others.receive_nothing(timeout=0.3)  # nobody else's socket is touched
+    await others.disconnect()
