@@ -61,6 +61,10 @@ def dotenv(path: Path) -> dict[str, str]:
     return {name.strip(): value.strip() for name, value in pairs}
 
 
+# Variables of the README's table that a library reads from the process environment, not settings.py.
+READ_BY_LIBRARIES = {"PROMETHEUS_MULTIPROC_DIR"}
+
+
 def readme_settings() -> set[str]:
     """The variables of the README's Configuration table (a row may name two)."""
     rows = re.findall(r"^\| (`[A-Z0-9_]+`(?:, `[A-Z0-9_]+`)*) \|", section(README, "Configuration"), re.M)
@@ -109,7 +113,7 @@ def test_every_variable_compose_gives_the_app_is_a_setting_of_the_readme_table(n
     assert sorted(set(environment) - readme_settings()) == []
     # Each is read once it has a value (a secret is read only when its client id is set).
     filled = {name: value or "set" for name, value in environment.items()}
-    assert sorted(set(environment) - variables_read_by_settings(filled)) == []
+    assert sorted(set(environment) - variables_read_by_settings(filled) - READ_BY_LIBRARIES) == []
 
 
 @pytest.mark.parametrize("name", sorted(app_services()))
@@ -480,3 +484,19 @@ def test_every_app_with_tests_is_in_pytests_testpaths():
     testpaths = set(config["pytest"]["testpaths"].split())
     apps_with_tests = {path.parent.parent.name for path in root.glob("*/tests/__init__.py")}
     assert apps_with_tests <= testpaths, sorted(apps_with_tests - testpaths)
+
+
+def test_gunicorn_empties_the_metrics_directory_at_start_and_marks_ended_workers(tmp_path, monkeypatch):
+    directory = tmp_path / "metrics"
+    directory.mkdir()
+    (directory / "counter_123.db").write_bytes(b"from an earlier run")
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(directory))
+    hooks = runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))
+    hooks["on_starting"](None)
+    assert directory.is_dir() and list(directory.iterdir()) == []
+    (directory / "gauge_livesum_4242.db").write_bytes(b"")
+    with mock.patch("prometheus_client.multiprocess.mark_process_dead") as mark:
+        hooks["child_exit"](None, mock.Mock(pid=4242))
+    mark.assert_called_once_with(4242)
+    assert "PROMETHEUS_MULTIPROC_DIR" in service_environment(SERVICES["web"])
+    assert "--config=deploy/gunicorn.conf.py" in command(SERVICES["web"])
