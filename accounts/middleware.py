@@ -79,7 +79,8 @@ class StaffSecurityMiddleware:
       once a minute, so most requests do not touch the session store).
     """
 
-    STAFF_PREFIXES = ("/dashboard/", "/admin/")
+    # Staff pages, and the API tokens page: a token acts with the person's powers without a session.
+    STAFF_PREFIXES = ("/dashboard/", "/admin/", "/api/tokens/")
     SEEN_KEY = "staff_last_seen"
     SEEN_EVERY = 60
 

@@ -32,7 +32,7 @@ def test_with_an_authenticator_app_the_password_alone_does_not_sign_in(client):
     assert _signed_in_user(client) == user.pk
 
 
-@pytest.mark.parametrize("path", ["/dashboard/", "/admin/", "/dashboard/bookings/"])
+@pytest.mark.parametrize("path", ["/dashboard/", "/admin/", "/dashboard/bookings/", "/api/tokens/"])
 def test_staff_without_a_second_factor_are_sent_to_set_one_up(client, path):
     user = UserFactory(is_staff=True, is_superuser=True)
     client.force_login(user)
