@@ -166,7 +166,10 @@ def test_staff_remove_any_comment(as_user):
 
 
 def test_the_article_list_takes_a_fixed_number_of_queries(api, django_assert_num_queries):
-    for _ in range(15):
+    ArticleFactory()
+    with django_assert_num_queries(3):  # count, the page with counts and authors, the topics
+        assert len(api.get(reverse("api:article-list")).json()["results"]) == 1
+    for _ in range(14):
         article = ArticleFactory()
         CommentFactory(article=article)
         article.topics.add(TopicFactory(name="Careers"))
