@@ -12,9 +12,10 @@ class SlotFactory(factory.django.DjangoModelFactory):
         model = Slot
 
     mentor = factory.SubFactory(MentorFactory)
-    # Two days ahead, an hour apart, wrapping after 90 days: a long run of tests never reaches the
-    # booking horizon (BOOKING_HORIZON_DAYS), where the services refuse a time.
-    start = factory.Sequence(lambda n: timezone.now().replace(microsecond=0) + dt.timedelta(days=2, hours=n % 2160))
+    # Two days and an hour ahead, an hour apart, wrapping after 90 days: a long run of tests never
+    # reaches the booking horizon (BOOKING_HORIZON_DAYS), where the services refuse a time, and never
+    # lands on ListedMentorFactory's slot (two days ahead, to the second) of the same mentor.
+    start = factory.Sequence(lambda n: timezone.now().replace(microsecond=0) + dt.timedelta(days=2, hours=1 + n % 2159))
     end = factory.LazyAttribute(lambda o: o.start + dt.timedelta(hours=1))
     status = Slot.Status.AVAILABLE
 
