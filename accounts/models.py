@@ -313,7 +313,7 @@ class StaffPermission(models.Model):
             ("change_schedule", _("Create, edit and cancel slots and bookings for others")),
             ("change_people", _("Edit mentor profiles and roles")),
             ("block_people", _("Block and unblock people")),
-            ("moderate_content", _("Hide and show reviews; read reported conversations")),
+            ("moderate_content", _("Hide and show reviews, remove comments and articles; read reported conversations")),
             ("handle_support", _("Read and answer support requests")),
             ("run_site", _("Maintenance mode and mail delivery")),
             ("export_data", _("Export bookings")),

@@ -45,6 +45,7 @@ class CommentInline(admin.TabularInline):
     extra = 0
     fields = ["author", "body", "created_at", "edited_at"]
     readonly_fields = fields
+    can_delete = False  # removing a comment is the site's "Remove" (articles.services: audited, caches cleared)
 
     def has_add_permission(self, request, obj=None):
         return False

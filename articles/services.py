@@ -270,10 +270,10 @@ def article_publish(
     """
     now = now or timezone.now()
     _require_own(article, by)
-    _require_author(by)
-    _require_verified(by)
     if at is None and article.is_public(now):
         return article
+    _require_author(by)
+    _require_verified(by)
     published_at = _publication_time(at, now)
     with transaction.atomic():
         Article.objects.filter(pk=article.pk).update(

@@ -23,15 +23,15 @@ def current_ip() -> str | None:
 
 def actor_set(user) -> None:
     """
-    Name ``user`` as the actor of this request's model changes when the middleware could not: a request
-    authenticated after it ran (the API's personal tokens, read by the view, not by a session).
+    Name ``user`` as the actor of this request's model changes, for a request authenticated after the
+    middleware ran: the API's personal tokens, read by the view. The token decides who acts, also when
+    the request carries someone's session cookie as well.
     """
     try:
         context = auditlog_value.get()
     except LookupError:  # outside a request (a command, a job): nothing to name
         return
-    if context.get("actor") is None:
-        context["actor"] = user
+    context["actor"] = user
 
 
 class AuditContextMiddleware(AuditlogMiddleware):

@@ -69,10 +69,12 @@ class PersonSocketMixin:
             await self.channel_layer.group_add(self.person_group, self.channel_name)
 
     async def websocket_disconnect(self, message):
-        if getattr(self, "person_group", None):
-            await self.channel_layer.group_discard(self.person_group, self.channel_name)
-            self.person_group = None
-        await super().websocket_disconnect(message)
+        try:
+            if getattr(self, "person_group", None):
+                await self.channel_layer.group_discard(self.person_group, self.channel_name)
+                self.person_group = None
+        finally:  # a layer that fails here must not skip the consumer's own clean-up and the count
+            await super().websocket_disconnect(message)
 
     async def access_ended(self, event):
         await self.close(code=ACCESS_ENDED_CLOSE_CODE)

@@ -6,8 +6,10 @@ everyone, so each address and each IP may send only a few per hour (``SUPPORT_RE
 
 import dataclasses
 import datetime as dt
+import hashlib
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -53,14 +55,17 @@ def support_request_create(
 ) -> SupportRequest:
     """
     Store a request and acknowledge it by email. The same request sent again within a minute (a
-    double click, a resent form) is the one already stored: one request, one acknowledgement.
+    double click, a resent form) is the one already stored: one request, one acknowledgement. Two at
+    the same moment: the first claims it in the cache, the second is told it is on its way.
     """
     now = now or timezone.now()
+    signed_in = user if user is not None and user.is_authenticated else None
     repeated = (
         SupportRequest.objects.filter(
             email__iexact=email.strip(),
             subject=subject,
             message=message.strip(),
+            user=signed_in,
             created_at__gte=now - dt.timedelta(minutes=1),
         )
         .order_by("-created_at")
@@ -85,11 +90,24 @@ def support_request_create(
         created_at=now,
     )
     request.full_clean(exclude=["user"])
-    with transaction.atomic():
-        request.save()
-        enqueue_rendered(
-            kind=SUPPORT, template="support_received", recipient=_addressee(request), context={"request": request}
+    # Two of the same at one moment (not yet stored, so not found above): the first one claims it.
+    claim = (
+        "support:sending:"
+        + hashlib.sha256("\x1f".join((request.email.lower(), subject, request.message)).encode()).hexdigest()
+    )
+    if not cache.add(claim, 1, timeout=60):
+        raise SupportError(
+            _("This message is already on its way to us; the acknowledgement follows by email."), "duplicate"
         )
+    try:
+        with transaction.atomic():
+            request.save()
+            enqueue_rendered(
+                kind=SUPPORT, template="support_received", recipient=_addressee(request), context={"request": request}
+            )
+    except BaseException:
+        cache.delete(claim)  # nothing was stored: sending it again must work
+        raise
     return request
 
 

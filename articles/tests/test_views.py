@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
@@ -172,6 +173,17 @@ def test_editing_keeps_the_publication_date_of_a_public_article(client, article)
     client.post(reverse("articles:edit", args=[article.pk]), {"title": "Renamed", "body": "New", "publish": "draft"})
     article.refresh_from_db()
     assert article.status == "draft"
+
+
+def test_an_author_whose_address_is_unconfirmed_still_edits_a_public_article(client, article):
+    EmailAddress.objects.filter(user=article.author).update(verified=False)  # a new address, not yet confirmed
+    client.force_login(article.author)
+    response = client.post(
+        reverse("articles:edit", args=[article.pk]), {"title": "Renamed", "body": "New", "publish": "now"}
+    )
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.title == "Renamed" and article.status == "published"
 
 
 def test_another_mentor_s_article_is_a_404_to_edit_or_delete(client, article):

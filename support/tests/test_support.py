@@ -135,6 +135,22 @@ def test_the_same_request_sent_twice_is_stored_and_acknowledged_once(client):
     assert SupportRequest.objects.count() == 2
 
 
+def test_two_of_the_same_at_one_moment_store_one_and_tell_the_other_it_is_on_its_way(monkeypatch):
+    created = []
+    real_add = services.cache.add
+
+    def add_while_the_first_is_saving(key, *args, **kwargs):
+        if key.startswith("support:sending:") and not created:
+            created.append(real_add(key, *args, **kwargs))  # the first request's claim, made a moment ago
+        return real_add(key, *args, **kwargs)
+
+    monkeypatch.setattr(services.cache, "add", add_while_the_first_is_saving)
+    with pytest.raises(SupportError) as refused:
+        services.support_request_create(subject="payment", email="sean@example.com", message="Where is my refund?")
+    assert refused.value.code == "duplicate" and "on its way" in refused.value.message
+    assert not SupportRequest.objects.exists() and _support_mail() == []
+
+
 # --- Staff ---
 
 
