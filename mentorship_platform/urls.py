@@ -1,12 +1,11 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 from django.views.static import serve
 
 from accounts import views as accounts_views
 from accounts.views import admin_login_redirect
-from articles.sitemaps import SITEMAPS
+from articles.sitemaps import sitemap_view
 from core import views as core_views
 from mentorship_platform import bench_views
 
@@ -25,7 +24,7 @@ urlpatterns = [
     path("support/", include("support.urls")),
     path("api/", include("api.urls")),
     path("articles/", include("articles.urls")),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", sitemap_view, name="sitemap"),
     path("mailings/", include("mailings.urls")),
     # One sign-in for everyone, with its throttling and second factor: no separate admin login.
     path("admin/login/", admin_login_redirect),

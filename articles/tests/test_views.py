@@ -334,3 +334,5 @@ def test_the_sitemap_lists_articles_and_mentor_pages(client, article, django_ass
         xml = client.get("/sitemap.xml").content.decode()
     assert article.get_absolute_url() in xml and draft.get_absolute_url() not in xml
     assert article.author.mentor_profile.get_absolute_url() in xml
+    with django_assert_num_queries(0):  # written once an hour at most: crawlers cannot make it costly
+        assert client.get("/sitemap.xml").content.decode() == xml
