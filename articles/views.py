@@ -33,26 +33,37 @@ def _errors(form) -> str:
 
 @require_GET
 def article_list(request):
-    """Published articles, newest first: search, a topic, an author (``?author=<mentor page address>``)."""
+    """
+    Published articles, newest first: search, a topic, an author (``?author=<mentor page address>``).
+    Visitors who are not signed in share the page from the cache (per filters and page, for a minute
+    or until an article changes).
+    """
     now = timezone.now()
     filters = ArticleSearchForm(request.GET).values()
-    author = None
-    if filters["author"]:
-        profile = MentorProfile.objects.select_related("user").filter(slug=filters["author"]).first()
-        author = profile.user if profile else User(pk=0)  # an unknown author lists nothing
-    articles = selectors.public_articles(now=now, query=filters["q"], topic=filters["topic"], author=author)
-    page = Paginator(articles, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {
-        "page": page,
-        "filters": filters,
-        "author": author if author is not None and author.pk else None,
-        "topics": selectors.topics_in_use(now=now),
-        "querystring": query.urlencode(),
-        "form": ArticleSearchForm(initial=filters),
-    }
-    return render(request, "articles/article_list.html", context)
+    page_number = request.GET.get("page", "")[:6]
+
+    def render_page():
+        author = None
+        if filters["author"]:
+            profile = MentorProfile.objects.select_related("user").filter(slug=filters["author"]).first()
+            author = profile.user if profile else User(pk=0)  # an unknown author lists nothing
+        articles = selectors.public_articles(now=now, query=filters["q"], topic=filters["topic"], author=author)
+        page = Paginator(articles, selectors.PAGE_SIZE).get_page(page_number)
+        query = request.GET.copy()
+        query.pop("page", None)
+        context = {
+            "page": page,
+            "filters": filters,
+            "author": author if author is not None and author.pk else None,
+            "topics": selectors.topics_in_use(now=now),
+            "querystring": query.urlencode(),
+            "form": ArticleSearchForm(initial=filters),
+        }
+        return render(request, "articles/article_list.html", context)
+
+    parts = (get_language(), timezone.get_current_timezone_name(), *filters.values(), page_number)
+    cache_key = directory.key("article-list", *parts, namespace=services.ARTICLES)
+    return directory.anonymous_page(request, cache_key, render_page)
 
 
 @require_GET

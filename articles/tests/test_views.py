@@ -64,6 +64,17 @@ def test_the_list_query_count_is_pinned(client, mentee, django_assert_num_querie
     assert len(response.context["page"].object_list) == min(articles, 12)
     first = response.context["page"].object_list[0]
     assert (first.like_count, first.dislike_count, first.comment_count) == (1, 0, 1)
+    if viewer is None:  # visitors: the same page again comes from the cache
+        with django_assert_num_queries(0):
+            assert client.get(reverse("articles:list")).content == response.content
+
+
+def test_a_visitor_sees_a_new_article_in_the_list_at_once(client, mentor, django_capture_on_commit_callbacks):
+    ArticleFactory(title="First one", author=mentor)
+    assert "First one" in client.get(reverse("articles:list")).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.article_create(author=mentor, title="Just published", body="b", publish=True)
+    assert "Just published" in client.get(reverse("articles:list")).content.decode()
 
 
 # --- The article page ---
