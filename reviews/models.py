@@ -92,15 +92,6 @@ class Review(models.Model):
     def __str__(self):
         return f"{self.rating}★ on booking {self.booking_id}"
 
-    @property
-    def stars(self) -> range:
-        """For templates: one item per star given."""
-        return range(self.rating)
-
-    @property
-    def missing_stars(self) -> range:
-        return range(RATING_MAX - self.rating)
-
 
 class ReviewModeration(models.Model):
     """One hide or unhide of a review by staff, with the reason: the review's moderation history."""

@@ -7,10 +7,13 @@ mentor page, and ``|reviewer``, the name a review is signed with.
 import re
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from reviews import selectors
 from reviews.forms import ReplyForm, ReportForm
+from reviews.models import RATING_MAX
 
 register = template.Library()
 
@@ -30,6 +33,25 @@ def reviewer(user) -> str:
     if not first:
         return _("A client")
     return f"{first} {last[0]}." if last else first
+
+
+_FILLED_STAR = '<i class="bi bi-star-fill"></i>'
+_EMPTY_STAR = '<i class="bi bi-star"></i>'
+
+
+@register.simple_tag
+def stars(rating: int) -> str:
+    """
+    A review's rating as five stars, filled up to ``rating``; screen readers hear "Rated 4 out of 5.".
+    Built here rather than in a template: a list of reviews draws one per review.
+    """
+    rating = int(rating)
+    return format_html(
+        '<span class="stars" aria-hidden="true">{}</span><span class="visually-hidden">{}</span>',
+        # the two star strings are our own markup, repeated: nothing in them comes from a person
+        mark_safe(_FILLED_STAR * rating + _EMPTY_STAR * (RATING_MAX - rating)),
+        _("Rated %(rating)s out of 5.") % {"rating": rating},
+    )
 
 
 def page_number(request) -> int:

@@ -135,6 +135,10 @@ def test_a_review_is_published_then_shown_on_the_session_and_mentor_pages(client
     booking_page = response.content.decode()
     assert "Clear &lt;b&gt;advice&lt;/b&gt;" in booking_page and "Leave a review" not in booking_page
     assert "Rated 4 out of 5." in booking_page
+    stars = (
+        '<span class="stars" aria-hidden="true">' + '<i class="bi bi-star-fill"></i>' * 4 + '<i class="bi bi-star"></i>'
+    )
+    assert stars + "</span>" in booking_page  # four filled, one empty
 
     again = client.post(_create_url(session), {"rating": "1"}, follow=True)
     assert "You have already reviewed this session." in _messages(again)
