@@ -14,3 +14,4 @@ class ApiConfig(AppConfig):
         )
 
         hooks.register(hooks.ACCESS_ENDED, services.tokens_revoke_all)
+        hooks.register(hooks.STAFF_ROLE_GIVEN, services.tokens_revoke_all)

@@ -63,7 +63,10 @@ def token_revoke(*, token: Token, now: dt.datetime | None = None) -> Token:
 
 
 def tokens_revoke_all(*, user: User, now: dt.datetime | None = None) -> int:
-    """Every token of a person who was blocked or is leaving: unblocking does not bring them back."""
+    """
+    Every token of a person who was blocked, is leaving or was given a staff role: unblocking does not
+    bring them back.
+    """
     return Token.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now or timezone.now())
 
 

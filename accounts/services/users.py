@@ -244,7 +244,8 @@ def user_sessions_end(*, user: User) -> None:
 def user_set_staff_role(*, user: User, role: str, by: User) -> User:
     """
     Give a person one staff role (Support, Manager, Admin) or none (""): their staff flag follows. Nobody
-    changes their own role, and only a superuser changes a superuser's. In the audit log.
+    changes their own role, and only a superuser changes a superuser's. A new role ends the API tokens
+    made before it (``hooks.STAFF_ROLE_GIVEN``). In the audit log.
     """
     from django.contrib.auth.models import Group
 
@@ -264,6 +265,8 @@ def user_set_staff_role(*, user: User, role: str, by: User) -> User:
             locked.groups.add(Group.objects.get(name=role))
         user.is_staff = locked.is_staff = bool(role) or locked.is_superuser
         locked.save(update_fields=["is_staff"])
+        if role:
+            hooks.fire(hooks.STAFF_ROLE_GIVEN, user=locked)
         event_record(action=Event.Action.PERSON_ROLE, actor=by, target=locked, changes={"staff_role": [before, role]})
     return user
 

@@ -85,6 +85,20 @@ def test_blocking_or_leaving_revokes_every_token_and_unblocking_does_not_bring_t
     assert token.revoked_at is not None
 
 
+def test_a_staff_role_revokes_the_tokens_made_before_it_and_taking_it_away_does_not(mentee, staff):
+    from accounts import services as account_services
+
+    before, _secret = token_create(user=mentee, name="Made as a member", scope="write")
+    account_services.user_set_staff_role(user=mentee, role="Support", by=staff)
+    before.refresh_from_db()
+    assert before.revoked_at is not None  # it would have carried the role's powers, made without a second factor
+
+    after, _secret = token_create(user=mentee, name="Made as staff", scope="write")
+    account_services.user_set_staff_role(user=mentee, role="", by=staff)
+    after.refresh_from_db()
+    assert after.revoked_at is None  # fewer powers: nothing to take back
+
+
 def test_making_a_token_asks_who_it_is_again_and_the_page_is_never_cached(client, mentee):
     client.force_login(mentee)  # a session that did not just sign in
     response = client.post(reverse("api:tokens"), {"name": "Script", "scope": "read"})
