@@ -4,9 +4,11 @@ Maintenance mode. Switched on from the dashboard or ``manage.py maintenance on``
 works while those are being migrated, and it survives restarts. Everyone gets a styled 503 with
 Retry-After, except those who opened the secret bypass link of this window (signed, expiring after
 ``MAINTENANCE_BYPASS_HOURS``; a new window makes the old links useless). The outbox waits meanwhile:
-mail queued during maintenance goes out once it ends.
+mail queued during maintenance goes out once it ends. Ending it leaves the moment beside the file
+(``last_ended``), so ``/readyz`` counts the held-back mail's wait from then.
 """
 
+import contextlib
 import dataclasses
 import datetime as dt
 import json
@@ -68,13 +70,29 @@ def maintenance_on(*, by: str, retry_after_minutes: int = 15, now: dt.datetime |
     return window
 
 
-def maintenance_off() -> bool:
+def _ended_path() -> Path:
+    path = Path(settings.MAINTENANCE_FILE)
+    return path.with_name(path.name + ".ended")
+
+
+def maintenance_off(*, now: dt.datetime | None = None) -> bool:
     """Open the site again; False if it was not closed."""
     try:
         Path(settings.MAINTENANCE_FILE).unlink()
     except FileNotFoundError:
         return False
+    # Not noting it leaves the site open all the same; /readyz may then count the held-back mail's whole wait.
+    with contextlib.suppress(OSError):
+        _ended_path().write_text((now or timezone.now()).isoformat())
     return True
+
+
+def last_ended() -> dt.datetime | None:
+    """When maintenance mode last ended, or None if it never did (or the note cannot be read)."""
+    try:
+        return dt.datetime.fromisoformat(_ended_path().read_text())
+    except (OSError, ValueError):
+        return None
 
 
 def bypass_token(window: Window) -> str:

@@ -129,7 +129,8 @@ def check_scheduler(now: dt.datetime) -> Result:
 def check_outbox(now: dt.datetime) -> Result:
     """
     No mail has been due for longer than READY_OUTBOX_MAX_AGE_SECONDS. Not checked in maintenance mode:
-    the outbox waits on purpose then, and a failing probe would take healthy processes out of service.
+    the outbox waits on purpose then, and a failing probe would take healthy processes out of service;
+    mail held back by it counts as waiting from the moment maintenance ended.
     """
     limit = settings.READY_OUTBOX_MAX_AGE_SECONDS
     if not limit:
@@ -139,6 +140,9 @@ def check_outbox(now: dt.datetime) -> Result:
     waited = selectors.outbox_oldest_due(now=now)
     if waited is None:
         return Result(OK, "nothing waiting")
+    ended = maintenance.last_ended()
+    if ended is not None and ended <= now:
+        waited = min(waited, now - ended)
     age = waited.total_seconds()
     if age > limit:
         return Result(FAILING, f"oldest due mail waiting {_age(age)} (limit {_age(limit)})")
