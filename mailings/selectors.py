@@ -3,6 +3,7 @@
 import datetime as dt
 
 from allauth.account.models import EmailAddress
+from django.core.paginator import Page
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 from post_office.models import STATUS, Log
@@ -79,18 +80,33 @@ def statistics(recipients: QuerySet[Recipient]) -> dict:
     return figures
 
 
-def mailings_with_figures(queryset: QuerySet[Mailing]) -> QuerySet[Mailing]:
-    recipients = "runs__recipients"
-    return queryset.select_related("message", "mentor").annotate(
-        run_count=Count("runs", distinct=True),
-        queued=Count(recipients),
-        delivered=Count(recipients, filter=Q(runs__recipients__email__status=STATUS.sent)),
-        failed=Count(recipients, filter=Q(runs__recipients__email__status=STATUS.failed)),
-    )
+_MAILING_FIGURES = {
+    "run_count": Count("runs", distinct=True),
+    "queued": Count("runs__recipients"),
+    "delivered": Count("runs__recipients", filter=Q(runs__recipients__email__status=STATUS.sent)),
+    "failed": Count("runs__recipients", filter=Q(runs__recipients__email__status=STATUS.failed)),
+}
+
+
+def with_figures(page: Page) -> Page:
+    """
+    A page of mailings, each with ``run_count`` and its recipients ``queued``, ``delivered`` and
+    ``failed``: counted for this page's mailings in one query, not over every mailing before the page
+    is cut (the list's cost stays that of one page however much has been sent).
+    """
+    mailings = list(page.object_list)
+    rows = Mailing.objects.filter(pk__in=[m.pk for m in mailings]).values("pk").annotate(**_MAILING_FIGURES)
+    figures = {row.pop("pk"): row for row in rows}  # no page, no query
+    for mailing in mailings:
+        for name, value in figures[mailing.pk].items():
+            setattr(mailing, name, value)
+    page.object_list = mailings
+    return page
 
 
 def mailings_of(mentor: User) -> QuerySet[Mailing]:
-    return mailings_with_figures(Mailing.objects.filter(mentor=mentor)).order_by("-created_at", "-pk")
+    """The mentor's mailings, newest first (``with_figures`` counts a page of them)."""
+    return Mailing.objects.filter(mentor=mentor).select_related("message", "mentor").order_by("-created_at", "-pk")
 
 
 def runs_with_figures(mailing: Mailing) -> QuerySet[MailingRun]:
@@ -126,7 +142,8 @@ def platform_totals() -> dict:
 
 
 def mailings_for_staff(*, status: str = "") -> QuerySet[Mailing]:
-    rows = mailings_with_figures(Mailing.objects.all())
+    """Every mailing, newest first, by status if one is given (``with_figures`` counts a page of them)."""
+    rows = Mailing.objects.select_related("message", "mentor")
     if status:
         rows = rows.filter(status=status)
     return rows.order_by("-created_at", "-pk")

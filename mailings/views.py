@@ -35,7 +35,7 @@ def _form_errors(form) -> str:
 @require_GET
 def mailing_list(request):
     """The mentor's mailings with their figures, and the figures of all of them."""
-    page = page_of(request, selectors.mailings_of(request.user), selectors.PAGE_SIZE)
+    page = selectors.with_figures(page_of(request, selectors.mailings_of(request.user), selectors.PAGE_SIZE))
     context = {
         "page": page,
         "totals": selectors.statistics(Recipient.objects.filter(run__mailing__mentor=request.user)),
@@ -271,7 +271,7 @@ def staff_mailing_list(request):
     form = StaffMailingFilterForm(request.GET)
     rows = selectors.mailings_for_staff(status=form.values()["status"])
     context = {
-        "page": page_of(request, rows, selectors.PAGE_SIZE),
+        "page": selectors.with_figures(page_of(request, rows, selectors.PAGE_SIZE)),
         "form": form,
         "querystring": filters_querystring(request),
         "totals": selectors.platform_totals(),

@@ -59,6 +59,21 @@ def test_delivered_with_the_unsubscribe_headers_and_the_reply_logged_per_recipie
     assert figures["by_attempt"] == [{"attempt": 1, "count": 2}]
 
 
+def test_each_mailing_on_a_page_of_the_list_gets_its_own_figures(smtp_settings, queued, make_mailing, clients, mentor):
+    from django.core.paginator import Paginator
+
+    waiting = make_mailing(start=NOW - dt.timedelta(minutes=1), chosen=[clients[1]])
+    with SMTPServer() as server:
+        smtp_settings(server.port)
+        server.handler.replies = ["550 5.1.1 No such user"]
+        delivery.outbox_drain(now=NOW)  # the first mailing: one failed, one delivered
+    services.mailings_send_due(now=NOW)  # the second: queued, not yet sent
+    never_run = make_mailing(start=NOW + dt.timedelta(days=1))
+    page = selectors.with_figures(Paginator(selectors.mailings_of(mentor), 25).get_page(1))
+    figures = {m.pk: (m.run_count, m.queued, m.delivered, m.failed) for m in page.object_list}
+    assert figures == {queued.pk: (1, 2, 1, 1), waiting.pk: (1, 1, 0, 0), never_run.pk: (0, 0, 0, 0)}
+
+
 def test_the_unsubscribe_link_in_the_delivered_email_works_with_one_click(smtp_settings, queued, mentor):
     with SMTPServer() as server:
         smtp_settings(server.port)
