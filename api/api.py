@@ -7,11 +7,13 @@ race guarantees, the rules and the messages are the same. Another person's booki
 import datetime as dt
 import re
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import get_language
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action, api_view, authentication_classes, permission_classes, schema
@@ -19,6 +21,7 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts import directory
 from accounts import selectors as account_selectors
 from accounts import services as account_services
 from accounts.forms import DirectoryFilterForm
@@ -46,6 +49,8 @@ DIRECTORY_PARAMETERS = [
     OpenApiParameter("sort", str, enum=["soonest", "price", "rating"]),
 ]
 
+LIST_PARAMETERS = {parameter.name for parameter in DIRECTORY_PARAMETERS} | {"page", "page_size"}
+
 
 def _profiles():
     return schedule_selectors.with_next_free_slot(
@@ -65,6 +70,21 @@ class MentorViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = s.MentorSerializer
     lookup_field = "slug"
     lookup_value_regex = r"[-a-zA-Z0-9_]{1,80}"
+
+    def list(self, request, *args, **kwargs):
+        # A page of the directory is the same for everyone: kept like the home page's list (under the
+        # directory's cache version, which every visible change bumps, for a minute at most), per
+        # address (filters, page, host) and language. An address with anything else is answered uncached,
+        # so made-up parameters cannot fill the cache.
+        address = request.build_absolute_uri()
+        if not set(request.query_params) <= LIST_PARAMETERS or len(address) > 500:
+            return super().list(request, *args, **kwargs)
+        cache_key = directory.key("api-mentors", address, get_language())
+        data = cache.get(cache_key)
+        if data is None:
+            data = super().list(request, *args, **kwargs).data
+            cache.set(cache_key, data, directory.TTL_SECONDS)
+        return Response(data)
 
     def get_queryset(self):
         if self.action == "list":

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from auditlog.models import LogEntry
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -355,11 +356,32 @@ def test_the_mentor_list_and_availability_take_a_fixed_number_of_queries(api, dj
     for mentor in mentors[:3]:
         for hour in range(10, 16):
             free_slot(mentor, days=5, hour=hour)
+    cache.clear()  # the factories skip the services, which would have told the directory's cache
     with django_assert_num_queries(3):  # the same with six times the mentors
         assert len(api.get(reverse("api:mentor-list")).json()["results"]) == 12
     url = reverse("api:mentor-availability", args=[mentors[0].mentor_profile.slug])
     with django_assert_num_queries(2):  # the mentor, the free times
         assert len(api.get(url, {"days": 14}).json()) == 7
+
+
+def test_the_mentor_list_is_served_from_the_cache_until_the_directory_changes(
+    api, staff, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    from accounts import services as account_services
+
+    mentors = [ListedMentorFactory(listed__start=soon(3, 8 + n)) for n in range(2)]
+    api.get(reverse("api:mentor-list"))
+    with django_assert_num_queries(0):
+        assert api.get(reverse("api:mentor-list")).json()["count"] == 2
+    with django_assert_num_queries(3):  # another page or filter is its own entry
+        assert api.get(reverse("api:mentor-list"), {"sort": "price"}).json()["count"] == 2
+    for _ in range(2):  # made-up parameters are answered, never kept
+        with django_assert_num_queries(3):
+            assert api.get(reverse("api:mentor-list"), {"junk": "x"}).json()["count"] == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        account_services.user_deactivate(user=mentors[0], by=staff)
+    listed = api.get(reverse("api:mentor-list")).json()
+    assert [m["slug"] for m in listed["results"]] == [mentors[1].mentor_profile.slug]  # gone at once
 
 
 def test_my_bookings_take_a_fixed_number_of_queries(as_user, mentee, django_assert_num_queries):
