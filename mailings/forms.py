@@ -3,6 +3,7 @@ import zoneinfo
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import IdMultipleChoiceField
@@ -58,12 +59,15 @@ class MessageForm(forms.Form):
         label=_("Text"),
         max_length=BODY_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 10}),
-        help_text=_(
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Formatted here, in the request's language: a lazy text formatted at import stays in English.
+        self.fields["body"].help_text = gettext(
             "Plain text. Blank lines make paragraphs; **bold**, *italic*, lists with “- ” and links as "
             "[text](https://…) are shown formatted. Variables: %(variables)s."
-        )
-        % {"variables": ", ".join(f"{{{name}}}" for name in formatting.VARIABLES)},
-    )
+        ) % {"variables": ", ".join(f"{{{name}}}" for name in formatting.VARIABLES)}
 
 
 class MailingForm(forms.Form):

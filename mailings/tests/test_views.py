@@ -84,6 +84,14 @@ def test_a_mentor_writes_a_message_and_sees_the_preview(client, mentor, clients)
     assert "<Co>" not in page
 
 
+def test_the_message_form_s_help_is_in_the_mentor_s_language(client, mentor):
+    mentor.language = "uk"
+    mentor.save(update_fields=["language"])
+    client.force_login(mentor)
+    page = client.get(reverse("mailings:message_create")).content.decode()
+    assert "Звичайний текст. Порожні рядки розділяють абзаци" in page and "Plain text." not in page
+
+
 def test_an_empty_message_is_refused_and_nothing_is_stored(client, mentor):
     client.force_login(mentor)
     response = client.post(reverse("mailings:message_create"), {"subject": " ", "body": ""})
