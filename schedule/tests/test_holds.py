@@ -145,3 +145,8 @@ def test_the_page_offers_the_report_after_the_start_and_the_post_records_it(book
     page = client.get(booked.get_absolute_url())
     assert b"The client did not come" in page.content  # the status now says so
     assert reverse("schedule:booking_no_show", args=[booked.pk]).encode() not in page.content
+    for side in (booked.mentor, booked.mentee):  # and so does each side's list, not "Confirmed"
+        client.force_login(side)
+        lists = client.get(reverse("schedule:booking_list"), {"past_page": 1}).content.decode()
+        assert '<span class="badge status-cancelled ms-1">The client did not come</span>' in lists
+        assert "status-booked" not in lists
