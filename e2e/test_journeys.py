@@ -265,6 +265,8 @@ def test_a_mentee_books_then_moves_the_session_and_both_calendars_follow(new_pag
     expect(page.get_by_role("heading", name="Move the session to another time")).to_be_visible()
     page.get_by_role("link", name="Next week").click()  # plain links, no JavaScript needed
     page.locator("button[name=slot]").first.click()
+    expect(page.get_by_text("Move the session?")).to_be_visible()  # a time is confirmed before it moves
+    page.get_by_role("button", name="Yes, move it").click()
 
     expect(page.locator(".alert-success")).to_contain_text("The session has moved to")
     assert page.url.split("#")[0] == booking_url  # back on the same booking, now at the new time

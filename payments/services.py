@@ -372,6 +372,11 @@ class Quote:
     def credit_back(self) -> bool:
         return self.credit and self.percent == 100
 
+    @property
+    def client_cancels(self) -> bool:
+        """The client asks; otherwise the mentor or staff cancel and the quote speaks of the client's refund."""
+        return self.reason == Refund.Reason.MENTEE_CANCELLED
+
 
 def cancel_quote(*, booking: Booking, by: User, now=None) -> Quote | None:
     """The refund cancelling ``booking`` now would make; None when it was not paid for."""

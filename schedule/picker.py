@@ -40,10 +40,11 @@ def parse_week(value: str | None) -> dt.date | None:
 def _day_buttons(day: dt.date, slots: list[selectors.WeekSlot], *, clashes: set[int], mode: str, texts: dict) -> str:
     """
     A day's times as buttons. mode "book": a link to the booking page; mode "move": a submit button of
-    the enclosing form (name "slot", value "id:start in Unix seconds", so a time that moved meanwhile is
-    refused rather than taken unseen). A time that clashes with the viewer's own session is shown
-    disabled. The label reads the whole date ("Book Tuesday, 24 November 2026, 09:00"); a time in the
-    repeated autumn hour carries its UTC offset (``clock``). Every text is escaped here.
+    the enclosing GET form (name "slot", value "id:start in Unix seconds", so a time that moved meanwhile
+    is refused rather than taken unseen), which asks to confirm. A time that clashes with the viewer's
+    own session is shown disabled. The label reads the whole date ("Book Tuesday, 24 November 2026,
+    09:00"); a time in the repeated autumn hour carries its UTC offset (``clock``). Every text is
+    escaped here.
     """
     full_day = when(day, "day_year")
     label, href, your_session = texts["label"], texts["href"], texts["your_session"]
@@ -71,12 +72,15 @@ def _day_buttons(day: dt.date, slots: list[selectors.WeekSlot], *, clashes: set[
     return "\n".join(parts)
 
 
-def days(view: selectors.WeekView, mode: str) -> list[Day]:
-    """The seven days of ``view`` with their headings and buttons, in the active zone and language."""
+def days(view: selectors.WeekView, mode: str, clash_label: str | None = None) -> list[Day]:
+    """
+    The seven days of ``view`` with their headings and buttons, in the active zone and language. A time
+    that clashes with the viewer's sessions says "Your session", or ``clash_label``.
+    """
     texts = {
         "label": gettext("Move to %(start)s") if mode == "move" else gettext("Book %(start)s"),
         "href": reverse("schedule:booking_confirm", args=[0]).removesuffix("0/"),
-        "your_session": escape(gettext("Your session")),
+        "your_session": escape(clash_label or gettext("Your session")),
     }
     return [
         Day(
@@ -98,12 +102,16 @@ def render(
     exclude: Slot | None = None,
     first=selectors.LOOK_UP,
     now: dt.datetime | None = None,
+    clash_label: str | None = None,
 ) -> str:
-    """The picker's HTML; ``first`` (the mentor's first bookable start, if the caller has it) spares a query."""
+    """
+    The picker's HTML; ``first`` (the mentor's first bookable start, if the caller has it) spares a query.
+    ``viewer``'s sessions are marked on the week, as "Your session" or ``clash_label``.
+    """
     view = selectors.week_availability(mentor=mentor, week=week, viewer=viewer, exclude=exclude, now=now, first=first)
     context = {
         "week": view,
-        "days": days(view, mode),
+        "days": days(view, mode, clash_label),
         "week_last": view.start + dt.timedelta(days=6),
         "mentor": mentor,
         "mode": mode,

@@ -32,6 +32,19 @@ def bookable_slots(*, now: dt.datetime | None = None) -> QuerySet[Slot]:
     )
 
 
+def move_target(*, booking: Booking, slot_id: int, start: dt.datetime) -> Slot | None:
+    """
+    The free time of the booking's mentor a move was asked to, still at the start it was shown with;
+    None when it is not one (taken, moved, another mentor's). The move itself checks everything again.
+    """
+    return (
+        bookable_slots()
+        .filter(pk=slot_id, start=start, mentor_id=booking.slot.mentor_id)
+        .exclude(pk=booking.slot_id)
+        .first()
+    )
+
+
 def with_next_free_slot(mentors: QuerySet[MentorProfile], *, now=None) -> QuerySet[MentorProfile]:
     """Annotate each mentor profile with the start of their next bookable slot (or None)."""
     next_slot = bookable_slots(now=now).filter(mentor=OuterRef("user")).order_by("start").values("start")[:1]

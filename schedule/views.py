@@ -389,7 +389,10 @@ def _parse_choice(value: str) -> tuple[int, dt.datetime] | None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def booking_reschedule(request, pk):
-    """Move a booking to another free time of the same mentor, chosen on a week picker."""
+    """
+    Move a booking to another free time of the same mentor: a time chosen on the week picker (a GET,
+    ``?slot=``) is shown for confirmation, and the confirming POST moves it.
+    """
     booking = _visible_booking(request, pk)
     if request.method == "POST":
         choice = _parse_choice(request.POST.get("slot", ""))
@@ -409,20 +412,29 @@ def booking_reschedule(request, pk):
                     % {"when": when(booking.slot.start, "full")},
                 )
                 return redirect(booking)
-        return redirect(request.get_full_path())
-    picker_html = picker.render(
-        request,
-        mentor=booking.slot.mentor,  # already loaded with the booking
-        week=picker.parse_week(request.GET.get("week")),
-        viewer=booking.mentee,
-        mode="move",
-        exclude=booking.slot,
+        return redirect(request.path)
+    context = {"booking": booking, "slot": booking.slot}
+    if not booking.can_move:
+        return render(request, "schedule/booking_reschedule.html", context)
+    if "slot" in request.GET:
+        choice = _parse_choice(request.GET["slot"])
+        chosen = selectors.move_target(booking=booking, slot_id=choice[0], start=choice[1]) if choice else None
+        if chosen is not None:
+            context.update(chosen=chosen, choice=request.GET["slot"])
+            return render(request, "schedule/booking_reschedule.html", context)
+        messages.error(request, _("That time is no longer free. Choose another one."))
+    context["picker_html"] = mark_safe(  # our own template
+        picker.render(
+            request,
+            mentor=booking.slot.mentor,  # already loaded with the booking
+            week=picker.parse_week(request.GET.get("week")),
+            viewer=booking.mentee,
+            mode="move",
+            exclude=booking.slot,
+            clash_label=_("Your session") if request.user.pk == booking.mentee_id else _("Client busy"),
+        )
     )
-    return render(
-        request,
-        "schedule/booking_reschedule.html",
-        {"booking": booking, "slot": booking.slot, "picker_html": mark_safe(picker_html)},  # our template
-    )
+    return render(request, "schedule/booking_reschedule.html", context)
 
 
 @login_required

@@ -727,7 +727,7 @@ def booking_reschedule(w):
 @form
 def booking_reschedule_page(w):
     url = reverse("schedule:booking_reschedule", args=[w["booking"].pk])
-    return Form(url, {}, ["week"], user=w["mentee"], method="get", valid=200)
+    return Form(url, {}, ["week", "slot"], user=w["mentee"], method="get", valid=200)
 
 
 @form

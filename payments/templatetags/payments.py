@@ -24,6 +24,18 @@ def refund_quote(booking, user):
     return {"quote": services.cancel_quote(booking=booking, by=user, now=timezone.now())}
 
 
+@register.inclusion_tag("payments/_move_refund_note.html")
+def move_refund_note(booking, user):
+    """
+    Before a client moves a paid session: the move keeps the refund that cancelling now would give
+    (``services.on_booking_moved``), said when that is less than all of it. Nothing for the mentor.
+    """
+    quote = None
+    if user.pk == booking.mentee_id:
+        quote = services.cancel_quote(booking=booking, by=user, now=timezone.now())
+    return {"quote": quote if quote is not None and quote.percent < 100 else None}
+
+
 @register.inclusion_tag("payments/_packages.html", takes_context=True)
 def mentor_packages(context, mentor):
     """The packages a mentor offers, with a Buy button (one query)."""

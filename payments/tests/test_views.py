@@ -128,6 +128,14 @@ def test_the_cancel_page_shows_the_exact_refund(held, client):
     assert Refund.objects.get().amount == Decimal(50)
 
 
+def test_the_mentor_s_cancel_page_speaks_of_the_client_s_refund(held, client):
+    services.booking_pay(booking=held, payer=held.mentee, card=card(), idempotency_key="b" * 32)
+    client.force_login(held.mentor)
+    page = client.get(reverse("schedule:booking_cancel", args=[held.pk])).content.decode()
+    assert "The client gets back $50" in page and "to the card they paid with." in page
+    assert "You will get back" not in page  # the mentor paid nothing
+
+
 def test_the_payments_page_lists_payments_and_packages_in_fixed_queries(held, client, django_assert_num_queries):
     with pytest.raises(services.PaymentError):
         services.booking_pay(booking=held, payer=held.mentee, card=card(DECLINED), idempotency_key="c" * 32)

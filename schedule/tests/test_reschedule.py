@@ -248,11 +248,56 @@ def test_moving_a_session_from_its_page(client, booked, mentee):
     page = client.get(url, {"week": target.start.date().isoformat()}).content.decode()
     assert f'value="{target.pk}:{int(target.start.timestamp())}"' in page
     assert f'value="{booked.slot_id}:' not in page  # not the current time
+    assert "It can be moved 2 more times." in page
 
-    response = client.post(url, {"slot": f"{target.pk}:{int(target.start.timestamp())}"})
+    choice = f"{target.pk}:{int(target.start.timestamp())}"
+    confirm = client.get(url, {"slot": choice}).content.decode()  # picking a time asks first
+    assert "Move the session?" in confirm and f'<input type="hidden" name="slot" value="{choice}">' in confirm
+    assert "From Wednesday, 25 November 2026, 04:00 to Thursday, 26 November 2026, 04:00." in confirm
+    assert Booking.objects.get(pk=booked.pk).slot_id == booked.slot_id
+
+    response = client.post(url, {"slot": choice})
 
     assert response.status_code == 302 and response["Location"] == booked.get_absolute_url()
     assert Booking.objects.get(pk=booked.pk).slot_id == target.pk
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_time_taken_before_the_confirmation_is_said_and_the_week_shown_again(client, booked, mentee):
+    target, other_mentors = free_slot(booked), SlotFactory(start=at(80), end=at(81))
+    client.force_login(mentee)
+    url = reverse("schedule:booking_reschedule", args=[booked.pk])
+    for slot in (other_mentors, booked.slot):  # another mentor's time, the session's own
+        page = client.get(url, {"slot": f"{slot.pk}:{int(slot.start.timestamp())}"}, follow=True).content.decode()
+        assert "That time is no longer free. Choose another one." in page and "Move the session?" not in page
+    services.booking_create(slot_id=target.pk, mentee=UserFactory(), now=NOW)
+    page = client.get(url, {"slot": f"{target.pk}:{int(target.start.timestamp())}"}).content.decode()
+    assert "That time is no longer free." in page
+    assert Booking.objects.get(pk=booked.pk).slot_id == booked.slot_id
+
+
+@time_machine.travel(NOW, tick=False)
+def test_when_no_moves_are_left_the_pages_say_so_instead_of_offering_a_week(client, booked, mentee, settings):
+    settings.BOOKING_MAX_RESCHEDULES = 1
+    services.booking_reschedule(booking=booked, new_slot_id=free_slot(booked, 72).pk, by=mentee, now=NOW)
+    free_slot(booked, 96)
+    client.force_login(mentee)
+    move_url = reverse("schedule:booking_reschedule", args=[booked.pk])
+    assert move_url not in client.get(booked.get_absolute_url()).content.decode()
+    page = client.get(move_url).content.decode()
+    assert "This session has already been moved 1 time, the most allowed. You can still cancel it." in page
+    assert 'name="slot"' not in page
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_mentor_moving_sees_the_client_s_other_sessions_as_busy_not_as_their_own(client, booked, mentee):
+    target = free_slot(booked, 72)
+    elsewhere = SlotFactory(start=target.start, end=target.end)
+    services.booking_create(slot_id=elsewhere.pk, mentee=mentee, now=NOW)
+    client.force_login(booked.mentor)
+    url = reverse("schedule:booking_reschedule", args=[booked.pk])
+    page = client.get(url, {"week": target.start.date().isoformat()}).content.decode()
+    assert "Client busy" in page and "Your session" not in page
 
 
 @time_machine.travel(NOW, tick=False)
@@ -304,6 +349,11 @@ def test_the_move_page_query_count_is_pinned(client, booked, mentee, django_asse
     client.force_login(mentee)
     url = reverse("schedule:booking_reschedule", args=[booked.pk])
     # session, user, the booking, the earliest free time, the week's times, the mentee's sessions that week,
-    # the header's unread counts (one query)
-    with django_assert_num_queries(7):
+    # the header's unread counts (one query), and what cancelling would refund (payment, package session)
+    with django_assert_num_queries(9):
         assert client.get(url).status_code == 200
+    target = Slot.objects.filter(mentor=booked.mentor, start=at(96)).get()
+    # the confirmation: session, user, the booking, the chosen time, the refund's two reads (the header's
+    # counts are cached by now)
+    with django_assert_num_queries(6):
+        assert client.get(url, {"slot": f"{target.pk}:{int(target.start.timestamp())}"}).status_code == 200
