@@ -4,14 +4,15 @@ import dataclasses
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 
 from accounts.models import User
 from payments.models import PackagePurchase, Payment, Refund
 
-ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=12, decimal_places=2))
+MONEY_FIELD = DecimalField(max_digits=12, decimal_places=2)
+ZERO = Value(Decimal(0), output_field=MONEY_FIELD)
 
 
 def _sum(field: str, **filters):
@@ -29,16 +30,32 @@ def payer_packages(*, user: User) -> QuerySet[PackagePurchase]:
 
 @dataclasses.dataclass(frozen=True)
 class Earnings:
+    """
+    What clients paid a mentor, less refunds: a refund gives back the platform's fee on it as well as
+    the mentor's share, so paid - refunded - net fees = the mentor's net share.
+    """
+
     gross: Decimal
     fees: Decimal
     share: Decimal
     refunded: Decimal
+    refunded_fees: Decimal
     refunded_share: Decimal
     payments: int
 
     @property
+    def net_fees(self) -> Decimal:
+        return self.fees - self.refunded_fees
+
+    @property
     def net(self) -> Decimal:
         return self.share - self.refunded_share
+
+
+@dataclasses.dataclass(frozen=True)
+class MonthEarnings:
+    month: dt.datetime
+    earnings: Earnings
 
 
 def mentor_earnings(*, mentor: User) -> Earnings:
@@ -46,26 +63,55 @@ def mentor_earnings(*, mentor: User) -> Earnings:
         gross=_sum("amount"), fees=_sum("platform_fee"), share=_sum("mentor_share"), payments=Count("pk")
     )
     back = Refund.objects.filter(payment__mentor=mentor).aggregate(
-        refunded=_sum("amount"), refunded_share=_sum("mentor_share")
+        refunded=_sum("amount"), refunded_fees=_sum("platform_fee"), refunded_share=_sum("mentor_share")
     )
     return Earnings(**paid, **back)
 
 
-def mentor_months(*, mentor: User, months: int = 12) -> list[dict]:
-    """Per calendar month (UTC): what was paid to the mentor's sessions and packages, and their share."""
-    rows = (
+def mentor_months(*, mentor: User, months: int = 12) -> list[MonthEarnings]:
+    """
+    Per calendar month (UTC) of payment, newest first: the same figures as ``mentor_earnings``, refunds
+    counted in the month of the payment they gave back (two queries). Each has its ``month``.
+    """
+    paid = (
         Payment.objects.filter(mentor=mentor, status=Payment.Status.SUCCEEDED)
         .annotate(month=TruncMonth("paid_at", tzinfo=dt.UTC))
         .values("month")
-        .annotate(gross=Sum("amount"), share=Sum("mentor_share"), refunded=Sum("refunded"), payments=Count("pk"))
+        .annotate(gross=_sum("amount"), fees=_sum("platform_fee"), share=_sum("mentor_share"), payments=Count("pk"))
         .order_by("-month")[:months]
     )
-    return list(rows)
+    paid = list(paid)
+    if not paid:
+        return []
+    back = (
+        Refund.objects.filter(payment__mentor=mentor, payment__paid_at__gte=paid[-1]["month"])
+        .annotate(month=TruncMonth("payment__paid_at", tzinfo=dt.UTC))
+        .values("month")
+        .annotate(refunded=_sum("amount"), refunded_fees=_sum("platform_fee"), refunded_share=_sum("mentor_share"))
+    )
+    nothing = {"refunded": Decimal(0), "refunded_fees": Decimal(0), "refunded_share": Decimal(0)}
+    refunds = {row.pop("month"): row for row in back}
+    rows = []
+    for row in paid:
+        month = row.pop("month")
+        earnings = Earnings(**row, **refunds.get(month, nothing))
+        rows.append(MonthEarnings(month=month, earnings=earnings))
+    return rows
 
 
 def mentor_payments(*, mentor: User) -> QuerySet[Payment]:
-    return Payment.objects.filter(mentor=mentor, status=Payment.Status.SUCCEEDED).select_related(
-        "payer", "booking__slot", "package"
+    """
+    The mentor's payments with ``refunded_share`` (the part of their share given back) and ``net_share``
+    (what is left of it), in the same query.
+    """
+    refunded = (
+        Refund.objects.filter(payment=OuterRef("pk")).order_by().values("payment").annotate(s=Sum("mentor_share"))
+    )
+    return (
+        Payment.objects.filter(mentor=mentor, status=Payment.Status.SUCCEEDED)
+        .select_related("payer", "booking__slot", "package")
+        .annotate(refunded_share=Coalesce(Subquery(refunded.values("s")), ZERO))
+        .annotate(net_share=ExpressionWrapper(F("mentor_share") - F("refunded_share"), output_field=MONEY_FIELD))
     )
 
 

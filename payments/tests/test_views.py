@@ -154,16 +154,23 @@ def test_the_earnings_page_sums_shares_and_refunds_in_fixed_queries(held, client
     services.booking_pay(booking=held, payer=held.mentee, card=card(), idempotency_key="e" * 32)
     schedule_services.booking_cancel(booking=held, by=held.mentee, now=held.slot.start - dt.timedelta(hours=3))
     client.force_login(held.mentor)
-    # session, user, profile (mentor check), totals (payments, refunds), months, count + page, header
-    with django_assert_num_queries(8):
+    # session, user, profile (mentor check), totals (payments, refunds), months (payments, refunds),
+    # count + page, header
+    with django_assert_num_queries(9):
         page = client.get(reverse("payments:earnings"))
     totals = page.context["totals"]
-    assert (totals.gross, totals.fees, totals.refunded, totals.net) == (
+    # Half of $50 came back: the platform gives back its fee on that half too, and the figures add up.
+    assert (totals.gross, totals.refunded, totals.net_fees, totals.net) == (
         Decimal(50),
-        Decimal("7.50"),
         Decimal(25),
+        Decimal("3.75"),
         Decimal("21.25"),
     )
+    assert totals.gross - totals.refunded - totals.net_fees == totals.net
+    month = page.context["months"][0].earnings
+    assert (month.gross, month.refunded, month.net_fees, month.net) == (50, 25, Decimal("3.75"), Decimal("21.25"))
+    text = page.content.decode()
+    assert "$21.25" in text and "of $42.50" in text  # the payment's row: its share after the refund
 
 
 def test_a_mentor_offers_a_package_and_a_mentee_buys_it_from_the_mentor_page(mentor, mentee, client):
