@@ -85,7 +85,7 @@ class MailingForm(forms.Form):
     )
     period = forms.ChoiceField(label=_("Repeat"), choices=Mailing.Period.choices, initial=Mailing.Period.ONCE)
     start_date = forms.DateField(label=_("Start date"), widget=DateInput)
-    start_time = forms.TimeField(label=_("Start time"), widget=TimeInput, initial=dt.time(9, 0))
+    start_time = forms.TimeField(label=_("Start time"), widget=TimeInput)
     end_date = forms.DateField(label=_("End date"), widget=DateInput)
     end_time = forms.TimeField(label=_("End time"), widget=TimeInput, initial=dt.time(23, 59))
 
@@ -95,10 +95,13 @@ class MailingForm(forms.Form):
         self.fields["message"].queryset = Message.objects.filter(mentor=mentor).order_by("-updated_at", "-pk")
         self.fields["clients"].queryset = Client.objects.filter(mentor=mentor).order_by("full_name", "email", "pk")
         self.fields["clients"].label_from_instance = lambda c: f"{c.full_name} <{c.email}>" if c.full_name else c.email
-        today = timezone.now().astimezone(self.tz).date()
-        self.fields["start_date"].initial = today
-        self.fields["end_date"].initial = today + dt.timedelta(days=90)
-        self.today = today
+        now = timezone.now().astimezone(self.tz)
+        # The next full hour: a start already past would send the moment the form is saved.
+        start = (now + dt.timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
+        self.fields["start_date"].initial = start.date()
+        self.fields["start_time"].initial = start.time()
+        self.fields["end_date"].initial = start.date() + dt.timedelta(days=90)
+        self.today = now.date()
 
     def _date(self, name):
         value = self.cleaned_data[name]

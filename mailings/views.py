@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.decorators import mentor_required, permission_required
 from accounts.models import User
+from core.dates import when
 from core.paging import filters_querystring, page_of
 from mailings import emails, selectors, services
 from mailings.forms import ClientForm, DisableForm, MailingForm, MessageForm, StaffMailingFilterForm
@@ -62,8 +63,12 @@ def mailing_create(request):
             messages.error(request, error.message)
         else:
             # A start that has passed starts now: its emails go to the outbox (the delivery sends them).
-            services.mailings_send_due(mailing_id=mailing.pk)
-            messages.success(request, _("The mailing is scheduled."))
+            if services.mailings_send_due(mailing_id=mailing.pk).started:
+                messages.success(request, _("The mailing has started: its emails are on their way."))
+            else:
+                messages.success(
+                    request, _("The mailing is scheduled for %(when)s.") % {"when": when(mailing.start_at, "full")}
+                )
             return redirect(mailing)
     context = {
         "form": form,

@@ -116,6 +116,18 @@ def test_a_mentor_schedules_a_weekly_mailing_to_chosen_clients(client, mentor, m
     assert mailing.start_at == dt.datetime(2026, 3, 20, 6, 0, tzinfo=dt.UTC)
     assert Email.objects.count() == 2  # queued at once; the delivery job sends them
     assert mailing.next_run_at == dt.datetime(2026, 3, 27, 6, 0, tzinfo=dt.UTC)
+    assert "The mailing has started: its emails are on their way." in client.get(response["Location"]).content.decode()
+
+
+def test_the_form_suggests_the_next_full_hour_and_a_later_start_says_when(client, mentor, message, clients):
+    client.force_login(mentor)
+    page = client.get(reverse("mailings:create")).content.decode()
+    assert 'name="start_date" value="2026-03-20"' in page and 'name="start_time" value="10:00"' in page  # Kyiv
+    data = {"message": message.pk, "audience": "all", "period": "once", "start_date": "2026-03-20",
+            "start_time": "10:00", "end_date": "2026-06-20", "end_time": "23:59"}  # fmt: skip
+    response = client.post(reverse("mailings:create"), data, follow=True)
+    assert "The mailing is scheduled for Friday, 20 March 2026, 10:00." in response.content.decode()
+    assert not Email.objects.exists()
 
 
 def test_a_mailing_needs_chosen_clients_when_not_to_all(client, mentor, message, clients):
