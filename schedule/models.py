@@ -351,6 +351,9 @@ class DateOverride(models.Model):
                 | Q(kind="extra", start__isnull=False, end__isnull=False, end__gt=F("start")),
                 name="schedule_dateoverride_shape",
             ),
+            models.UniqueConstraint(
+                fields=["schedule", "date"], condition=Q(kind="off"), name="schedule_dateoverride_one_day_off"
+            ),
         ]
 
     def __str__(self):

@@ -24,7 +24,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import directory
-from accounts.models import User
+from accounts.models import MentorProfile, User
+from core.dates import duration
 from schedule.models import DateOverride, Slot, WeeklyHours, WeeklySchedule
 from schedule.services.errors import BookingError
 from schedule.services.slots import day_pairs
@@ -77,7 +78,21 @@ def weekly_pairs(
     return chosen
 
 
-def _check_ranges(hours: list[tuple[int, dt.time, dt.time]]) -> None:
+def _minutes_between(start: dt.time, end: dt.time) -> int:
+    return (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+
+
+def _check_fits_a_session(start: dt.time, end: dt.time, session_minutes: int) -> None:
+    """A range shorter than one session would publish nothing: said, rather than saved to no effect."""
+    if _minutes_between(start, end) < session_minutes:
+        raise BookingError(
+            _("%(start)s–%(end)s is shorter than one session (%(length)s): no time would be offered.")
+            % {"start": f"{start:%H:%M}", "end": f"{end:%H:%M}", "length": duration(session_minutes)},
+            code="too_short",
+        )
+
+
+def _check_ranges(hours: list[tuple[int, dt.time, dt.time]], *, session_minutes: int) -> None:
     if len(hours) > MAX_RANGES:
         raise BookingError(_("Up to %(max)d ranges of hours, please.") % {"max": MAX_RANGES}, code="too_many")
     for weekday, start, end in hours:
@@ -85,6 +100,7 @@ def _check_ranges(hours: list[tuple[int, dt.time, dt.time]]) -> None:
             raise BookingError(_("Choose a day of the week."), code="weekday")
         if end <= start:
             raise BookingError(_("Each range of hours must end after it starts."), code="end_before_start")
+        _check_fits_a_session(start, end, session_minutes)
     ordered = sorted(hours)
     for (day_a, _start_a, end_a), (day_b, start_b, _end_b) in itertools.pairwise(ordered):
         if day_a == day_b and start_b < end_a:
@@ -103,10 +119,13 @@ def weekly_schedule_save(
     is_active: bool = True,
     now: dt.datetime | None = None,
 ) -> PublishResult:
-    """Replace the mentor's weekly hours and settings, then publish: future free slots follow at once."""
+    """
+    Replace the mentor's weekly hours and settings, then publish: future free slots follow at once.
+    Active weekly hours set the profile's session length too, which the mentor's page shows.
+    """
     if not mentor.is_mentor:
         raise BookingError(_("Only mentors can publish availability."), code="not_mentor")
-    _check_ranges(hours)
+    _check_ranges(hours, session_minutes=session_minutes)
     if horizon_days > settings.BOOKING_HORIZON_DAYS:
         raise BookingError(
             _("Mentees can book at most %(days)d days ahead.") % {"days": settings.BOOKING_HORIZON_DAYS},
@@ -126,6 +145,10 @@ def weekly_schedule_save(
         WeeklyHours.objects.bulk_create(
             WeeklyHours(schedule=schedule, weekday=weekday, start=start, end=end) for weekday, start, end in hours
         )
+        if is_active:
+            MentorProfile.objects.filter(user=mentor).exclude(session_minutes=session_minutes).update(
+                session_minutes=session_minutes, updated_at=timezone.now()
+            )
         return weekly_publish(mentor=mentor, now=now)
 
 
@@ -146,11 +169,18 @@ def date_override_add(
         start = end = None
     elif not (start and end and end > start):
         raise BookingError(_("Extra hours need a start and an end after it."), code="end_before_start")
+    else:
+        _check_fits_a_session(start, end, schedule.session_minutes)
+    if DateOverride.objects.filter(schedule=schedule, date=date, kind=kind, start=start, end=end).exists():
+        raise BookingError(_("You have already added this for that date."), code="duplicate")
     override = DateOverride(schedule=schedule, date=date, kind=kind, start=start, end=end)
-    override.full_clean()
-    with transaction.atomic():
-        override.save()
-        weekly_publish(mentor=mentor, now=now)
+    override.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            override.save()
+            weekly_publish(mentor=mentor, now=now)
+    except IntegrityError:  # the same day off sent twice at once: the other request saved it
+        raise BookingError(_("You have already added this for that date."), code="duplicate") from None
     return override
 
 

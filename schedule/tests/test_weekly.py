@@ -37,6 +37,17 @@ def test_weekly_hours_publish_the_whole_horizon_in_the_mentors_zone():
     assert all(s.from_weekly_hours and s.book_by == s.start - dt.timedelta(hours=2) for s in Slot.objects.all())
 
 
+def test_weekly_hours_set_the_session_length_the_mentor_s_page_shows():
+    mentor = MentorFactory()
+    assert mentor.mentor_profile.session_minutes == 60
+    save(mentor, session_minutes=30)
+    mentor.mentor_profile.refresh_from_db()
+    assert mentor.mentor_profile.session_minutes == 30  # the page says "30 min", as the published times are
+    save(mentor, session_minutes=45, is_active=False)  # hours switched off publish nothing: the length stays
+    mentor.mentor_profile.refresh_from_db()
+    assert mentor.mentor_profile.session_minutes == 30
+
+
 def test_publishing_again_changes_nothing_and_the_horizon_rolls_forward_daily():
     mentor = MentorFactory(timezone="Europe/Kyiv")
     save(mentor)
@@ -122,6 +133,23 @@ def test_days_off_and_extra_hours():
     assert dt.date(2026, 11, 25) in {s.date() for s in local_starts(mentor)}
 
 
+def test_the_same_day_off_twice_or_extra_hours_too_short_for_a_session_are_refused():
+    mentor = MentorFactory(timezone="Europe/Kyiv")
+    save(mentor)
+    day = dt.date(2026, 11, 25)
+    services.date_override_add(mentor=mentor, date=day, kind=DateOverride.Kind.DAY_OFF, now=NOW)
+    with pytest.raises(BookingError) as twice:
+        services.date_override_add(mentor=mentor, date=day, kind=DateOverride.Kind.DAY_OFF, now=NOW)
+    assert twice.value.code == "duplicate" and DateOverride.objects.count() == 1
+    short = {"kind": DateOverride.Kind.EXTRA, "start": dt.time(18), "end": dt.time(18, 30), "now": NOW}
+    with pytest.raises(BookingError) as too_short:
+        services.date_override_add(mentor=mentor, date=dt.date(2026, 11, 28), **short)
+    assert too_short.value.code == "too_short" and "18:00–18:30 is shorter than one session (1 hour)" in str(
+        too_short.value.message
+    )
+    assert DateOverride.objects.count() == 1
+
+
 def test_the_mentors_notice_is_enforced_at_booking(mentee):
     mentor = MentorFactory(timezone="Europe/Kyiv")
     save(mentor, min_notice_minutes=48 * 60)
@@ -163,6 +191,7 @@ def test_a_full_day_offers_no_more_times_until_a_cancellation(mentee):
         ([(0, dt.time(12), dt.time(9))], "end_before_start"),
         ([(0, dt.time(9), dt.time(12)), (0, dt.time(11), dt.time(13))], "overlap"),
         ([(7, dt.time(9), dt.time(12))], "weekday"),
+        ([(0, dt.time(9), dt.time(12)), (1, dt.time(9), dt.time(9, 45))], "too_short"),  # 60-minute sessions
         ([(0, dt.time(0, i), dt.time(0, i + 1)) for i in range(43)], "too_many"),
     ],
 )
