@@ -234,10 +234,13 @@ def test_refresh_and_back_after_a_booking_never_book_twice(new_page, site):
 
 
 def test_an_anonymous_visitor_in_new_york_sees_new_york_times_up_to_the_confirmation(new_page, site):
-    """The browser reports its zone in a cookie (URL-encoded): the visitor's clicks mean what they read."""
+    """
+    The browser reports its zone in a cookie (URL-encoded): the visitor's clicks mean what they read, from
+    the very first page (drawn in the site's zone before the cookie existed, then again in theirs).
+    """
     visitor = new_page(timezone_id="America/New_York")
-    visitor.goto("/")  # site.js stores the zone on the first page
-    visitor.goto("/mentors/james-carter/")
+    visitor.goto("/mentors/james-carter/")  # the first page of the visit, as from a shared link
+    expect(visitor.locator("#availability")).to_contain_text("Shown in your time zone: America/New_York")
     expect(visitor.locator("footer")).to_contain_text("America/New_York")
     link = first_slot_link(visitor)
     shown = link.inner_text().split("–")[0].strip()

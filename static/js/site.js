@@ -1,6 +1,7 @@
 /*
  * Small progressive enhancements; every page works without them.
- * - Remember the browser's time zone in a cookie so anonymous visitors see times in their own zone.
+ * - Remember the browser's time zone in a cookie so anonymous visitors see times in their own zone
+ *   (a first page with times, drawn before the cookie existed, is drawn again once).
  * - Pre-select the browser's zone in time-zone selects that have not been chosen yet.
  */
 (function () {
@@ -27,6 +28,21 @@
   var cookie = "tz=" + encodeURIComponent(tz);
   if (document.cookie.split("; ").indexOf(cookie) === -1) {
     document.cookie = cookie + "; path=/; max-age=31536000; samesite=lax";
+  }
+  // A visitor's first page (no cookie yet) shows times in the site's zone: draw it again, once, in
+  // theirs, so that nobody picks "13:00" meaning another hour. Pages with times mark the zone they
+  // were drawn in (data-visitor-tz); no cookie or no storage, no reload: the next page is right.
+  var drawn = document.querySelector("[data-visitor-tz]");
+  if (drawn && drawn.getAttribute("data-visitor-tz") !== tz && document.cookie.split("; ").indexOf(cookie) !== -1) {
+    try {
+      if (window.sessionStorage.getItem("tz-redrawn") !== tz) {
+        window.sessionStorage.setItem("tz-redrawn", tz);
+        window.location.reload();
+        return;
+      }
+    } catch (e) {
+      // storage refused: leave the page as it is
+    }
   }
   document.querySelectorAll("select[data-detect-timezone]").forEach(function (select) {
     var known = Array.prototype.some.call(select.options, function (o) { return o.value === tz; });
