@@ -20,7 +20,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -44,6 +43,7 @@ from articles.models import (
 from audit.models import Event
 from audit.services import event_record
 from core import ratelimit
+from core.slugs import slugify
 from notifications.services import notify_many
 
 __all__ = [
@@ -158,6 +158,7 @@ def _publication_time(at: dt.datetime | None, now: dt.datetime) -> dt.datetime:
 
 
 def _slug_base(title: str) -> str:
+    """From the title, in Latin letters ("Як почати з Python": "yak-pochaty-z-python")."""
     return slugify(title)[:80].strip("-") or "article"
 
 

@@ -7,7 +7,6 @@ from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts import directory, hooks
@@ -16,6 +15,7 @@ from accounts.selectors import STAFF_ROLES, staff_role_of
 from accounts.services.errors import AccountError
 from audit.models import Event
 from audit.services import event_record
+from core.slugs import slugify
 
 
 @transaction.atomic
@@ -65,7 +65,8 @@ def user_update_language_if_default(*, user: User, language: str) -> User:
 
 
 def _unique_slug(user: User) -> str:
-    base = slugify(user.get_full_name()) or slugify(user.email.split("@")[0]) or "mentor"
+    """From the name, in Latin letters ("Марія Гнатюк": "mariia-hnatiuk"); never from the email address."""
+    base = slugify(user.get_full_name()) or "mentor"
     base = base[:70]
     slug, n = base, 2
     while MentorProfile.objects.filter(slug=slug).exclude(user=user).exists():

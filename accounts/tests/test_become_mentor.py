@@ -24,6 +24,15 @@ def test_a_mentee_becomes_a_mentor_with_an_empty_profile_to_fill_in(mentee, djan
     assert callbacks  # the directory cache is told
 
 
+def test_a_mentor_s_address_is_their_name_in_latin_letters_and_never_their_email():
+    from accounts.tests.factories import UserFactory
+
+    ukrainian = UserFactory(first_name="Марія", last_name="Гнатюк", email="maria.private@example.com")
+    assert services.mentor_become(user=ukrainian).slug == "mariia-hnatiuk"
+    nameless = UserFactory(first_name="", last_name="", email="secret.handle@example.com")
+    assert services.mentor_become(user=nameless).slug == "mentor"
+
+
 def test_becoming_a_mentor_twice_changes_nothing(mentor):
     before = MentorProfile.objects.get(user=mentor)
 

@@ -48,8 +48,9 @@ def test_the_same_title_gets_another_address(mentor):
     assert first.slug == "same" and second.slug.startswith("same-") and second.slug != first.slug
 
 
-def test_a_title_without_latin_letters_still_gets_an_address(mentor):
-    assert services.article_create(author=mentor, title="Привіт", body="x", now=NOW).slug == "article"
+def test_a_ukrainian_title_gets_a_readable_address_and_one_with_no_letters_still_gets_one(mentor):
+    assert services.article_create(author=mentor, title="Привіт, світе", body="x", now=NOW).slug == "pryvit-svite"
+    assert services.article_create(author=mentor, title="★ ★ ★", body="x", now=NOW).slug == "article"
 
 
 @pytest.mark.parametrize(
