@@ -176,6 +176,16 @@ def bookings_with_own_holds(*, user: User) -> QuerySet[Booking]:
     ).select_related("slot", "slot__mentor", "mentee")
 
 
+def holds_awaiting_payment(*, user: User, now=None) -> QuerySet[Booking]:
+    """The user's own holds whose time to pay has not run out, soonest first (their checkouts to finish)."""
+    now = now or timezone.now()
+    return (
+        Booking.objects.filter(mentee=user, status=Booking.Status.PENDING, hold_expires_at__gt=now)
+        .select_related("slot", "slot__mentor")
+        .order_by("slot__start")
+    )
+
+
 def needs_payment(*, slot_id: int) -> bool:
     """The slot's mentor charges: booking it holds the time for payment (``booking_hold``) instead."""
     return MentorProfile.objects.filter(user__slots=slot_id, is_free=False, price__gt=0).exists()

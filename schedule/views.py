@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -324,6 +324,8 @@ def booking_list(request):
         "schedule/booking_list.html",
         {
             "lists_html": mark_safe(lists_html),  # rendered from our own template above
+            # not cached with the lists: a hold lasts minutes
+            "holds": list(selectors.holds_awaiting_payment(user=request.user)),
             "feed": CalendarFeed.objects.filter(user=request.user).first(),
         },
     )
@@ -359,7 +361,12 @@ def calendar_feed(request, token):
 
 @login_required
 def booking_detail(request, pk):
-    booking = _visible_booking(request, pk)
+    try:
+        booking = _visible_booking(request, pk)
+    except Http404:
+        if selectors.holds_awaiting_payment(user=request.user).filter(pk=pk).exists():
+            return redirect("payments:checkout", pk)  # the payer's own hold: its page is the checkout
+        raise
     return render(
         request,
         "schedule/booking_detail.html",

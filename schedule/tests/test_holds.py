@@ -79,6 +79,24 @@ def test_a_hold_is_not_in_either_sides_lists_and_its_page_is_not_found(held, cli
     assert client.get(reverse("schedule:booking_detail", args=[held.pk])).status_code == 404
 
 
+def test_the_payer_finds_their_hold_on_my_consultations_and_its_address_leads_to_the_checkout(
+    held, client, time_machine
+):
+    time_machine.move_to(NOW + dt.timedelta(minutes=1), tick=False)
+    checkout = reverse("payments:checkout", args=[held.pk])
+    client.force_login(held.mentee)
+    page = client.get(reverse("schedule:booking_list")).content.decode()
+    assert "Waiting for your payment" in page and f'href="{checkout}"' in page
+    assert client.get(reverse("schedule:booking_detail", args=[held.pk]))["Location"] == checkout
+    client.force_login(held.mentor)
+    assert "Waiting for your payment" not in client.get(reverse("schedule:booking_list")).content.decode()
+
+    time_machine.move_to(held.hold_expires_at + dt.timedelta(seconds=1), tick=False)
+    client.force_login(held.mentee)
+    assert "Waiting for your payment" not in client.get(reverse("schedule:booking_list")).content.decode()
+    assert client.get(reverse("schedule:booking_detail", args=[held.pk])).status_code == 404
+
+
 def test_the_database_refuses_a_second_active_booking_on_a_held_slot(held, slot):
     with pytest.raises(IntegrityError):
         Booking.objects.create(slot=slot, mentor=slot.mentor, mentee=UserFactory())

@@ -402,8 +402,9 @@ def test_pages_of_sessions_take_a_fixed_number_of_queries(client, mentee, django
     mentor = MentorFactory()
     bookings = [BookingFactory(mentee=mentee, slot__mentor=mentor) for _ in range(12)]
     client.force_login(mentee)
-    # session, user, calendar feed, upcoming and past (ids + rows, one empty), the header's counts
-    with django_assert_num_queries(7):
+    # session, user, holds awaiting payment, calendar feed, upcoming and past (ids + rows, one empty),
+    # the header's counts
+    with django_assert_num_queries(8):
         client.get(reverse("schedule:booking_list"))
     with django_assert_num_queries(3):  # session, user, the booking with slot, mentor, profile, mentee
         client.get(bookings[0].get_absolute_url())
