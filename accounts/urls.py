@@ -16,5 +16,6 @@ urlpatterns = [
     path("accounts/leave/export.json", views.data_export, name="export"),
     path("accounts/leave/scheduled/", views.leave_scheduled, name="leave_scheduled"),
     path("accounts/leave/keep/", views.leave_keep, name="leave_keep"),
+    path("mentors/", views.mentor_list, name="mentor_list"),
     path("mentors/<slug:slug>/", views.mentor_detail, name="mentor_detail"),
 ]

@@ -161,6 +161,11 @@ def admin_login_redirect(request):
     return redirect(f"{reverse('account_login')}?{urlencode({'next': target})}")
 
 
+def mentor_list(request):
+    """``/mentors/``, a natural guess (the part before a mentor's own address): the directory."""
+    return redirect(reverse("home") + "#mentors")
+
+
 def register_moved(request):
     """The old sign-up address: links in old emails and bookmarks keep working (``?role=``, ``?next=``)."""
     query = request.GET.urlencode()

@@ -352,3 +352,8 @@ def test_a_manager_cannot_deactivate_a_superuser(client):
     client.post(reverse("dashboard:person_deactivate", args=[boss.pk]))
     boss.refresh_from_db()
     assert boss.is_active
+
+
+def test_the_address_above_a_mentor_s_page_leads_to_the_directory(client):
+    response = client.get("/mentors/")
+    assert response.status_code == 302 and response["Location"] == "/#mentors"
