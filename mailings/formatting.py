@@ -5,7 +5,8 @@ switched off, then cleaned with nh3 to a short list of tags, so nothing a mentor
 track or restyle a recipient's mail client.
 
 Variables in braces (``{first_name}``) are filled in per recipient: in the text as they are, in the
-formatted version HTML-escaped. An unknown name in braces stays as written.
+formatted version HTML-escaped. A message with an unknown one (``{firstname}``) is not saved
+(``unknown_variables``), so a typo never reaches clients as written; other braces stay as they are.
 """
 
 import functools
@@ -27,6 +28,12 @@ VARIABLES = {
     "mentor_name": _("your name"),
 }
 VARIABLE = re.compile(r"\{(" + "|".join(VARIABLES) + r")\}")
+_NAME_IN_BRACES = re.compile(r"\{([a-z][a-z_]*)\}")
+
+
+def unknown_variables(text: str) -> list[str]:
+    """Names in braces that look like variables but are none of ``VARIABLES``, in order, each once."""
+    return list(dict.fromkeys(name for name in _NAME_IN_BRACES.findall(text) if name not in VARIABLES))
 
 
 @functools.cache

@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from post_office.models import STATUS, Email
 
 from accounts.models import User
+from mailings import formatting
 from mailings.errors import MailingError
 from mailings.models import (
     BODY_MAX_LENGTH,
@@ -222,6 +223,16 @@ def message_save(
     now = now or timezone.now()
     subject = " ".join(check_text(subject, limit=SUBJECT_MAX_LENGTH, required=True, what=_("the subject")).split())
     body = check_text(body, limit=BODY_MAX_LENGTH, required=True, what=_("the text"))
+    unknown = formatting.unknown_variables(f"{subject}\n{body}")
+    if unknown:
+        raise MailingError(
+            _("There is no variable %(unknown)s. You can use %(known)s.")
+            % {
+                "unknown": ", ".join(f"{{{name}}}" for name in unknown),
+                "known": ", ".join(f"{{{name}}}" for name in formatting.VARIABLES),
+            },
+            code="unknown_variable",
+        )
     if message is None:
         message = Message(mentor=mentor, created_at=now)
     elif message.mentor_id != mentor.pk:

@@ -442,6 +442,19 @@ def test_a_mentor_changes_only_their_own_clients_and_messages(mentor, clients, m
     assert Client.objects.count() == 2 and message.subject == "News from {mentor_name}"
 
 
+def test_a_message_with_an_unknown_variable_is_not_saved_but_other_braces_are_fine(mentor, message):
+    with pytest.raises(MailingError) as refused:
+        services.message_save(mentor=mentor, message=message, subject="Hi {firstname}", body="See {hmm} and {hmm}")
+    assert refused.value.code == "unknown_variable"
+    assert refused.value.message == (
+        "There is no variable {firstname}, {hmm}. You can use {first_name}, {full_name}, {mentor_name}."
+    )
+    message.refresh_from_db()
+    assert message.subject == "News from {mentor_name}"
+    saved = services.message_save(mentor=mentor, subject="{first_name}", body="Code: {'a': 1}, {Not_a_name}, {}")
+    assert saved.body == "Code: {'a': 1}, {Not_a_name}, {}"
+
+
 def test_a_message_in_use_cannot_be_deleted(make_mailing, mentor, message):
     make_mailing()
     with pytest.raises(MailingError) as error:
