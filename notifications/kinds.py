@@ -28,6 +28,7 @@ class Kind:
     icon: str  # a Bootstrap Icons name
     label: str = ""  # what the settings page calls it (lazy: kinds are made before any language is chosen)
     email: bool = True  # also sent by email unless the person turns it off; False: in-app only, no choice
+    always_mailed: bool = False  # with email False: the app sends its own email every time (a receipt)
 
 
 def _at(value: str) -> str:
@@ -65,8 +66,16 @@ KINDS: dict[str, Kind] = {
 }
 
 
-def register(kind: str, text: Callable[[dict], str], icon: str, *, label: str = "", email: bool = True) -> None:
-    KINDS[kind] = Kind(text, icon, label or kind, email)
+def register(
+    kind: str,
+    text: Callable[[dict], str],
+    icon: str,
+    *,
+    label: str = "",
+    email: bool = True,
+    always_mailed: bool = False,
+) -> None:
+    KINDS[kind] = Kind(text, icon, label or kind, email, always_mailed)
 
 
 def with_email() -> dict[str, Kind]:

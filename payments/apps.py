@@ -26,7 +26,8 @@ class PaymentsConfig(AppConfig):
             ),
             "cash-coin",
             label=_("Refunds"),
-            email=False,  # the refund notice is mailed always, as a receipt is
+            email=False,
+            always_mailed=True,  # the refund notice is mailed always, as a receipt is
         )
         kinds.register(
             services.PACKAGE_KIND,

@@ -102,6 +102,9 @@ def test_the_page_lists_every_kind_with_its_box_and_its_query_count_is_pinned(
     for name in EVERY_KIND:
         assert str(kinds.KINDS[name].label) in page and f'name="{name}"' in page
     assert page.count("Also by email") == len(EVERY_KIND) and page.count("checked") == len(EVERY_KIND) - 1
+    # refunds come to the bell and, as a receipt, always by email: the page does not say "site only"
+    assert page.count("On the site, and always by email: it is your receipt.") == 1
+    assert page.count("On the site only.") == len(IN_APP_ONLY) - 1
     assert f'href="{URL}"' in client.get(reverse("notifications:list")).content.decode()
     assert f'href="{URL}"' in client.get(reverse("accounts:security")).content.decode()
 
