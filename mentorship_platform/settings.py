@@ -265,7 +265,9 @@ LANGUAGES = [("en", _("English")), ("uk", _("Ukrainian"))]
 LANGUAGE_NATIVE_NAMES = {"en": "English", "uk": "Українська"}
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 LANGUAGE_COOKIE_SAMESITE = "Lax"
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Ours first (makemessages writes there), then hand-made corrections to third-party catalogues, which
+# come before the apps' own (locale_overrides/uk: django-allauth's Title Case).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_overrides"]
 USE_I18N = True
 USE_TZ = True
 # The zone used for visitors whose browser has not told us theirs yet.

@@ -102,3 +102,18 @@ def test_the_catalogue_holds_exactly_the_strings_of_the_code_and_templates(tmp_p
     ours = {_entry_key(e) for e in polib.pofile(str(CATALOGUE)) if not e.obsolete}
     assert sorted(fresh - ours) == [], "new strings: run makemessages (README, Translations) and translate them"
     assert sorted(ours - fresh) == [], "strings no longer used: run makemessages to drop them"
+
+
+def test_the_corrections_to_allauth_s_ukrainian_are_its_own_strings_and_win_over_its_catalogue():
+    import allauth
+    from django.utils import translation
+
+    theirs = polib.pofile(str(Path(allauth.__file__).parent / "locale" / "uk" / "LC_MESSAGES" / "django.po"))
+    known = {entry.msgid for entry in theirs if not entry.obsolete}
+    corrections = polib.pofile(str(Path(settings.BASE_DIR) / "locale_overrides" / "uk" / "LC_MESSAGES" / "django.po"))
+    assert len(corrections) > 50
+    assert all(entry.msgid in known and entry.msgstr for entry in corrections)  # allauth renamed one: drop it
+    lookup = translation.gettext  # by another name: these are allauth's strings, not ours to extract
+    with translation.override("uk"):
+        assert lookup("Verify Your Email Address") == "Підтвердіть свою адресу електронної пошти"
+        assert lookup("Reset My Password") == "Відновити пароль"  # not "Відновити Мій Пароль"
