@@ -278,6 +278,7 @@ def usable_purchase(*, mentee: User, mentor: User, now=None) -> PackagePurchase 
         PackagePurchase.objects.filter(
             mentee=mentee, mentor=mentor, credits_left__gt=0, refunded_at__isnull=True, expires_at__gt=now
         )
+        .select_related("package")
         .order_by("expires_at", "pk")
         .first()
     )

@@ -24,6 +24,15 @@ def refund_quote(booking, user):
     return {"quote": services.cancel_quote(booking=booking, by=user, now=timezone.now())}
 
 
+@register.inclusion_tag("payments/_package_credit_note.html")
+def package_credit_note(mentor, user):
+    """Before a paid booking: the client's package of this mentor with sessions left, used at the next step."""
+    purchase = None
+    if user.is_authenticated and mentor.mentor_profile.is_paid:
+        purchase = services.usable_purchase(mentee=user, mentor=mentor)
+    return {"purchase": purchase}
+
+
 @register.inclusion_tag("payments/_move_refund_note.html")
 def move_refund_note(booking, user):
     """

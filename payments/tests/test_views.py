@@ -192,6 +192,9 @@ def test_a_package_credit_books_from_the_checkout(held, client):
     services.package_buy(package=package, payer=held.mentee, card=card(), idempotency_key="f" * 32)
     page = client.get(reverse("payments:checkout", args=[held.pk])).content.decode()
     assert "Use a session of “Five” (5 left)" in page
+    other = SlotFactory(mentor=held.mentor, start=held.slot.start + dt.timedelta(days=1))
+    confirm = client.get(reverse("schedule:booking_confirm", args=[other.pk])).content.decode()
+    assert "You have 5 sessions left in “Five”: choose one at the next step instead of paying." in confirm
     client.post(reverse("payments:checkout_credit", args=[held.pk]))
     held.refresh_from_db()
     assert held.status == Booking.Status.CONFIRMED and PackagePurchase.objects.get().credits_left == 4
