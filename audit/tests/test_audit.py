@@ -232,6 +232,12 @@ def test_staff_filter_the_log_by_action_person_address_and_date(staff_client, st
     assert shown(date_to="2026-11-21") == [str(old)]
     assert shown(ip="192.0.2.1") == []
     assert shown(action="nonsense") == shown()  # a bad filter is ignored, not a 500
+    assert staff_client.get(url).content.decode().count(">Blocked a person</span>") == 2  # each row's action
+
+
+def test_an_action_no_longer_in_the_code_shows_its_stored_name():
+    assert Event(action="person.renamed").action_label == "person.renamed"
+    assert Event(action=Event.Action.PERSON_BLOCK).action_label == "Blocked a person"
 
 
 def test_the_log_pages_take_a_fixed_number_of_queries(staff_client, staff, django_assert_num_queries):
