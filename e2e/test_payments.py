@@ -53,6 +53,11 @@ def test_a_declined_card_is_explained_and_another_card_then_books(new_page, site
     page = new_page()
     register(page, first="Dana", last="Declined")
     _to_checkout(page, _slot_in(site, 30))
+    page.goto("/bookings/")  # the tab closed, say: the hold waits on My consultations
+    holds = page.get_by_role("region", name="Waiting for your payment")
+    expect(holds).to_contain_text("the time is kept for you until")
+    holds.get_by_role("link", name="Pay and confirm").click()
+    expect(page.get_by_role("heading", name="Pay for your session")).to_be_visible()
     pay(page, "4000 0000 0000 0002", expect_text="Your card was declined. Please try another card.")
     expect(page).to_have_url(re.compile(r"/payments/checkout/\d+/$"))
     pay(page, "4000 0000 0000 9995", expect_text="insufficient funds")
