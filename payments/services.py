@@ -11,7 +11,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -483,7 +483,10 @@ def _refund(payment: Payment, amount: Decimal, *, reason: str, key: str, now: dt
     ):
         raise PaymentError(_("This payment has already been refunded."), "refunded")
     payment.refresh_from_db(fields=["refunded"])
-    fee = (amount * payment.platform_fee / payment.amount).quantize(CENT, rounding=ROUND_HALF_UP)
+    # The fee on everything refunded so far, less what earlier refunds gave back: rounding each refund on
+    # its own could give back a cent more than the fee (0.50 and 49.50 of $50: 0.08 + 7.43 of 7.50).
+    fee_so_far = (payment.refunded * payment.platform_fee / payment.amount).quantize(CENT, rounding=ROUND_HALF_UP)
+    fee = fee_so_far - (Refund.objects.filter(payment=payment).aggregate(given=Sum("platform_fee"))["given"] or 0)
     reference = get_provider().refund(
         reference=payment.reference, amount=amount, currency=payment.currency, idempotency_key=key
     )

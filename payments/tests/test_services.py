@@ -178,6 +178,17 @@ def test_the_database_refuses_a_refund_above_what_was_paid_or_a_broken_split(pai
         )
 
 
+def test_refunds_in_parts_give_back_exactly_the_fee_and_the_share_of_the_whole(paid):
+    payment = Payment.objects.get()
+    for n, part in enumerate(["0.50", "49.50"]):  # each rounded alone: 0.08 + 7.43 = 7.51 of a 7.50 fee
+        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        services._refund(payment, Decimal(part), reason=Refund.Reason.STAFF_CANCELLED, key=f"part:{n}", now=NOW)
+    fees = [refund.platform_fee for refund in Refund.objects.order_by("pk")]
+    shares = [refund.mentor_share for refund in Refund.objects.order_by("pk")]
+    assert fees == [Decimal("0.08"), Decimal("7.42")] and sum(fees) == payment.platform_fee
+    assert sum(shares) == payment.mentor_share
+
+
 # --- Refunds on cancellation ---
 
 
