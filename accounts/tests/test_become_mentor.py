@@ -166,3 +166,28 @@ def test_the_become_a_mentor_page_query_count_is_pinned(client, django_assert_nu
     client.force_login(UserFactory())
     with django_assert_num_queries(3):  # session, user, the header's unread counts (one query)
         assert client.get(reverse("accounts:become_mentor")).status_code == 200
+
+
+def test_an_address_made_from_the_email_earlier_is_made_from_the_name_and_others_stay():
+    import importlib
+
+    from django.apps import apps
+
+    from accounts.tests.factories import UserFactory
+
+    migration = importlib.import_module("accounts.migrations.0015_mentor_slugs_without_email")
+    exposed = UserFactory(first_name="Марія", last_name="Гнатюк", email="maria.private@example.com")
+    services.mentor_become(user=exposed)
+    MentorProfile.objects.filter(user=exposed).update(slug="mariaprivate")  # as the old code made it
+    latin = UserFactory(first_name="Max", last_name="Mentor", email="max@example.com")
+    services.mentor_become(user=latin)
+    nameless = UserFactory(first_name="", last_name="", email="quiet@example.com")
+    services.mentor_become(user=nameless)
+    MentorProfile.objects.filter(user=nameless).update(slug="quiet")
+
+    migration.addresses_from_names(apps, None)
+
+    slugs = dict(MentorProfile.objects.values_list("user__email", "slug"))
+    assert slugs["maria.private@example.com"] == "mariia-hnatiuk"
+    assert slugs["max@example.com"] == "max-mentor"  # a Latin name: its address was the name already
+    assert slugs["quiet@example.com"] == "quiet"  # no name to make one from
