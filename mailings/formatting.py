@@ -28,7 +28,7 @@ VARIABLES = {
     "mentor_name": _("your name"),
 }
 VARIABLE = re.compile(r"\{(" + "|".join(VARIABLES) + r")\}")
-_NAME_IN_BRACES = re.compile(r"\{([a-z][a-z_]*)\}")
+_NAME_IN_BRACES = re.compile(r"\{([a-z][a-z_]*)\}", re.IGNORECASE)  # {firstname}, {First_Name}
 
 
 def unknown_variables(text: str) -> list[str]:

@@ -97,8 +97,9 @@ def with_figures(page: Page) -> Page:
     mailings = list(page.object_list)
     rows = Mailing.objects.filter(pk__in=[m.pk for m in mailings]).values("pk").annotate(**_MAILING_FIGURES)
     figures = {row.pop("pk"): row for row in rows}  # no page, no query
+    none = dict.fromkeys(_MAILING_FIGURES, 0)  # a mailing deleted since the page was read (an account left)
     for mailing in mailings:
-        for name, value in figures[mailing.pk].items():
+        for name, value in figures.get(mailing.pk, none).items():
             setattr(mailing, name, value)
     page.object_list = mailings
     return page

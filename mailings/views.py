@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -63,7 +64,8 @@ def mailing_create(request):
             messages.error(request, error.message)
         else:
             # A start that has passed starts now: its emails go to the outbox (the delivery sends them).
-            if services.mailings_send_due(mailing_id=mailing.pk).started:
+            services.mailings_send_due(mailing_id=mailing.pk)
+            if mailing.start_at <= timezone.now():
                 messages.success(request, _("The mailing has started: its emails are on their way."))
             else:
                 messages.success(

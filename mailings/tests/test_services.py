@@ -444,15 +444,30 @@ def test_a_mentor_changes_only_their_own_clients_and_messages(mentor, clients, m
 
 def test_a_message_with_an_unknown_variable_is_not_saved_but_other_braces_are_fine(mentor, message):
     with pytest.raises(MailingError) as refused:
-        services.message_save(mentor=mentor, message=message, subject="Hi {firstname}", body="See {hmm} and {hmm}")
+        services.message_save(
+            mentor=mentor, message=message, subject="Hi {firstname}", body="See {First_Name} and {hmm}"
+        )
     assert refused.value.code == "unknown_variable"
     assert refused.value.message == (
-        "There is no variable {firstname}, {hmm}. You can use {first_name}, {full_name}, {mentor_name}."
+        "There is no variable {firstname}, {First_Name}, {hmm}. You can use {first_name}, {full_name}, {mentor_name}."
     )
     message.refresh_from_db()
     assert message.subject == "News from {mentor_name}"
-    saved = services.message_save(mentor=mentor, subject="{first_name}", body="Code: {'a': 1}, {Not_a_name}, {}")
-    assert saved.body == "Code: {'a': 1}, {Not_a_name}, {}"
+    saved = services.message_save(mentor=mentor, subject="{first_name}", body="Code: {'a': 1}, {2}, {a b}, {}")
+    assert saved.body == "Code: {'a': 1}, {2}, {a b}, {}"
+
+
+def test_a_mailing_deleted_after_its_page_was_read_shows_no_figures_rather_than_failing(make_mailing, mentor):
+    from django.core.paginator import Paginator
+
+    from mailings import selectors
+
+    mailing = make_mailing()
+    page = Paginator(selectors.mailings_of(mentor), 25).get_page(1)
+    page.object_list = list(page.object_list)
+    Mailing.objects.filter(pk=mailing.pk).delete()  # the mentor's account left meanwhile, say
+    shown = selectors.with_figures(page).object_list[0]
+    assert (shown.run_count, shown.queued, shown.delivered, shown.failed) == (0, 0, 0, 0)
 
 
 def test_a_message_in_use_cannot_be_deleted(make_mailing, mentor, message):

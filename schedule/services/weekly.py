@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
@@ -76,6 +77,15 @@ def weekly_pairs(
         if not chosen or start >= chosen[-1][1]:
             chosen.append((start, end))
     return chosen
+
+
+def _profile_allows(session_minutes: int) -> bool:
+    """Whether a profile may give this length (its field's validators; weekly hours allow longer ones)."""
+    try:
+        MentorProfile._meta.get_field("session_minutes").run_validators(session_minutes)
+    except ValidationError:
+        return False
+    return True
 
 
 def _minutes_between(start: dt.time, end: dt.time) -> int:
@@ -145,7 +155,7 @@ def weekly_schedule_save(
         WeeklyHours.objects.bulk_create(
             WeeklyHours(schedule=schedule, weekday=weekday, start=start, end=end) for weekday, start, end in hours
         )
-        if is_active:
+        if is_active and _profile_allows(session_minutes):
             MentorProfile.objects.filter(user=mentor).exclude(session_minutes=session_minutes).update(
                 session_minutes=session_minutes, updated_at=timezone.now()
             )

@@ -46,6 +46,10 @@ def test_weekly_hours_set_the_session_length_the_mentor_s_page_shows():
     save(mentor, session_minutes=45, is_active=False)  # hours switched off publish nothing: the length stays
     mentor.mentor_profile.refresh_from_db()
     assert mentor.mentor_profile.session_minutes == 30
+    save(mentor, hours=[(0, dt.time(8), dt.time(14))], session_minutes=300)  # longer than a profile may say
+    mentor.mentor_profile.refresh_from_db()
+    assert mentor.mentor_profile.session_minutes == 30
+    mentor.mentor_profile.full_clean()
 
 
 def test_publishing_again_changes_nothing_and_the_horizon_rolls_forward_daily():
