@@ -6,6 +6,7 @@ race guarantees, the rules and the messages are the same. Another person's booki
 
 import datetime as dt
 import re
+from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.db import transaction
@@ -79,7 +80,9 @@ class MentorViewSet(viewsets.ReadOnlyModelViewSet):
         address = request.build_absolute_uri()
         if not set(request.query_params) <= LIST_PARAMETERS or len(address) > 500:
             return super().list(request, *args, **kwargs)
-        cache_key = directory.key("api-mentors", address, get_language())
+        # the same search however its parameters are ordered (the links in it are equivalent)
+        query = urlencode(sorted((k, v) for k, values in request.query_params.lists() for v in values))
+        cache_key = directory.key("api-mentors", request.build_absolute_uri(request.path), query, get_language())
         data = cache.get(cache_key)
         if data is None:
             data = super().list(request, *args, **kwargs).data

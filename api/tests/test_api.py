@@ -375,6 +375,11 @@ def test_the_mentor_list_is_served_from_the_cache_until_the_directory_changes(
         assert api.get(reverse("api:mentor-list")).json()["count"] == 2
     with django_assert_num_queries(3):  # another page or filter is its own entry
         assert api.get(reverse("api:mentor-list"), {"sort": "price"}).json()["count"] == 2
+    api.get(reverse("api:mentor-list") + "?sort=price&page=1")
+    with django_assert_num_queries(0):  # the same search in another order
+        assert api.get(reverse("api:mentor-list") + "?page=1&sort=price").json()["count"] == 2
+    with django_assert_num_queries(3):  # each language its own entry (topic names are translated)
+        api.get(reverse("api:mentor-list"), HTTP_ACCEPT_LANGUAGE="uk")
     for _ in range(2):  # made-up parameters are answered, never kept
         with django_assert_num_queries(3):
             assert api.get(reverse("api:mentor-list"), {"junk": "x"}).json()["count"] == 2
