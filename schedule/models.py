@@ -182,12 +182,6 @@ class Booking(models.Model):
         return max(settings.BOOKING_MAX_RESCHEDULES - self.reschedule_count, 0)
 
     @property
-    def can_move(self) -> bool:
-        """Upcoming, moves left, and not yet within the minimum notice (the service checks the same)."""
-        notice = dt.timedelta(minutes=settings.BOOKING_MIN_NOTICE_MINUTES)
-        return self.is_confirmed and self.moves_left > 0 and self.slot.start >= timezone.now() + notice
-
-    @property
     def display_status(self) -> str:
         if self.no_show:
             return self.get_no_show_display()

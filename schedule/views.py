@@ -374,6 +374,7 @@ def booking_detail(request, pk):
             "booking": booking,
             "slot": booking.slot,
             "is_mentor_side": booking.slot.mentor_id == request.user.pk,
+            "can_move": services.move_refusal(booking) is None,
             "can_report_no_show": selectors.can_report_no_show(booking),
             "google_calendar_url": calendar.google_calendar_url(booking),
             "outlook_calendar_url": calendar.outlook_calendar_url(booking),
@@ -420,8 +421,9 @@ def booking_reschedule(request, pk):
                 )
                 return redirect(booking)
         return redirect(request.path)
-    context = {"booking": booking, "slot": booking.slot}
-    if not booking.can_move:
+    refusal = services.move_refusal(booking)
+    context = {"booking": booking, "slot": booking.slot, "refusal": refusal}
+    if refusal is not None:
         return render(request, "schedule/booking_reschedule.html", context)
     if "slot" in request.GET:
         choice = _parse_choice(request.GET["slot"])

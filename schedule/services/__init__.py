@@ -12,6 +12,7 @@ from schedule.services.bookings import (
     booking_reschedule,
     calendar_feed_reset,
     holds_release_expired,
+    move_refusal,
 )
 from schedule.services.errors import BookingError, SlotTakenError, UnverifiedEmailError
 from schedule.services.leaving import user_schedule_close, user_schedule_erase
@@ -66,6 +67,7 @@ __all__ = [
     "date_override_delete",
     "holds_release_expired",
     "horizon_end",
+    "move_refusal",
     "reminder_sweep",
     "slot_bulk_create",
     "slot_create",

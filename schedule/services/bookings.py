@@ -352,30 +352,43 @@ def booking_reschedule(
         raise SlotTakenError() from None
 
 
-def _move(*, booking: Booking, new_slot_id: int, expected_start: dt.datetime | None, now: dt.datetime) -> Booking:
-    # The mentee's bookings take turns (as in booking_create), then this booking's row is locked.
-    list(User.objects.select_for_update().filter(pk=booking.mentee_id).values_list("pk", flat=True))
-    locked = Booking.objects.select_for_update(of=("self",)).select_related("slot").filter(pk=booking.pk).first()
-    if locked is None or locked.status != Booking.Status.CONFIRMED:
-        raise BookingError(_("This booking is cancelled and cannot be moved."), code="cancelled")
-    old = locked.slot
-    notice = dt.timedelta(minutes=settings.BOOKING_MIN_NOTICE_MINUTES)
-    if old.start < now + notice:
-        raise BookingError(
+def move_refusal(booking: Booking, *, now: dt.datetime | None = None) -> BookingError | None:
+    """
+    Why the booking cannot be moved now (cancelled, within the minimum notice, moved the most times
+    allowed), or None when it can: the move checks it on the locked row, the pages before offering one.
+    """
+    now = now or timezone.now()
+    if booking.status != Booking.Status.CONFIRMED:
+        return BookingError(_("This booking is cancelled and cannot be moved."), code="cancelled")
+    if booking.slot.start < now + dt.timedelta(minutes=settings.BOOKING_MIN_NOTICE_MINUTES):
+        return BookingError(
             _("A session can be moved up to %(notice)s before it starts; this one starts sooner.")
             % {"notice": duration(settings.BOOKING_MIN_NOTICE_MINUTES)},
             code="too_late",
         )
-    if locked.reschedule_count >= settings.BOOKING_MAX_RESCHEDULES:
-        raise BookingError(
+    if booking.reschedule_count >= settings.BOOKING_MAX_RESCHEDULES:
+        return BookingError(
             ngettext(
                 "This session has already been moved %(n)d time, the most allowed. You can still cancel it.",
                 "This session has already been moved %(n)d times, the most allowed. You can still cancel it.",
-                locked.reschedule_count,
+                booking.reschedule_count,
             )
-            % {"n": locked.reschedule_count},
+            % {"n": booking.reschedule_count},
             code="limit",
         )
+    return None
+
+
+def _move(*, booking: Booking, new_slot_id: int, expected_start: dt.datetime | None, now: dt.datetime) -> Booking:
+    # The mentee's bookings take turns (as in booking_create), then this booking's row is locked.
+    list(User.objects.select_for_update().filter(pk=booking.mentee_id).values_list("pk", flat=True))
+    locked = Booking.objects.select_for_update(of=("self",)).select_related("slot").filter(pk=booking.pk).first()
+    if locked is None:
+        raise BookingError(_("This booking is cancelled and cannot be moved."), code="cancelled")
+    refusal = move_refusal(locked, now=now)
+    if refusal is not None:
+        raise refusal
+    old = locked.slot
     slot = (
         Slot.objects.select_related("mentor")
         .annotate(mentee_clash=Exists(_mentee_sessions(locked.mentee_id).exclude(pk=locked.pk)))
