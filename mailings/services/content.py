@@ -215,14 +215,8 @@ def unsubscribe(*, mentor_id: int, email: str, now: dt.datetime | None = None) -
 # --- Messages ---
 
 
-def message_save(
-    *, mentor: User, subject: str, body: str, message: Message | None = None, now: dt.datetime | None = None
-) -> Message:
-    """Write a new message, or change one of the mentor's (later runs send the new text)."""
-    _require_mentor(mentor)
-    now = now or timezone.now()
-    subject = " ".join(check_text(subject, limit=SUBJECT_MAX_LENGTH, required=True, what=_("the subject")).split())
-    body = check_text(body, limit=BODY_MAX_LENGTH, required=True, what=_("the text"))
+def check_variables(*, subject: str, body: str) -> None:
+    """A message names only variables that exist; a typo would reach clients as typed."""
     unknown = formatting.unknown_variables(f"{subject}\n{body}")
     if unknown:
         raise MailingError(
@@ -233,6 +227,17 @@ def message_save(
             },
             code="unknown_variable",
         )
+
+
+def message_save(
+    *, mentor: User, subject: str, body: str, message: Message | None = None, now: dt.datetime | None = None
+) -> Message:
+    """Write a new message, or change one of the mentor's (later runs send the new text)."""
+    _require_mentor(mentor)
+    now = now or timezone.now()
+    subject = " ".join(check_text(subject, limit=SUBJECT_MAX_LENGTH, required=True, what=_("the subject")).split())
+    body = check_text(body, limit=BODY_MAX_LENGTH, required=True, what=_("the text"))
+    check_variables(subject=subject, body=body)
     if message is None:
         message = Message(mentor=mentor, created_at=now)
     elif message.mentor_id != mentor.pk:

@@ -20,6 +20,7 @@ from audit.services import event_record
 from mailings import NOTIFY_DISABLED, NOTIFY_ENABLED, selectors, timing
 from mailings.errors import MailingError
 from mailings.models import REASON_MAX_LENGTH, Client, Mailing, MailingRun, Message
+from mailings.services.content import check_variables
 from notifications.services import notify
 
 MAX_ACTIVE = 20  # mailings one mentor may have scheduled, running or paused at once
@@ -70,6 +71,7 @@ def mailing_create(
         )
     if message.mentor_id != mentor.pk:
         raise MailingError(_("This is not one of your messages."), code="not_yours")
+    check_variables(subject=message.subject, body=message.body)  # one saved before the check existed
     if period not in Mailing.Period.values:
         raise MailingError(_("Please choose how often it repeats."), code="period")
     check_window(start_at=start_at, end_at=end_at, now=now)

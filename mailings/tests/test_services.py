@@ -5,7 +5,7 @@ from post_office.models import PRIORITY, STATUS, Email
 
 from accounts.tests.factories import MentorFactory, UserFactory, staff_member
 from mailings import emails, services
-from mailings.models import Client, Mailing, MailingRun, Recipient, Unsubscription
+from mailings.models import Client, Mailing, MailingRun, Message, Recipient, Unsubscription
 from mailings.tests.factories import NOW, ClientFactory, MessageFactory
 from notifications.models import Notification
 from schedule import services as schedule_services
@@ -455,6 +455,14 @@ def test_a_message_with_an_unknown_variable_is_not_saved_but_other_braces_are_fi
     assert message.subject == "News from {mentor_name}"
     saved = services.message_save(mentor=mentor, subject="{first_name}", body="Code: {'a': 1}, {2}, {a b}, {}")
     assert saved.body == "Code: {'a': 1}, {2}, {a b}, {}"
+
+
+def test_a_message_saved_before_the_check_cannot_start_a_mailing_until_it_is_fixed(make_mailing, message):
+    Message.objects.filter(pk=message.pk).update(body="Hi {firstname}")  # as an older version let it be saved
+    message.refresh_from_db()
+    with pytest.raises(MailingError) as refused:
+        make_mailing()
+    assert refused.value.code == "unknown_variable" and not Mailing.objects.exists()
 
 
 def test_a_mailing_deleted_after_its_page_was_read_shows_no_figures_rather_than_failing(make_mailing, mentor):
