@@ -296,11 +296,11 @@ class DirectoryFilterForm(forms.Form):
     )
     page = forms.IntegerField(min_value=1, max_value=100_000, required=False)
 
-    def __init__(self, *args, topics: Sequence[Topic] = (), languages: Sequence[str] = (), **kwargs):
+    def __init__(self, *args, topics: Sequence[Topic] = (), languages: Sequence[tuple[str, str]] = (), **kwargs):
         kwargs.setdefault("auto_id", "search-%s")  # ids apart from any other form on the page
         super().__init__(*args, **kwargs)
         self.fields["topic"].widget.choices = [("", _("All topics")), *((t.slug, t.label) for t in topics)]
-        self.fields["language"].widget.choices = [("", _("Any language")), *((name, name) for name in languages)]
+        self.fields["language"].widget.choices = [("", _("Any language")), *languages]
 
     def search(self) -> DirectorySearch:
         self.is_valid()

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts import languages
 from accounts.timezones import validate_timezone
 
 AVATAR_COLOURS = 8
@@ -235,12 +236,8 @@ class MentorProfile(models.Model):
 
     @property
     def language_list(self) -> list[str]:
-        return split_languages(self.languages)
-
-
-def split_languages(text: str) -> list[str]:
-    """The free-text languages field ("English, Ukrainian") as a list of names."""
-    return [name.strip() for name in text.split(",") if name.strip()]
+        """The languages as pages show them: a known one in the reader's language ("Українська")."""
+        return [languages.label(name) for name in languages.split(self.languages)]
 
 
 class AccountDeletionQuerySet(models.QuerySet):

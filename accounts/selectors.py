@@ -42,7 +42,8 @@ from django.db.models import (
 from django.db.models.functions import JSONArray
 from django.utils import timezone
 
-from accounts.models import AccountDeletion, MentorProfile, Topic, User, split_languages
+from accounts import languages as language_names
+from accounts.models import AccountDeletion, MentorProfile, Topic, User
 
 SORT_SOONEST = "soonest"
 SORT_PRICE = "price"
@@ -242,17 +243,18 @@ def topics_in_use(*, now: dt.datetime | None = None) -> QuerySet[Topic]:
     return Topic.objects.filter(Exists(listed_mentors(now=now).filter(topics=OuterRef("pk")))).order_by("name")
 
 
-def languages_in_use(*, now: dt.datetime | None = None) -> list[str]:
+def languages_in_use(*, now: dt.datetime | None = None) -> list[tuple[str, str]]:
     """
-    The languages listed mentors speak, each once whatever its case, spelled as most of them spell it
-    ("English" over "english"), in alphabetical order.
+    The languages listed mentors speak, each once: (the name stored and filtered on, the name shown in
+    the active language), in the order of the shown names. A name written in different cases is one
+    language, spelled as most mentors spell it ("English" over "english").
     """
     spellings: dict[str, Counter] = {}
     for text in listed_mentors(now=now).order_by("pk").values_list("languages", flat=True):
-        for name in split_languages(text):
+        for name in language_names.split(text):
             spellings.setdefault(name.casefold(), Counter())[name] += 1
     chosen = (min(counter.items(), key=lambda item: (-item[1], item[0]))[0] for counter in spellings.values())
-    return sorted(chosen, key=str.casefold)
+    return sorted(((name, language_names.label(name)) for name in chosen), key=lambda pair: pair[1].casefold())
 
 
 def deletion_to_keep(*, user_id: int, now: dt.datetime | None = None) -> AccountDeletion | None:

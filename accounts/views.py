@@ -68,7 +68,7 @@ def _render_directory(request, search) -> str:
     now = timezone.now()
     topics = list(selectors.topics_in_use(now=now))
     languages = selectors.languages_in_use(now=now)
-    search = search.within(topics={t.slug for t in topics}, languages=languages)
+    search = search.within(topics={t.slug for t in topics}, languages=[name for name, _label in languages])
     mentors = selectors.mentor_directory(**search.filters(), now=now)
     page = Paginator(mentors, MENTORS_PER_PAGE).get_page(search.page)
     online = presence.statuses([profile.user for profile in page])  # one cache read for the page

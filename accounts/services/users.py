@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts import directory, hooks
+from accounts import languages as language_names
 from accounts.models import AccountDeletion, MentorProfile, Topic, User
 from accounts.selectors import STAFF_ROLES, staff_role_of
 from accounts.services.errors import AccountError
@@ -164,7 +165,7 @@ def mentor_profile_update(
     if is_free is not None:
         profile.is_free = is_free
     profile.session_minutes = session_minutes
-    profile.languages = languages
+    profile.languages = language_names.normalize(languages)  # "українська" and "Ukrainian" are one
     if meeting_url is not None:
         profile.meeting_url = meeting_url
     if cancellation_policy is not None:  # applies to sessions paid from now on (a payment keeps its own)

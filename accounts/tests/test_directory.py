@@ -295,3 +295,26 @@ def test_the_filtered_home_page_runs_a_fixed_number_of_queries(
         response = client.get(HOME, ALL_FILTERS)
 
     assert len(CARD_NAME.findall(response.content.decode())) == min(mentors, 12)
+
+
+def test_a_language_written_in_ukrainian_or_english_is_one_language_shown_in_the_reader_s(client):
+    from django.utils import translation
+
+    from accounts import languages, services
+
+    assert languages.normalize("українська, English, english, Українська мова, Klingon") == (
+        "Ukrainian, English, Klingon"
+    )
+    mentor = ListedMentorFactory()
+    profile = mentor.mentor_profile
+    services.mentor_profile_update(
+        profile=profile, headline=profile.headline, bio="", topics=profile.topics.all(), years_experience=3,
+        price=profile.price, session_minutes=60, languages="українська, Polski, Klingon",
+    )  # fmt: skip
+    profile.refresh_from_db()
+    assert profile.languages == "Ukrainian, Polish, Klingon"
+    assert profile.language_list == ["Ukrainian", "Polish", "Klingon"]
+    with translation.override("uk"):
+        assert profile.language_list == ["Українська", "Польська", "Klingon"]
+    page = client.get("/", {"language": "Ukrainian"}).content.decode()
+    assert f'href="{profile.get_absolute_url()}"' in page and '<option value="Ukrainian" selected>' in page

@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.db import IntegrityError
 from django.urls import reverse
+from django.utils import translation
 
 from accounts import selectors
 from accounts.models import MentorProfile
@@ -202,8 +203,14 @@ def test_topic_chips_and_languages_come_from_listed_mentors_only(ready):
     ListedMentorFactory(profile__languages="english, French", listed__start=NOW + dt.timedelta(days=3))
 
     assert [t.name for t in selectors.topics_in_use()] == ["Careers"]
-    # Once each whatever the case, as most mentors spell it; alphabetical.
-    assert selectors.languages_in_use() == ["English", "French", "Ukrainian"]
+    # Once each whatever the case, as most mentors spell it; alphabetical, by the name shown.
+    assert selectors.languages_in_use() == [("English", "English"), ("French", "French"), ("Ukrainian", "Ukrainian")]
+    with translation.override("uk"):
+        assert selectors.languages_in_use() == [
+            ("English", "Англійська"),
+            ("Ukrainian", "Українська"),
+            ("French", "Французька"),
+        ]
 
 
 def test_the_readiness_is_read_in_one_query(ready, django_assert_num_queries):
