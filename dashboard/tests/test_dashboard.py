@@ -1,6 +1,7 @@
 import csv
 import datetime as dt
 import io
+import re
 
 import pytest
 import time_machine
@@ -111,6 +112,9 @@ def test_the_stats_page_shows_the_figures_and_the_chart_data(client, staff, worl
     assert response.status_code == 200
     assert 'id="dashboard-data"' in page and "chart.umd.min.js" in page
     assert "Top mentors by completed sessions" in page and "Ada Lovelace" in page
+    # each card's own note only: a note set for one card does not reappear under the cards after it
+    assert len(re.findall(r"from \d+ reviews?</div>", page)) == 1  # the average rating's, not the mailings'
+    assert len(re.findall(r"\d+ refunds?</div>", page)) == 1  # refunded, not the platform fee's
 
 
 def _bulk_bookings(n):
