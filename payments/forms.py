@@ -8,6 +8,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from payments.models import Package, Payment
 from payments.providers import Card
@@ -91,7 +92,7 @@ class CardForm(forms.Form):
 
 
 class PackageForm(forms.ModelForm):
-    sessions = forms.IntegerField(label=_("Sessions"), validators=[MinValueValidator(2), MaxValueValidator(50)])
+    sessions = forms.IntegerField(label=pgettext_lazy("consultations", "Sessions"), validators=[MinValueValidator(2), MaxValueValidator(50)])
     price = forms.DecimalField(
         label=_("Price of the package"),
         max_digits=8,

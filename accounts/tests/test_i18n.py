@@ -117,3 +117,4 @@ def test_the_corrections_to_allauth_s_ukrainian_are_its_own_strings_and_win_over
     with translation.override("uk"):
         assert lookup("Verify Your Email Address") == "Підтвердіть свою адресу електронної пошти"
         assert lookup("Reset My Password") == "Відновити пароль"  # not "Відновити Мій Пароль"
+        assert lookup("Sessions") == "Сеанси"  # the signed-in devices, not our "Консультації" (consultations)
