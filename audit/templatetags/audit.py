@@ -47,6 +47,20 @@ def _label(field: str, content_type) -> str:
         return field
 
 
+def _shown(value):
+    """
+    A recorded value as read: True and False (and auditlog's "True"/"False") as Yes and No, nothing
+    as a dash; 0 stays 0.
+    """
+    if value is None or value in ("", "None"):
+        return "—"
+    if value is True or value == "True":
+        return _("Yes")
+    if value is False or value == "False":
+        return _("No")
+    return value
+
+
 @register.filter
 def change_lines(changes, content_type=None) -> list[tuple[str, object, object]]:
     """
@@ -58,11 +72,11 @@ def change_lines(changes, content_type=None) -> list[tuple[str, object, object]]
     for key, value in (changes or {}).items():
         field = _label(key, content_type)
         if isinstance(value, list) and len(value) == 2:
-            lines.append((field, value[0], value[1]))
+            lines.append((field, _shown(value[0]), _shown(value[1])))
         elif isinstance(value, dict) and "operation" in value:  # auditlog's many-to-many change
             lines.append((field, None, f"{value['operation']}: {', '.join(map(str, value.get('objects', [])))}"))
         else:
-            lines.append((field, None, value))
+            lines.append((field, None, _shown(value)))
     return lines
 
 

@@ -4,6 +4,7 @@ when, from where), model changes are recorded by django-auditlog, and nobody can
 """
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -261,6 +262,9 @@ def test_the_change_log_shows_who_changed_which_field(staff_client, staff):
         and "Seán O&#x27;Brien &amp; &lt;Co&gt;" in page
         and "<Co>" not in page
     )
+    # blocked: "Active Yes → No", not "True → —"
+    assert re.search(r'<span class="text-body-secondary">Yes</span> <i class="bi bi-arrow-right"[^>]*></i>'
+                     r'<span class="visually-hidden">→</span> No</dd>', page)  # fmt: skip
 
 
 def test_a_manager_reads_the_log_and_support_cannot(client):
