@@ -13,6 +13,8 @@ from api import services
 from api.forms import TokenForm
 from api.models import Token
 
+NEW_SECRET_KEY = "api_new_token_secret"
+
 
 @never_cache  # the page shows a new token's secret once: no copy in any cache
 @login_required
@@ -20,17 +22,19 @@ from api.models import Token
 @require_http_methods(["GET", "POST"])
 def token_list(request):
     form = TokenForm(request.POST or None)
-    secret = None
+    # A new token's secret is shown on the page the POST redirects to, once (a reload makes no second token).
+    secret = request.session.pop(NEW_SECRET_KEY, None) if request.method == "GET" else None
     if request.method == "POST" and form.is_valid():
         try:
-            token, secret = services.token_create(user=request.user, **form.cleaned_data)
+            token, new_secret = services.token_create(user=request.user, **form.cleaned_data)
         except services.TokenError as error:
             messages.error(request, error.message)
         else:
-            form = TokenForm()
+            request.session[NEW_SECRET_KEY] = new_secret
             messages.success(
                 request, _("Token “%(name)s” made. Copy it now: it will not be shown again.") % {"name": token.name}
             )
+            return redirect("api:tokens")
     tokens = Token.objects.filter(user=request.user, revoked_at__isnull=True)
     bookings_url = request.build_absolute_uri(reverse("api:booking-list"))
     return render(

@@ -18,7 +18,8 @@ def signed_in_just_now(client, user):
 
 def test_a_person_makes_a_token_sees_it_once_and_it_works(client, mentee):
     signed_in_just_now(client, mentee)
-    response = client.post(reverse("api:tokens"), {"name": "Calendar script & <co>", "scope": "write"})
+    response = client.post(reverse("api:tokens"), {"name": "Calendar script & <co>", "scope": "write"}, follow=True)
+    assert response.redirect_chain == [(reverse("api:tokens"), 302)]  # a reload asks again, makes no second one
     page = response.content.decode()
     token = Token.objects.get(user=mentee)
     assert response.status_code == 200 and "Copy it now" in page
