@@ -92,7 +92,9 @@ class CardForm(forms.Form):
 
 
 class PackageForm(forms.ModelForm):
-    sessions = forms.IntegerField(label=pgettext_lazy("consultations", "Sessions"), validators=[MinValueValidator(2), MaxValueValidator(50)])
+    sessions = forms.IntegerField(
+        label=pgettext_lazy("consultations", "Sessions"), validators=[MinValueValidator(2), MaxValueValidator(50)]
+    )
     price = forms.DecimalField(
         label=_("Price of the package"),
         max_digits=8,
