@@ -314,6 +314,16 @@ def test_a_password_change_ends_the_other_sessions(client, mentee):
 # --- Password reset ---
 
 
+def test_account_mail_speaks_the_account_s_language_not_the_browser_s(client, mentee, mailoutbox):
+    assert mentee.language == "en"
+    client.post(reverse("account_reset_password"), {"email": mentee.email}, HTTP_ACCEPT_LANGUAGE="uk")
+    [mail] = mailoutbox
+    assert "Password Reset" in mail.subject or "password" in mail.subject.lower()
+    assert not re.search("[а-яіїє]", mail.subject + mail.body, re.IGNORECASE)  # no Ukrainian in it
+    client.post(reverse("account_reset_password"), {"email": "nobody@example.com"}, HTTP_ACCEPT_LANGUAGE="uk")
+    assert re.search("[а-яіїє]", mailoutbox[1].subject + mailoutbox[1].body, re.IGNORECASE)  # no account: uk
+
+
 def test_a_password_reset_link_works_once(client, mentee, mailoutbox):
     response = client.post(reverse("account_reset_password"), {"email": mentee.email.upper()})
     assert response.status_code == 302
