@@ -74,13 +74,11 @@ class MentorViewSet(viewsets.ReadOnlyModelViewSet):
 
     def list(self, request, *args, **kwargs):
         # A page of the directory is the same for everyone: kept like the home page's list (under the
-        # directory's cache version, which every visible change bumps, for a minute at most), per
-        # address (filters, page, host) and language. An address with anything else is answered uncached,
-        # so made-up parameters cannot fill the cache.
-        address = request.build_absolute_uri()
-        if not set(request.query_params) <= LIST_PARAMETERS or len(address) > 500:
+        # directory's cache version, which every visible change bumps, for a minute at most), per host,
+        # search (however its parameters are ordered: the links in it are equivalent) and language. A
+        # query with any other parameter is answered uncached, so made-up parameters cannot fill the cache.
+        if not set(request.query_params) <= LIST_PARAMETERS or len(request.get_full_path()) > 500:
             return super().list(request, *args, **kwargs)
-        # the same search however its parameters are ordered (the links in it are equivalent)
         query = urlencode(sorted((k, v) for k, values in request.query_params.lists() for v in values))
         cache_key = directory.key("api-mentors", request.build_absolute_uri(request.path), query, get_language())
         data = cache.get(cache_key)
