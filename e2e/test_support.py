@@ -1,5 +1,6 @@
 """A visitor writes to support and is acknowledged by email; staff answer by email from the dashboard."""
 
+import re
 import time
 
 import pytest
@@ -35,3 +36,17 @@ def test_a_visitor_asks_support_and_staff_answer_by_email(new_page, site, smtp_s
     expect(staff.locator(".alert-success")).to_contain_text("Your answer is on its way to vira.visitor@example.com")
     answer = smtp_sink.wait_for(lambda m: "vira.visitor@example.com" in m["To"] and m["Subject"].startswith("Re:"))
     assert "Your session is booked now" in answer.get_body(preferencelist=("plain",)).get_content()
+
+
+def test_choosing_another_subject_swaps_an_untouched_template_and_keeps_typed_text(new_page, site):
+    visitor = new_page()
+    visitor.goto("/support/")
+    message = visitor.locator("#id_message")
+    expect(message).to_have_value(re.compile(r"^Session \(mentor, date and time\):"))
+    visitor.select_option("#id_subject", "payment")
+    expect(message).to_have_value(re.compile(r"^Invoice number \(from the receipt\):"))
+    visitor.select_option("#id_subject", "other")
+    expect(message).to_have_value("")
+    message.fill("My question is about gift cards.")
+    visitor.select_option("#id_subject", "problem")
+    expect(message).to_have_value("My question is about gift cards.")

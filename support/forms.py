@@ -1,3 +1,5 @@
+import json
+
 from django import forms
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +40,17 @@ class ContactForm(forms.Form):
             subject = self.initial.get("subject", SupportRequest.Subject.BOOKING)
             self.initial.setdefault("subject", subject)
             self.initial.setdefault("message", TEMPLATES.get(subject, ""))
+        # Each subject's template, for site.js: choosing another subject swaps a still untouched
+        # template for that subject's (without JavaScript the first one stays, which is only a hint).
+        self.fields["subject"].widget.attrs.update(
+            {
+                "data-message-templates": json.dumps(
+                    {subject: str(TEMPLATES.get(subject, "")) for subject in SupportRequest.Subject.values},
+                    ensure_ascii=False,
+                ),
+                "data-message-field": "id_message",
+            }
+        )
 
     def clean_message(self):
         message = self.cleaned_data["message"].replace("\r\n", "\n").strip()

@@ -75,3 +75,35 @@
     }
   });
 })();
+
+/*
+ * A form whose message starts from a template per subject (<select data-message-templates='{json}'
+ * data-message-field="id">): choosing another subject swaps the template, as long as the message is
+ * still empty or an untouched template. Anything the person typed stays.
+ */
+(function () {
+  "use strict";
+  document.querySelectorAll("select[data-message-templates]").forEach(function (select) {
+    var templates;
+    try {
+      templates = JSON.parse(select.getAttribute("data-message-templates"));
+    } catch (e) {
+      return;
+    }
+    var field = document.getElementById(select.getAttribute("data-message-field"));
+    if (!field) {
+      return;
+    }
+    var untouched = function (text) {
+      var value = text.replace(/\r\n/g, "\n").trim();
+      return value === "" || Object.keys(templates).some(function (key) {
+        return templates[key].trim() === value;
+      });
+    };
+    select.addEventListener("change", function () {
+      if (untouched(field.value) && Object.prototype.hasOwnProperty.call(templates, select.value)) {
+        field.value = templates[select.value];
+      }
+    });
+  });
+})();

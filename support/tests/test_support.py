@@ -1,6 +1,7 @@
 """The contact page (open to everyone, protected from bots without third parties) and the staff desk."""
 
 import datetime as dt
+import json
 
 import pytest
 import time_machine
@@ -11,7 +12,7 @@ from post_office.models import Email
 
 from core.mail import KIND_HEADER, SUPPORT
 from support import services
-from support.forms import ContactForm
+from support.forms import TEMPLATES, ContactForm
 from support.models import SupportReply, SupportRequest
 from support.services import SupportError
 
@@ -111,6 +112,15 @@ def test_the_untouched_template_is_not_a_message(client):
     untouched = str(ContactForm().initial["message"]).replace("\n", "\r\n")  # as a browser sends a textarea
     response = client.post(URL, _data(subject="booking", message=untouched))
     assert response.status_code == 400 and "Please tell us what happened" in response.content.decode()
+
+
+def test_the_subject_select_carries_each_subjects_template_for_the_page_script(client):
+    select = ContactForm().fields["subject"].widget.attrs
+    templates = json.loads(select["data-message-templates"])
+    assert set(templates) == set(SupportRequest.Subject.values) and select["data-message-field"] == "id_message"
+    assert templates["payment"] == str(TEMPLATES[SupportRequest.Subject.PAYMENT]) and templates["other"] == ""
+    page = client.get(URL).content.decode()
+    assert "data-message-templates=" in page and "Invoice number (from the receipt)" in page
 
 
 def test_each_address_and_each_ip_send_a_few_per_hour(client, settings):
