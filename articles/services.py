@@ -62,6 +62,7 @@ __all__ = [
     "follow_toggle",
     "reaction_toggle",
     "unfollow",
+    "user_articles_erase",
 ]
 
 logger = logging.getLogger(__name__)
@@ -319,6 +320,23 @@ def article_delete(*, article: Article, by: User) -> None:
             storage = Article._meta.get_field("cover").storage
             transaction.on_commit(lambda: storage.delete(cover))
         _changed()
+
+
+def user_articles_erase(*, user: User) -> None:
+    """
+    Leaving (called when the account is anonymised): the person's articles (with their comments,
+    reactions and cover images), their comments on others' articles and their follows, both ways, are
+    deleted. Their likes and dislikes stay, as an anonymous count on others' articles.
+    """
+    storage = Article._meta.get_field("cover").storage
+    covers = [name for name in Article.objects.filter(author=user).values_list("cover", flat=True) if name]
+    Article.objects.filter(author=user).delete()
+    Comment.objects.filter(author=user).delete()
+    Follow.objects.filter(follower=user).delete()
+    Follow.objects.filter(mentor=user).delete()
+    for cover in covers:
+        transaction.on_commit(lambda cover=cover: storage.delete(cover))
+    _changed()
 
 
 def _recipients(article: Article) -> set[int]:

@@ -16,7 +16,8 @@ their mind, and is then anonymised.
 The account is anonymised, not deleted: the User row stays, as "Deleted user" with the address
 ``deleted-<pk>@deleted.invalid``, so the other side's bookings and history still read. Erased are the
 names, email addresses, password, photo, time zone and language, the mentor profile's texts, topics and
-meeting link, what the person wrote on bookings and in reviews (ratings stay), their calendar feed,
+meeting link, what the person wrote on bookings and in reviews (ratings stay), their articles, comments
+and follows (likes stay, anonymous), their mailings' contacts and messages, their calendar feed,
 weekly hours and waitlists, everything they signed in with (allauth email addresses, Google/GitHub
 links, authenticators, sessions) and mail still queued to them.
 
@@ -60,6 +61,7 @@ def account_deletion_request(*, user: User, now: dt.datetime | None = None) -> A
     a second request (a double click) returns the pending one. Every session of the person ends; the
     caller also signs out the current request.
     """
+    from articles.services import ARTICLES  # articles depend on accounts: import when used
     from schedule.services import user_schedule_close  # schedule depends on accounts: import when used
 
     now = now or timezone.now()
@@ -81,6 +83,7 @@ def account_deletion_request(*, user: User, now: dt.datetime | None = None) -> A
         user_schedule_close(user=locked, now=now)
         user_sessions_end(user=locked)
         directory.changed()
+        directory.changed(ARTICLES)  # their article pages, cached for visitors, go at once
         event_record(action=Event.Action.DELETION_REQUESTED, actor=locked, target=locked, now=now)
     return deletion
 
@@ -92,6 +95,8 @@ def account_deletion_cancel(*, user_id: int, now: dt.datetime | None = None) -> 
     account is never both kept and erased. Cancelled sessions stay cancelled and withdrawn slots stay
     withdrawn (the weekly hours publish again within the hour).
     """
+    from articles.services import ARTICLES  # articles depend on accounts: import when used
+
     now = now or timezone.now()
     with transaction.atomic():
         kept = AccountDeletion.objects.pending().filter(user_id=user_id, due_at__gt=now).update(cancelled_at=now)
@@ -99,6 +104,7 @@ def account_deletion_cancel(*, user_id: int, now: dt.datetime | None = None) -> 
             raise AccountError(_("This account is no longer waiting for deletion, so there is nothing to keep."))
         User.objects.filter(pk=user_id).update(is_active=True)
         directory.changed()
+        directory.changed(ARTICLES)
         user = User.objects.get(pk=user_id)
         event_record(action=Event.Action.DELETION_CANCELLED, actor=user, target=user, now=now)
     return user
@@ -133,6 +139,7 @@ def account_deletions_complete(*, now: dt.datetime | None = None) -> int:
 
 
 def _anonymise(user: User, *, closed_at: dt.datetime, now: dt.datetime) -> None:
+    from articles.services import user_articles_erase  # articles depend on accounts: import when used
     from mailings.services import user_mailings_erase  # mailings depend on accounts: import when used
     from reviews.services import user_reviews_erase  # reviews depend on accounts: import when used
     from schedule.delivery import outbox_forget  # schedule depends on accounts: import when used
@@ -143,6 +150,7 @@ def _anonymise(user: User, *, closed_at: dt.datetime, now: dt.datetime) -> None:
     user_schedule_erase(user=user, closed_at=closed_at, now=now)
     user_reviews_erase(user=user)
     user_mailings_erase(user=user, now=now)
+    user_articles_erase(user=user)
     outbox_forget(addresses=addresses, now=now)
     user_sessions_end(user=user)
     UserSession.objects.filter(user=user).delete()

@@ -25,12 +25,14 @@ from accounts.adapters import AccountAdapter
 from accounts.models import AccountDeletion, User
 from accounts.services import deletion as deletion_module
 from accounts.tests.factories import PASSWORD, MentorFactory, TopicFactory, UserFactory, enable_mfa, totp_code
+from articles.tests.factories import ArticleFactory, CommentFactory
 from core.mail import KIND_HEADER
 from messaging import services as messaging_services
 from schedule import emails
 from schedule import services as schedule_services
 from schedule.models import Booking, CalendarFeed, Slot, WaitlistEntry, WeeklySchedule
 from schedule.tests.factories import BookingFactory, SlotFactory
+from support import services as support_services
 
 pytestmark = pytest.mark.django_db
 
@@ -170,7 +172,8 @@ def test_download_my_data_is_a_json_attachment_of_the_persons_data(client, busy_
     assert "no-cache" in response["Cache-Control"] or "no-store" in response["Cache-Control"]
     data = json.loads(response.content)
     keys = ["format", "exported_at", "profile", "bookings_as_mentee", "bookings_as_mentor", "waitlist", "weekly_hours"]
-    keys += ["notification_email", "payments", "reviews", "packages_bought"]
+    keys += ["notification_email", "payments", "reviews", "packages_bought", "articles", "comments", "reactions"]
+    keys += ["following", "follower_count", "mailing_clients", "mailing_messages", "mailings", "support_requests"]
     assert sorted(data) == sorted([*keys, "messages"])
     profile = data["profile"]
     assert (profile["first_name"], profile["last_name"]) == ("Seán", HOSTILE.removeprefix("Seán "))
@@ -221,9 +224,13 @@ def test_the_export_is_built_in_the_same_number_of_queries_for_one_booking_or_ma
     busy_mentor, django_assert_num_queries, settings
 ):
     settings.MESSAGE_RATE_PER_MINUTE = 100
+    ArticleFactory(author=busy_mentor).topics.set([TopicFactory()])
+    support_services.support_request_create(subject="other", email=busy_mentor.email, message="Hi", user=busy_mentor)
     # profile, its topics, email addresses, bookings, waitlist, weekly schedule, its hours, its date
-    # overrides, conversations, messages, notification preferences, payments, reviews, packages bought
-    with django_assert_num_queries(14):
+    # overrides, conversations, messages, notification preferences, payments, reviews, packages bought,
+    # articles and their topics, comments, reactions, follows, followers, mailing clients, messages and
+    # mailings, support requests and their answers
+    with django_assert_num_queries(25):
         few = export.user_data_export(busy_mentor)
     for hours in range(100, 112):
         mentee = UserFactory()
@@ -231,10 +238,13 @@ def test_the_export_is_built_in_the_same_number_of_queries_for_one_booking_or_ma
         conversation = messaging_services.conversation_open(mentor=busy_mentor, mentee=mentee)
         messaging_services.message_send(conversation=conversation, sender=mentee, body="Question")
         messaging_services.message_send(conversation=conversation, sender=busy_mentor, body="Answer")
-    with django_assert_num_queries(14):
+        ArticleFactory(author=busy_mentor).topics.set([TopicFactory()])
+        CommentFactory(author=busy_mentor)
+    with django_assert_num_queries(25):
         many = export.user_data_export(busy_mentor)
     assert len(many["bookings_as_mentor"]) == len(few["bookings_as_mentor"]) + 12
     assert len(many["messages"]) == len(few["messages"]) + 12
+    assert (len(many["articles"]), len(many["comments"])) == (13, 12)
     assert [m["from"] for m in many["messages"][-1]["messages"]][-1] == "you"
 
 
@@ -243,8 +253,9 @@ def test_the_export_page_query_count_is_pinned(client, mentee, mentor, django_as
         _book(mentor, mentee, hours)
     client.force_login(mentee)
     # session, user, mentor profile, email addresses, bookings, waitlist, weekly schedule, conversations, messages,
-    # notification preferences, payments, reviews, packages bought
-    with django_assert_num_queries(13):
+    # notification preferences, payments, reviews, packages bought, articles, comments, reactions, follows,
+    # followers, mailing clients, messages and mailings, support requests
+    with django_assert_num_queries(22):
         assert client.get(EXPORT).status_code == 200
 
 

@@ -1,5 +1,6 @@
 import datetime as dt
 import io
+import os
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -272,6 +273,50 @@ def test_follow_is_once_per_pair_and_toggles(mentor, mentee):
         services.follow(follower=mentor, mentor=mentor)
     with pytest.raises(services.ArticleError):
         services.follow(follower=mentor, mentor=mentee)  # not a mentor
+
+
+def test_the_data_export_has_articles_comments_reactions_and_follows_and_counts_followers(mentor, mentee):
+    from accounts.export import user_data_export  # accounts does not import articles at module level
+
+    article = ArticleFactory(author=mentor, title="Saving first", body="Pay *yourself* first.")
+    CommentFactory(article=article, author=mentee, body="Thank you, Olena & co <3")
+    services.reaction_toggle(article=article, user=mentee, value="like")
+    services.follow(follower=mentee, mentor=mentor)
+    theirs = user_data_export(mentor)
+    [written] = theirs["articles"]
+    assert (written["title"], written["status"], written["text"]) == (
+        "Saving first",
+        "published",
+        "Pay *yourself* first.",
+    )
+    assert written["address"].endswith(article.get_absolute_url()) and written["published_at"].endswith("Z")
+    assert theirs["follower_count"] == 1 and theirs["following"] == [] and theirs["comments"] == []
+    mine = user_data_export(mentee)
+    assert [(c["article"], c["text"]) for c in mine["comments"]] == [("Saving first", "Thank you, Olena & co <3")]
+    assert [(r["article"], r["reaction"]) for r in mine["reactions"]] == [("Saving first", "like")]
+    assert [f["mentor"] for f in mine["following"]] == [mentor.display_name] and mine["articles"] == []
+
+
+def test_leaving_erases_the_persons_articles_comments_and_follows_but_keeps_likes_as_a_count(
+    mentor, mentee, django_capture_on_commit_callbacks
+):
+    from accounts.services import account_deletion_request, account_deletions_complete
+
+    theirs = services.article_create(author=mentor, title="Mine", body="b", cover=_png(), now=NOW)
+    cover = theirs.cover.path
+    elsewhere = ArticleFactory()
+    CommentFactory(article=theirs, author=mentee)
+    CommentFactory(article=elsewhere, author=mentor, body="Mentor's words")
+    CommentFactory(article=elsewhere, author=mentee, body="Mentee's words")
+    services.reaction_toggle(article=elsewhere, user=mentor, value="like")
+    services.follow(follower=mentee, mentor=mentor)
+    services.follow(follower=mentor, mentor=elsewhere.author)
+    account_deletion_request(user=mentor)
+    with django_capture_on_commit_callbacks(execute=True):  # the cover file goes once the erasure commits
+        assert account_deletions_complete(now=timezone.now() + dt.timedelta(days=31)) == 1
+    assert list(Article.objects.all()) == [elsewhere] and not os.path.exists(cover)
+    assert list(Comment.objects.values_list("body", flat=True)) == ["Mentee's words"]
+    assert not Follow.objects.exists() and Reaction.objects.filter(article=elsewhere).count() == 1
 
 
 # --- Races (PostgreSQL) ---

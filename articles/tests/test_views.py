@@ -135,6 +135,21 @@ def test_visitors_get_the_article_page_from_the_cache_and_each_view_is_counted_o
     assert Article.objects.get(pk=article.pk).view_count == 2
 
 
+def test_an_author_who_leaves_takes_the_cached_article_page_with_them_at_once(
+    client, article, django_capture_on_commit_callbacks
+):
+    from accounts.services import account_deletion_cancel, account_deletion_request
+
+    url = article.get_absolute_url()
+    assert client.get(url).status_code == 200  # now in the visitors' cache
+    with django_capture_on_commit_callbacks(execute=True):
+        account_deletion_request(user=article.author)
+    assert client.get(url).status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):
+        account_deletion_cancel(user_id=article.author_id)
+    assert client.get(url).status_code == 200
+
+
 def test_the_author_s_own_views_do_not_count(client, article):
     client.force_login(article.author)
     client.get(article.get_absolute_url())

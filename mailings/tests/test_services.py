@@ -34,6 +34,22 @@ def test_a_mailing_whose_start_has_passed_is_due_at_once(make_mailing, clients):
     assert sorted(e.to[0] for e in outbox()) == ["ann@example.com", "sean@example.com"]
 
 
+def test_the_data_export_has_the_mentors_clients_messages_and_mailings(make_mailing, clients, mentor, message):
+    from accounts.export import user_data_export  # accounts does not import mailings at module level
+
+    make_mailing(period=Mailing.Period.WEEKLY)
+    data = user_data_export(mentor)
+    assert [(c["email"], c["full_name"], c["booked_you"]) for c in data["mailing_clients"]] == [
+        ("sean@example.com", "Seán O'Brien & <Co>", False),
+        ("ann@example.com", "Ann Lee", False),
+    ]
+    assert data["mailing_messages"] == [
+        {"subject": message.subject, "text": message.body, "written_at": "2026-03-20T07:00:00Z"}
+    ]
+    [mailing] = data["mailings"]
+    assert (mailing["message"], mailing["repeat"], mailing["to_all_clients"]) == (message.subject, "weekly", True)
+
+
 def test_a_future_mailing_waits_for_its_start(make_mailing, clients):
     mailing = make_mailing(start=later(hours=2))
     assert services.mailings_send_due(now=later(hours=1, minutes=59)).started == 0

@@ -208,6 +208,23 @@ def test_staff_assign_answer_by_email_and_close(client, staff, support_request):
     assert ["closed", "open"] in changes  # reopening is in the change log, with who did it
 
 
+def test_the_data_export_has_the_persons_requests_with_staffs_answers(mentee, staff):
+    from accounts.export import user_data_export  # accounts does not import support at module level
+
+    request = services.support_request_create(
+        subject="account", email=mentee.email, message="Cannot sign in & <b>", user=mentee
+    )
+    services.support_request_answer(request=request, by=staff, body="Try the reset link.")
+    [exported] = user_data_export(mentee)["support_requests"]
+    assert (exported["reference"], exported["subject"], exported["message"]) == (
+        request.reference,
+        "account",
+        "Cannot sign in & <b>",
+    )
+    assert [answer["text"] for answer in exported["answers"]] == ["Try the reset link."]
+    assert user_data_export(staff)["support_requests"] == []
+
+
 def test_only_staff_reach_the_desk(client, mentee, support_request):
     client.force_login(mentee)
     assert client.get(reverse("dashboard:support")).status_code == 403
