@@ -7,10 +7,10 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Articles")
 
     def ready(self):
-        """A new article of a mentor one follows is this app's kind of notification, rendered by notifications."""
+        """A new article of a mentor one follows, and a comment on one's article: this app's notifications."""
         from django.utils.translation import gettext
 
-        from articles import PUBLISHED_KIND
+        from articles import COMMENTED_KIND, PUBLISHED_KIND
         from notifications import kinds
 
         kinds.register(
@@ -19,4 +19,13 @@ class ArticlesConfig(AppConfig):
             "journal-text",
             label=_("New articles by mentors you follow"),
             email=False,  # in the app and live only: the bell, not the inbox
+        )
+        kinds.register(
+            COMMENTED_KIND,
+            lambda p: (
+                gettext("%(name)s commented on your article “%(title)s”.") % {"name": p["name"], "title": p["title"]}
+            ),
+            "chat-left-text",
+            label=_("Comments on your articles"),
+            email=False,
         )

@@ -74,6 +74,14 @@ def comment_page(*, article: Article, number):
     return Paginator(comments, COMMENTS_PAGE_SIZE).get_page(number)
 
 
+def comment_url(comment: Comment) -> str:
+    """The page of comments that shows ``comment``, anchored to it."""
+    before = Comment.objects.filter(article_id=comment.article_id, created_at__lt=comment.created_at).count()
+    number = before // COMMENTS_PAGE_SIZE + 1
+    page = f"?comments={number}" if number > 1 else ""
+    return f"{comment.article.get_absolute_url()}{page}#comment-{comment.pk}"
+
+
 def viewer_state(*, article: Article, viewer) -> dict:
     """The viewer's reaction and whether they follow the author: one query, or none for visitors."""
     if not viewer.is_authenticated:

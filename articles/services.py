@@ -27,7 +27,7 @@ from accounts import directory
 from accounts.images import normalize_photo
 from accounts.models import Topic, User
 from accounts.selectors import has_verified_email
-from articles import PUBLISHED_KIND, counting
+from articles import COMMENTED_KIND, PUBLISHED_KIND, counting, selectors
 from articles.errors import ArticleError
 from articles.markdown import plain_summary, render
 from articles.models import (
@@ -44,7 +44,7 @@ from audit.models import Event
 from audit.services import event_record
 from core import ratelimit
 from core.slugs import slugify
-from notifications.services import notify_many
+from notifications.services import notify, notify_many
 
 __all__ = [
     "ArticleError",
@@ -421,7 +421,10 @@ def _require_public(article: Article, now: dt.datetime) -> None:
 
 
 def comment_create(*, article: Article, author: User, body: str, now: dt.datetime | None = None) -> Comment:
-    """A person with a confirmed address comments on a published article (ARTICLE_COMMENTS_PER_HOUR)."""
+    """
+    A person with a confirmed address comments on a published article (ARTICLE_COMMENTS_PER_HOUR); the
+    article's author is notified (in the app), unless it is their own comment.
+    """
     now = now or timezone.now()
     if not author.is_authenticated or not author.is_active:
         raise ArticleError(_("Please sign in to comment."), code="anonymous")
@@ -444,6 +447,13 @@ def comment_create(*, article: Article, author: User, body: str, now: dt.datetim
     with transaction.atomic():
         comment.save()
         directory.changed(ARTICLES)
+        if article.author_id != author.pk:
+            notify(
+                recipient=article.author,
+                kind=COMMENTED_KIND,
+                params={"name": author.display_name, "title": article.title},
+                link=selectors.comment_url(comment),
+            )
     return comment
 
 

@@ -267,15 +267,7 @@ def comment_create(request, pk):
         messages.error(request, error.message)
         return redirect(f"{article.get_absolute_url()}#comment-form")
     messages.success(request, _("Your comment is posted."))
-    return redirect(_comment_url(comment))
-
-
-def _comment_url(comment: Comment) -> str:
-    """The page of comments that shows ``comment``, anchored to it."""
-    before = Comment.objects.filter(article_id=comment.article_id, created_at__lt=comment.created_at).count()
-    number = before // selectors.COMMENTS_PAGE_SIZE + 1
-    page = f"?comments={number}" if number > 1 else ""
-    return f"{comment.article.get_absolute_url()}{page}#comment-{comment.pk}"
+    return redirect(selectors.comment_url(comment))
 
 
 @login_required
@@ -290,10 +282,10 @@ def comment_edit(request, pk):
             messages.error(request, error.message)
         else:
             messages.success(request, _("Your comment is saved."))
-        return redirect(_comment_url(comment))
+        return redirect(selectors.comment_url(comment))
     if request.method == "GET" and timezone.now() > services.comment_edit_deadline(comment):
         messages.error(request, _("This comment can no longer be edited."))
-        return redirect(_comment_url(comment))
+        return redirect(selectors.comment_url(comment))
     context = {"form": form, "comment": comment, "article": comment.article}
     return render(request, "articles/comment_form.html", context, status=400 if form.is_bound else 200)
 

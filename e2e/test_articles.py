@@ -70,6 +70,14 @@ def test_a_mentor_publishes_a_follower_is_told_live_and_a_reader_comments_and_li
     expect(like).to_have_attribute("aria-pressed", "true")
     expect(like).to_contain_text("1")
 
+    # Olena is told of the comment and its notification leads to it.
+    mentor.goto("/notifications/")
+    told = mentor.locator(".notification-list").get_by_text(f"Petro Savchuk commented on your article “{title}”.")
+    expect(told).to_be_visible()
+    told.click()
+    expect(mentor).to_have_url(re.compile(r"#comment-\d+$"))
+    expect(mentor.locator("#comments")).to_contain_text("Trying this from Monday.")
+
     # It is in the public list, found by a word of its title.
     reader.goto("/articles/?q=" + title.split()[-1])
     expect(reader.get_by_role("link", name=title)).to_be_visible()

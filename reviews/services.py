@@ -29,7 +29,7 @@ from audit.models import Event
 from audit.services import event_record
 from notifications.selectors import wants_email
 from notifications.services import notify
-from reviews import INVITATION_KIND, RECEIVED_KIND, emails, selectors
+from reviews import INVITATION_KIND, MODERATED_KIND, RECEIVED_KIND, REPLIED_KIND, emails, selectors
 from reviews.errors import ReviewError
 from reviews.models import (
     RATING_MAX,
@@ -175,7 +175,7 @@ def review_create(*, booking: Booking, by: User, rating: int, text: str = "", no
 
 
 def review_reply(*, review: Review, by: User, text: str, now: dt.datetime | None = None) -> Review:
-    """The mentor answers a review of their session, in public, once."""
+    """The mentor answers a review of their session, in public, once; the client is notified (in the app)."""
     now = now or timezone.now()
     if by.pk != review.mentor_id:
         raise ReviewError(_("Only the mentor of this session can reply to its review."), code="not_mentor")
@@ -184,6 +184,13 @@ def review_reply(*, review: Review, by: User, text: str, now: dt.datetime | None
         if not Review.objects.filter(pk=review.pk, reply="").update(reply=text, replied_at=now):
             raise ReviewError(_("You have already replied to this review."), code="already")
         directory.changed()  # the mentor page shows replies, and is cached for visitors
+        if review.mentee.is_active:
+            notify(
+                recipient=review.mentee,
+                kind=REPLIED_KIND,
+                params={"name": by.display_name},
+                link=f"{reverse('schedule:booking_detail', args=[review.booking_id])}#review-{review.pk}",
+            )
     review.reply, review.replied_at = text, now
     return review
 
@@ -230,6 +237,7 @@ def review_hide(*, review: Review, by: User, reason: str, now: dt.datetime | Non
         _log(review=review, action=ReviewModeration.Action.HIDE, reason=reason, by=by, now=now)
         event_record(action=Event.Action.REVIEW_HIDE, actor=by, target=review, changes={"reason": reason}, now=now)
         _rating_refresh(review.mentor_id)
+        _tell_moderated(review, hidden=True, reason=reason)
     review.is_hidden, review.hidden_reason, review.hidden_by, review.hidden_at = True, reason, by, now
     return review
 
@@ -248,8 +256,26 @@ def review_unhide(*, review: Review, by: User, reason: str, now: dt.datetime | N
         _log(review=review, action=ReviewModeration.Action.UNHIDE, reason=reason, by=by, now=now)
         event_record(action=Event.Action.REVIEW_UNHIDE, actor=by, target=review, changes={"reason": reason}, now=now)
         _rating_refresh(review.mentor_id)
+        _tell_moderated(review, hidden=False, reason=reason)
     review.is_hidden, review.hidden_reason, review.hidden_by, review.hidden_at = False, "", None, None
     return review
+
+
+def _tell_moderated(review: Review, *, hidden: bool, reason: str) -> None:
+    """Both people of the session learn what staff did with its review, and why (in the app)."""
+    mentee, mentor = review.mentee, review.mentor
+    sides = (
+        (mentee, mentor, f"{reverse('schedule:booking_detail', args=[review.booking_id])}#review-{review.pk}"),
+        (mentor, mentee, f"{reverse('reviews:mine')}#review-{review.pk}"),
+    )
+    for recipient, other, link in sides:
+        if recipient.is_active:
+            notify(
+                recipient=recipient,
+                kind=MODERATED_KIND,
+                params={"name": other.display_name, "reason": reason, "hidden": hidden, "yours": recipient == mentee},
+                link=link,
+            )
 
 
 def _log(*, review: Review, action: str, reason: str, by: User, now: dt.datetime) -> ReviewModeration:

@@ -9,7 +9,7 @@ from PIL import Image
 
 from accounts.models import User
 from accounts.tests.factories import MentorFactory, UserFactory, staff_member
-from articles import PUBLISHED_KIND, services
+from articles import COMMENTED_KIND, PUBLISHED_KIND, services
 from articles.models import Article, Comment, Follow, Reaction
 from articles.tests.factories import ArticleFactory, CommentFactory
 from audit.models import Event
@@ -206,6 +206,17 @@ def test_no_comments_on_drafts_or_scheduled_articles(mentee):
     ):
         with pytest.raises(services.ArticleError, match="not published"):
             services.comment_create(article=article, author=mentee, body="Hi", now=NOW)
+
+
+def test_the_author_is_told_of_a_comment_on_their_article_but_not_of_their_own(mentee, mentor):
+    from notifications import kinds  # the sentence is made when the notification is shown
+
+    article = ArticleFactory(author=mentor, title="Saving first")
+    comment = services.comment_create(article=article, author=mentee, body="Thanks!")
+    services.comment_create(article=article, author=mentor, body="Glad it helps.")
+    [told] = Notification.objects.filter(kind=COMMENTED_KIND)
+    assert told.recipient == mentor and told.link == f"{article.get_absolute_url()}#comment-{comment.pk}"
+    assert kinds.render(told) == f"{mentee.display_name} commented on your article “Saving first”."
 
 
 def test_comments_are_rate_limited_per_hour(mentee, settings):

@@ -11,12 +11,12 @@ from django.urls import reverse
 from post_office.models import Email
 
 from accounts.tests.factories import UserFactory
-from articles import PUBLISHED_KIND
+from articles import COMMENTED_KIND, PUBLISHED_KIND
 from core.mail import KIND_HEADER
 from messaging import MESSAGE_KIND
 from notifications import kinds, selectors, services
 from notifications.models import Notification, NotificationPreference
-from reviews import INVITATION_KIND, RECEIVED_KIND
+from reviews import INVITATION_KIND, MODERATED_KIND, RECEIVED_KIND, REPLIED_KIND
 from schedule import emails as booking_emails
 from schedule import services as schedule_services
 from schedule.tests.factories import SlotFactory
@@ -33,6 +33,9 @@ IN_APP_ONLY = [
     "mailing_disabled",  # the mailing's page says why, too
     "mailing_enabled",
     PUBLISHED_KIND,  # a new article of a followed mentor comes to the bell only
+    COMMENTED_KIND,
+    REPLIED_KIND,  # the reply is on the booking page
+    MODERATED_KIND,
 ]
 
 

@@ -13,7 +13,7 @@ from accounts import directory
 from accounts.models import MentorProfile
 from accounts.tests.factories import MentorFactory, UserFactory, staff_member
 from notifications.models import Notification
-from reviews import RECEIVED_KIND, services
+from reviews import MODERATED_KIND, RECEIVED_KIND, REPLIED_KIND, services
 from reviews.models import Review, ReviewModeration, ReviewReport
 from reviews.tests.factories import NOW, ReviewFactory, past_booking
 from schedule.models import Booking
@@ -221,6 +221,16 @@ def test_the_mentor_replies_once_in_public(review, mentor, django_capture_on_com
     assert review.reply == "Thank you!"
 
 
+def test_the_client_is_told_of_the_reply_with_a_link_to_the_review(review, mentee, mentor):
+    from notifications import kinds  # the sentence is made when the notification is shown
+
+    services.review_reply(review=review, by=mentor, text="Thank you!", now=NOW)
+    told = Notification.objects.get(recipient=mentee, kind=REPLIED_KIND)
+    assert kinds.render(told) == f"{mentor.display_name} replied to your review."
+    assert told.link == f"/bookings/{review.booking_id}/#review-{review.pk}"
+    assert not Notification.objects.filter(recipient=mentor, kind=REPLIED_KIND).exists()
+
+
 @pytest.mark.parametrize("who", ["mentee", "stranger", "staff"])
 def test_only_the_mentor_of_the_session_replies(review, mentee, staff, who):
     by = {"mentee": mentee, "stranger": MentorFactory(), "staff": staff}[who]
@@ -298,6 +308,27 @@ def test_staff_hide_a_review_with_a_reason_and_show_it_again_with_another(
         ("hide", "Personal details", staff.pk, NOW),
         ("unhide", "Edited out by the client", staff.pk, later),
     ]
+
+
+def test_both_sides_are_told_when_staff_hide_or_show_a_review_and_why(review, mentee, mentor, staff):
+    from notifications import kinds  # the sentence is made when the notification is shown
+
+    services.review_hide(review=review, by=staff, reason="Personal details", now=NOW)
+    services.review_unhide(review=review, by=staff, reason="Edited out", now=NOW + HOUR)
+    told = {
+        (n.recipient_id, n.params["hidden"]): (kinds.render(n), n.link)
+        for n in Notification.objects.filter(kind=MODERATED_KIND)
+    }
+    assert told[(mentee.pk, True)] == (
+        f"Staff hid your review of the session with {mentor.display_name}. Reason: Personal details",
+        f"/bookings/{review.booking_id}/#review-{review.pk}",
+    )
+    assert told[(mentor.pk, True)] == (
+        f"Staff hid the review of your session by {mentee.display_name}. Reason: Personal details",
+        f"/reviews/mine/#review-{review.pk}",
+    )
+    assert told[(mentee.pk, False)][0].startswith("Staff show your review of the session with")
+    assert told[(mentor.pk, False)][0].endswith("again. Reason: Edited out") and len(told) == 4
 
 
 def test_hiding_twice_or_showing_a_visible_review_is_refused(review, staff):
