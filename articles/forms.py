@@ -77,6 +77,11 @@ class ArticleForm(forms.Form):
         if article is None:
             del self.fields["remove_cover"]
 
+    @property
+    def cover_to_choose_again(self) -> bool:
+        """A good image was chosen but something else was refused: browsers do not keep a chosen file."""
+        return self.is_bound and bool(self.errors) and bool(self.files.get("cover")) and "cover" not in self.errors
+
     def clean_title(self):
         return _by_the_service(services.check_title, self.cleaned_data["title"])
 

@@ -1,10 +1,13 @@
 import datetime as dt
+import io
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
 from accounts.tests.factories import MentorFactory, TopicFactory, UserFactory
 from articles import counting, services
@@ -199,6 +202,27 @@ def test_editing_keeps_the_publication_date_of_a_public_article(client, article)
     client.post(reverse("articles:edit", args=[article.pk]), {"title": "Renamed", "body": "New", "publish": "draft"})
     article.refresh_from_db()
     assert article.status == "draft"
+
+
+def _png() -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (1300, 700), "teal").save(buffer, "PNG")
+    return SimpleUploadedFile("cover.png", buffer.getvalue(), "image/png")
+
+
+def test_the_edit_page_shows_the_current_cover_and_asks_again_for_a_file_a_refused_form_dropped(client, mentor):
+    article = services.article_create(author=mentor, title="With a cover", body="b", cover=_png())
+    client.force_login(mentor)
+    url = reverse("articles:edit", args=[article.pk])
+    page = client.get(url).content.decode()
+    assert f'src="{article.cover.url}"' in page and "The current cover." in page
+    assert "Please choose the image again" not in page
+    refused = client.post(url, {"title": "", "body": "b", "publish": "draft", "cover": _png()})
+    assert refused.status_code == 400 and "Please choose the image again" in refused.content.decode()
+    refused = client.post(url, {"title": "", "body": "b", "publish": "draft"})  # no file chosen: nothing to ask
+    assert refused.status_code == 400 and "Please choose the image again" not in refused.content.decode()
+    article.refresh_from_db()
+    assert article.title == "With a cover"
 
 
 def test_an_author_whose_address_is_unconfirmed_still_edits_a_public_article(client, article):
