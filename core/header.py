@@ -2,15 +2,19 @@
 The unread counts in the header of every signed-in page (notifications, messages). Each app
 registers how to count its own; a page reads them all from the cache in one round trip, and on a
 miss computes every missing one in a single query (one subquery each), so the header costs at most
-one query whatever the number of counts. Apps forget their count when it changes.
+one query whatever the number of counts. Apps forget their count when it changes, or call ``changed``
+to also tell the person's open pages the new count (a "header.count" event to their person group).
 """
 
 from collections.abc import Callable
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, IntegerField, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+
+from core import realtime
 
 TTL = 10 * 60
 _COUNTS: dict[str, Callable[[object], QuerySet]] = {}
@@ -52,6 +56,17 @@ def count(user, name: str) -> int:
 
 def forget(name: str, user_id: int) -> None:
     cache.delete(_key(name, user_id))
+
+
+def changed(name: str, user) -> None:
+    """``user``'s count of ``name`` changed: forgotten now, and after the commit pushed to their open pages."""
+    forget(name, user.pk)
+
+    def push():
+        event = {"type": "header.count", "name": name, "unread": count(user, name)}
+        realtime.push(realtime.person_group(user.pk), event)
+
+    transaction.on_commit(push)
 
 
 def _count(queryset: QuerySet) -> Coalesce:

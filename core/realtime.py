@@ -79,6 +79,14 @@ class PersonSocketMixin:
     async def access_ended(self, event):
         await self.close(code=ACCESS_ENDED_CLOSE_CODE)
 
+    # Whether this socket passes header counts on: one socket per page does (the bell's), not every one.
+    passes_header_counts = True
+
+    async def header_count(self, event):
+        """A count in the header changed (``core.header.changed``): the page shows the new one."""
+        if self.passes_header_counts:
+            await self.send_json({"type": "count", "name": event["name"], "unread": event["unread"]})
+
 
 def person_sockets_close(*, user, **facts) -> None:
     """The accounts hook ACCESS_ENDED: after the commit, every open socket of ``user`` closes."""

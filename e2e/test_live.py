@@ -32,6 +32,15 @@ def test_a_mentee_asks_a_question_and_the_mentor_sees_it_and_a_booking_arrive_li
     mentor.get_by_role("button", name="Send", exact=True).click()
     expect(mentee.locator("main")).to_contain_text("For most people, yes.")
 
+    # On another page, the mentee's header counts the mentor's next message without a reload.
+    mentee.goto("/bookings/")
+    unread = mentee.locator("[data-messages-unread]")
+    unread_before = int(unread.locator("[data-count]").inner_text()) if unread.is_visible() else 0
+    mentor.fill("textarea", "Bring your questions.")
+    mentor.get_by_role("button", name="Send", exact=True).click()
+    expect(unread).to_be_visible()
+    expect(unread.locator("[data-count]")).to_have_text(str(unread_before + 1))
+
     mentee.goto("/mentors/james-carter/")
     mentee.locator("a[href^='/book/']").first.click()
     mentee.get_by_role("button", name="Continue to payment").click()

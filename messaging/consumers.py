@@ -21,6 +21,7 @@ FORBIDDEN = 4403
 
 
 class ConversationConsumer(PersonSocketMixin, CountedSocketMixin, AsyncJsonWebsocketConsumer):
+    passes_header_counts = False  # the page's bell socket keeps the header's counts
     socket_kind = "conversation"
 
     async def connect(self):

@@ -37,18 +37,27 @@ def forget_unread_count(user_id: int) -> None:
     header.forget(HEADER_COUNT, user_id)
 
 
+def unread_count_changed(user) -> None:
+    """Forget the person's count and, after the commit, show the new one in the header of their open pages."""
+    header.changed(HEADER_COUNT, user)
+
+
 def conversations_for(user) -> QuerySet[Conversation]:
-    """The person's conversations, latest message first, each with ``unread`` (the other side's unread)."""
+    """
+    The person's conversations, latest message first, each with ``unread`` (the other side's unread).
+    One opened with no message written yet ("Message <name>" and then nothing) is not listed, on either
+    side: the other person would see a conversation with nothing in it.
+    """
     unread = Count(
         "messages",
         filter=~Q(messages__sender=user)
         & (Q(mentor=user, messages__pk__gt=F("mentor_read_id")) | Q(mentee=user, messages__pk__gt=F("mentee_read_id"))),
     )
     return (
-        Conversation.objects.filter(Q(mentor=user) | Q(mentee=user))
+        Conversation.objects.filter(Q(mentor=user) | Q(mentee=user), last_message_at__isnull=False)
         .select_related("mentor", "mentee")
         .annotate(unread=unread)
-        .order_by(F("last_message_at").desc(nulls_last=True), "-pk")
+        .order_by("-last_message_at", "-pk")
     )
 
 

@@ -171,12 +171,12 @@ def message_send(*, conversation: Conversation, sender: User, body: str, now: dt
                 params={"name": sender.display_name},
                 link=locked.get_absolute_url(),
             )
-        transaction.on_commit(lambda: _announce(message, recipient_id=recipient.pk))
+        transaction.on_commit(lambda: _announce(message, recipient=recipient))
     return message
 
 
-def _announce(message: Message, *, recipient_id: int) -> None:
-    selectors.forget_unread_count(recipient_id)
+def _announce(message: Message, *, recipient: User) -> None:
+    selectors.unread_count_changed(recipient)  # the header's count, on every page they have open
     selectors.forget_unread_count(message.sender_id)
     realtime.push(group_name(message.conversation_id), {"type": CREATED_EVENT, "id": message.pk})
 
@@ -190,7 +190,7 @@ def conversation_mark_read(*, conversation: Conversation, user: User) -> bool:
     )
     if changed:
         setattr(conversation, f"{side}_read_id", latest)
-        selectors.forget_unread_count(user.pk)
+        selectors.unread_count_changed(user)  # their other open pages too
     return bool(changed)
 
 

@@ -125,7 +125,7 @@ def test_opening_a_conversation_marks_it_read(client, conversation, mentee, ment
     assert selectors.unread_count(mentor) == 0
 
 
-def test_the_list_is_sorted_by_the_last_message_with_unread_counts(client, mentee):
+def test_the_list_is_sorted_by_the_last_message_with_unread_counts_and_leaves_out_empty_ones(client, mentee):
     now = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
     older = ConversationFactory(mentee=mentee, mentor=MentorFactory(first_name="Older"), last_message_at=now)
     newer = ConversationFactory(
@@ -137,9 +137,10 @@ def test_the_list_is_sorted_by_the_last_message_with_unread_counts(client, mente
     client.force_login(mentee)
     response = client.get(reverse("messaging:list"))
     names = [c.other_person.first_name for c in response.context["page"].object_list]
-    assert names == ["Newer", "Older", "Silent"]
-    assert [c.unread for c in response.context["page"].object_list] == [0, 2, 0]
-    assert newer.pk and silent.pk
+    assert names == ["Newer", "Older"]  # nothing was written to Silent: not a conversation to the mentor either
+    assert [c.unread for c in response.context["page"].object_list] == [0, 2]
+    client.force_login(silent.mentor)
+    assert "No conversations yet" in client.get(reverse("messaging:list")).content.decode() and newer.pk
 
 
 def test_the_catch_up_endpoint_returns_messages_after_an_id(client, conversation, mentee):
@@ -167,6 +168,16 @@ def test_blocking_from_the_page_hides_the_form_and_denies_booking(client, conver
     assert not selectors.is_blocked(mentor, mentee)
 
 
+def test_the_blocked_side_is_told_it_is_blocked_and_not_offered_to_unblock(client, conversation, mentee, mentor):
+    client.force_login(mentor)
+    client.post(_url(conversation, "block"), follow=True)  # the mentor reads "You blocked …"
+    client.force_login(mentee)
+    page = client.get(_url(conversation)).content.decode()
+    assert "This conversation is blocked: no new messages can be sent." in page
+    assert "It is blocked already. Block it too" in page and "Unblock" not in page
+    assert "Neither of you can write here" not in page
+
+
 def test_staff_read_only_reported_conversations(client, conversation, mentee, staff):
     MessageFactory(conversation=conversation, sender=mentee, body="Something rude")
     client.force_login(staff)
@@ -189,14 +200,20 @@ def test_the_header_shows_the_unread_count(client, conversation, mentee, mentor)
     services.message_send(conversation=conversation, sender=mentee, body="Hello")
     client.force_login(mentor)
     page = client.get(reverse("messaging:list")).content.decode()
-    assert 'data-messages-unread>1<span class="visually-hidden"> unread' in page
+    assert 'data-messages-unread><span data-count>1</span><span class="visually-hidden"> unread' in page
+    client.get(reverse("messaging:detail", args=[conversation.pk]))
+    page = client.get(reverse("messaging:list")).content.decode()
+    assert 'bg-danger d-none" data-messages-unread><span data-count>0</span>' in page  # kept, hidden, for the socket
 
 
 def test_the_pages_query_counts_are_pinned(client, conversation, mentee, mentor, django_assert_num_queries):
     for i in range(40):
         MessageFactory(conversation=conversation, sender=mentee if i % 2 else mentor, body=f"m{i}")
+    conversation.last_message_at = conversation.messages.last().created_at
+    conversation.save(update_fields=["last_message_at"])
     for _ in range(3):
-        services.conversation_open(mentor=MentorFactory(), mentee=mentee)
+        opened = services.conversation_open(mentor=MentorFactory(), mentee=mentee)
+        services.message_send(conversation=opened, sender=mentee, body="Hello")
     client.force_login(mentee)
     # session, user, the header's unread counts (one query), conversations (count + page)
     with django_assert_num_queries(5):

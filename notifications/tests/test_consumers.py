@@ -143,3 +143,24 @@ async def _test_blocking_a_person_closes_their_open_sockets_at_once(mentor, ment
         assert await socket.receive_output(timeout=2) == {"type": "websocket.close", "code": 4401}
     assert await others.receive_nothing(timeout=0.3)  # nobody else's socket is touched
     await others.disconnect()
+
+
+def test_the_headers_messages_count_follows_on_every_open_page(mentor, mentee):
+    async_to_sync(_test_the_headers_messages_count_follows_on_every_open_page)(mentor, mentee)
+
+
+async def _test_the_headers_messages_count_follows_on_every_open_page(mentor, mentee):
+    """A message to the mentee: their open pages' header shows 1 unread; reading it elsewhere, 0."""
+    conversation = await sync_to_async(messaging_services.conversation_open)(mentee=mentee, mentor=mentor)
+    bell, others = await sync_to_async(_socket)(mentee), await sync_to_async(_socket)(mentor)
+    assert (await bell.connect())[0] and (await others.connect())[0]
+
+    await sync_to_async(messaging_services.message_send)(conversation=conversation, sender=mentor, body="Hi")
+
+    received = [await bell.receive_json_from(timeout=2), await bell.receive_json_from(timeout=2)]
+    assert {"type": "count", "name": "messages", "unread": 1} in received  # and the "new message" notification
+    await sync_to_async(messaging_services.conversation_mark_read)(conversation=conversation, user=mentee)
+    assert await bell.receive_json_from(timeout=2) == {"type": "count", "name": "messages", "unread": 0}
+    assert await others.receive_nothing(timeout=0.3)  # the sender's own count did not change
+    await bell.disconnect()
+    await others.disconnect()

@@ -1,6 +1,7 @@
 /*
  * The header bell: the unread count stays live over a WebSocket, and opening the bell loads the
  * latest notifications. Without JavaScript the bell is a link to the notifications page.
+ * The same socket keeps the header's unread messages count live ("count" events).
  * A dropped socket reconnects with backoff (1 s doubling to 60 s) and then refetches what it missed.
  */
 (function () {
@@ -15,6 +16,13 @@
   function showCount(unread) {
     count.textContent = unread > 99 ? "99+" : String(unread);
     count.classList.toggle("d-none", unread === 0);
+  }
+
+  function showMessagesCount(unread) {
+    var badge = document.querySelector("[data-messages-unread]");
+    if (!badge) return;
+    badge.querySelector("[data-count]").textContent = unread > 99 ? "99+" : String(unread);
+    badge.classList.toggle("d-none", unread === 0);
   }
 
   function item(notification) {
@@ -74,6 +82,10 @@
     });
     socket.addEventListener("message", function (event) {
       var data = JSON.parse(event.data);
+      if (data.type === "count" && data.name === "messages") {
+        showMessagesCount(data.unread);
+        return;
+      }
       if (data.type !== "notification") return;
       showCount(data.unread);
       if (bell.querySelector(".dropdown-menu.show")) load();
