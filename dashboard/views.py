@@ -4,6 +4,7 @@ import csv
 import zoneinfo
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import StreamingHttpResponse
@@ -38,6 +39,7 @@ from dashboard.forms import (
     StaffCancelForm,
     StaffRoleForm,
 )
+from dashboard.staff_home import staff_home
 from mailings import selectors as mailing_selectors
 from payments import selectors as payment_selectors
 from reviews import selectors as review_selectors
@@ -120,12 +122,18 @@ def _stats_context() -> dict:
     }
 
 
-@permission_required("view_dashboard")
+@login_required
 def stats(request):
     """
     The figures are full-table aggregates, so they are cached for a minute, and recomputed as soon as
-    a slot, booking or mentor changes (the same version key as the public directory).
+    a slot, booking or mentor changes (the same version key as the public directory). Staff whose role
+    does not see the figures (Support) are sent on to their own first page.
     """
+    if not request.user.has_staff_perm("view_dashboard"):
+        home = staff_home(request.user)
+        if home is None:
+            raise PermissionDenied(_("Your staff role does not allow this."))
+        return redirect(home)
     key = directory.key("dashboard-stats", get_language(), timezone.get_current_timezone_name())
     body_html = cache.get(key)
     if body_html is None:

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from post_office.models import STATUS, Email
 
-from accounts.tests.factories import MentorFactory, UserFactory
+from accounts.tests.factories import MentorFactory, UserFactory, staff_member
 from dashboard import selectors
 from schedule.models import Booking, Slot
 from schedule.tests.factories import BookingFactory, SlotFactory
@@ -224,6 +224,22 @@ def test_only_staff_can_reach_any_dashboard_url(client, objects, method, name, a
         Booking.objects.filter(status="confirmed").count(),
         objects["person"].is_active,
     ) == before
+
+
+@pytest.mark.parametrize(("role", "home"), [("Manager", None), ("Support", "dashboard:support")])
+def test_dashboard_sends_a_role_that_does_not_see_the_figures_to_its_own_first_page(client, role, home):
+    client.force_login(staff_member(role))
+    response = client.get(reverse("dashboard:stats"))
+    if home is None:
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 302 and response["Location"] == reverse(home)
+        assert f'href="{reverse(home)}">Dashboard<' in client.get(response["Location"]).content.decode()
+
+
+def test_staff_with_no_dashboard_page_at_all_are_refused(client):
+    client.force_login(staff_member(None))  # staff without a role
+    assert client.get(reverse("dashboard:stats")).status_code == 403
 
 
 @pytest.mark.parametrize(("name", "arg"), GET_URLS)
