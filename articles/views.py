@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -51,9 +52,11 @@ def article_list(request):
         page = Paginator(articles, selectors.PAGE_SIZE).get_page(page_number)
         query = request.GET.copy()
         query.pop("page", None)
+        others = urlencode({name: value for name, value in filters.items() if value and name in ("q", "topic")})
         context = {
             "page": page,
             "filters": filters,
+            "all_authors_url": reverse("articles:list") + (f"?{others}" if others else ""),
             "author": author if author is not None and author.pk else None,
             "topics": selectors.topics_in_use(now=now),
             "querystring": query.urlencode(),

@@ -72,6 +72,20 @@ def test_the_list_query_count_is_pinned(client, mentee, django_assert_num_querie
             assert client.get(reverse("articles:list")).content == response.content
 
 
+def test_articles_by_one_mentor_lead_back_to_every_mentor_keeping_the_search_and_topic(client, article):
+    slug = article.author.mentor_profile.slug
+    page = client.get(
+        reverse("articles:list"), {"author": slug, "q": "raise & co", "topic": "careers"}
+    ).content.decode()
+    assert f"Articles by {article.author.display_name}" in page
+    assert 'href="/articles/?q=raise+%26+co&amp;topic=careers"' in page and "Articles by every mentor" in page
+    assert (
+        'href="/articles/"><i class="bi bi-x-circle'
+        in client.get(reverse("articles:list"), {"author": slug}).content.decode()
+    )
+    assert "Articles by every mentor" not in client.get(reverse("articles:list")).content.decode()
+
+
 def test_a_visitor_sees_a_new_article_in_the_list_at_once(client, mentor, django_capture_on_commit_callbacks):
     ArticleFactory(title="First one", author=mentor)
     assert "First one" in client.get(reverse("articles:list")).content.decode()
