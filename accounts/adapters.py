@@ -5,12 +5,14 @@ to an account that is waiting for deletion offers to keep it.
 """
 
 import time
+import zoneinfo
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from accounts import selectors, services
 from accounts.models import User
@@ -34,15 +36,18 @@ SECRET_TEMPLATES = (
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """
-        Queue allauth's mail in the outbox, rendered now in the language of the account it is about (a
-        password reset asked from a Ukrainian browser still reaches an English speaker in English), or
-        of the request when no account has the address.
+        Queue allauth's mail in the outbox, rendered now in the language and time zone of the account it
+        is about (a password reset asked from a Ukrainian browser still reaches an English speaker in
+        English), or of the request when no account has the address.
         """
         request = context.get("request")
         user = context.get("user") or User.objects.filter(email__iexact=email).first()
         language = getattr(user, "language", "") or translation.get_language()
-        with translation.override(language):
-            msg = self.render_mail(template_prefix, email, {"request": request, "email": email, **context})
+        zone = zoneinfo.ZoneInfo(user.timezone) if user is not None else timezone.get_current_timezone()
+        with translation.override(language), timezone.override(zone):
+            msg = self.render_mail(
+                template_prefix, email, {"request": request, "email": email, "SITE_URL": settings.SITE_URL, **context}
+            )
         msg.extra_headers[KIND_HEADER] = ACCOUNT
         if template_prefix in SECRET_TEMPLATES:
             msg.extra_headers[SECRET_HEADER] = "1"

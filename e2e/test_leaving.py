@@ -21,7 +21,7 @@ def _sign_in(page, address):
     page.locator("main form button[type=submit]").click()
 
 
-def test_a_person_takes_their_data_leaves_and_comes_back_within_the_grace_period(new_page, site):
+def test_a_person_takes_their_data_leaves_and_comes_back_within_the_grace_period(new_page, site, smtp_sink):
     page = new_page()
     address = register(page, first="Lesia", last="Leaving")
     page.goto("/accounts/security/")
@@ -41,9 +41,14 @@ def test_a_person_takes_their_data_leaves_and_comes_back_within_the_grace_period
     expect(page.get_by_role("heading", level=1)).to_contain_text("scheduled for deletion")
     page.goto("/bookings/")
     expect(page).to_have_url(re.compile(r"/accounts/login/"))  # signed out
+    closed = smtp_sink.wait_for(
+        lambda m: address in m["To"] and m["Subject"] == "Your account is closed and will be deleted"
+    )
+    assert "Keep my account" in closed.get_body(preferencelist=("plain",)).get_content()
 
     _sign_in(page, address)
     page.get_by_role("button", name="Keep my account").click()
+    smtp_sink.wait_for(lambda m: address in m["To"] and m["Subject"] == "Your account is kept")
     _sign_in(page, address)
     page.goto("/accounts/security/")
     expect(page.get_by_role("heading", name="Sign-in and security")).to_be_visible()

@@ -35,6 +35,7 @@ from allauth.usersessions.models import UserSession
 from auditlog.context import disable_auditlog
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -85,6 +86,12 @@ def account_deletion_request(*, user: User, now: dt.datetime | None = None) -> A
         directory.changed()
         directory.changed(ARTICLES)  # their article pages, cached for visitors, go at once
         event_record(action=Event.Action.DELETION_REQUESTED, actor=locked, target=locked, now=now)
+        _mail(
+            locked,
+            "deletion_requested",
+            due_at=deletion.due_at,
+            login_url=f"{settings.SITE_URL}{reverse('account_login')}",
+        )
     return deletion
 
 
@@ -107,7 +114,15 @@ def account_deletion_cancel(*, user_id: int, now: dt.datetime | None = None) -> 
         directory.changed(ARTICLES)
         user = User.objects.get(pk=user_id)
         event_record(action=Event.Action.DELETION_CANCELLED, actor=user, target=user, now=now)
+        _mail(user, "deletion_cancelled", password_reset_url=f"{settings.SITE_URL}{reverse('account_reset_password')}")
     return user
+
+
+def _mail(user: User, template: str, **context) -> None:
+    """The person's receipt for asking to leave or keeping the account, queued in the same transaction."""
+    from allauth.account.adapter import get_adapter  # the adapter imports these services
+
+    get_adapter().send_mail(f"account/email/{template}", user.email, {"user": user, **context})
 
 
 def account_deletions_complete(*, now: dt.datetime | None = None) -> int:

@@ -280,6 +280,23 @@ def test_deleting_asks_for_the_password_again_and_then_goes_ahead(client, mentee
     assert not mentee.is_active and AccountDeletion.objects.get(user=mentee).due_at == DUE
 
 
+def test_asking_to_leave_and_keeping_the_account_are_each_mailed_once_in_the_persons_language_and_zone(
+    mentee, mailoutbox
+):
+    mentee.language, mentee.timezone = "uk", "Europe/Kyiv"
+    mentee.save()
+    services.account_deletion_request(user=mentee)
+    services.account_deletion_request(user=mentee)  # a double click: one request, one email
+    [asked] = mailoutbox
+    assert asked.to == [mentee.email] and asked.subject == "Ваш обліковий запис закрито, його буде видалено"
+    assert "25 грудня 2026, 14:00" in asked.body  # DUE, in Kyiv
+    assert "http://testserver/accounts/login/" in asked.body and asked.body.rstrip().endswith("http://testserver/")
+    services.account_deletion_cancel(user_id=mentee.pk)
+    kept = mailoutbox[1]
+    assert kept.subject == "Ваш обліковий запис збережено" and "/accounts/password/reset/" in kept.body
+    assert len(mailoutbox) == 2
+
+
 def test_with_two_factor_the_code_alone_confirms_it_is_you(client):
     user = UserFactory()
     secret = enable_mfa(user)
