@@ -8,13 +8,13 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import MentorProfile, User
 from schedule.models import Booking, Slot, WaitlistEntry
-from schedule.services.bookings import NO_SHOW_GRACE
+from schedule.services.bookings import NO_SHOW_GRACE, mentee_sessions_overlapping
 from schedule.services.reminders import due_bookings
 
 
@@ -35,12 +35,14 @@ def bookable_slots(*, now: dt.datetime | None = None) -> QuerySet[Slot]:
 def move_target(*, booking: Booking, slot_id: int, start: dt.datetime) -> Slot | None:
     """
     The free time of the booking's mentor a move was asked to, still at the start it was shown with;
-    None when it is not one (taken, moved, another mentor's). The move itself checks everything again.
+    None when it is not one (taken, moved, another mentor's). ``client_busy``: the client has another
+    session then. The move itself checks everything again.
     """
     return (
         bookable_slots()
         .filter(pk=slot_id, start=start, mentor_id=booking.slot.mentor_id)
         .exclude(pk=booking.slot_id)
+        .annotate(client_busy=Exists(mentee_sessions_overlapping(booking.mentee_id).exclude(pk=booking.pk)))
         .first()
     )
 

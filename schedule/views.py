@@ -428,10 +428,17 @@ def booking_reschedule(request, pk):
     if "slot" in request.GET:
         choice = _parse_choice(request.GET["slot"])
         chosen = selectors.move_target(booking=booking, slot_id=choice[0], start=choice[1]) if choice else None
-        if chosen is not None:
+        if chosen is None:
+            messages.error(request, _("That time is no longer free. Choose another one."))
+        elif chosen.client_busy:  # refused before the confirmation, in the words the move would use
+            mentee = request.user.pk == booking.mentee_id
+            messages.error(
+                request,
+                _("You already have a session booked at this time.") if mentee else services.client_busy_message(),
+            )
+        else:
             context.update(chosen=chosen, choice=request.GET["slot"])
             return render(request, "schedule/booking_reschedule.html", context)
-        messages.error(request, _("That time is no longer free. Choose another one."))
     context["picker_html"] = mark_safe(  # our own template
         picker.render(
             request,

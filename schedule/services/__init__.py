@@ -11,6 +11,7 @@ from schedule.services.bookings import (
     booking_no_show,
     booking_reschedule,
     calendar_feed_reset,
+    client_busy_message,
     holds_release_expired,
     move_refusal,
 )
@@ -63,6 +64,7 @@ __all__ = [
     "booking_reschedule",
     "calendar_feed_reset",
     "check_slot_window",
+    "client_busy_message",
     "date_override_add",
     "date_override_delete",
     "holds_release_expired",

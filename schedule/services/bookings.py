@@ -144,7 +144,12 @@ def holds_release(holds, *, now: dt.datetime) -> int:
     return released
 
 
-def _mentee_sessions(mentee_id: int):
+def client_busy_message() -> str:
+    """What a mentor is told who moves a session onto a time their client has another session at."""
+    return _("Your client has another session at this time. Choose another one.")
+
+
+def mentee_sessions_overlapping(mentee_id: int):
     """The mentee's sessions and holds overlapping the outer query's slot (for an Exists annotation)."""
     return Booking.objects.filter(
         mentee_id=mentee_id,
@@ -200,7 +205,7 @@ def _claim_and_book(
     list(User.objects.select_for_update().filter(pk=mentee.pk).values_list("pk", flat=True))
     slot = (
         Slot.objects.select_related("mentor", "mentor__mentor_profile")
-        .annotate(mentee_clash=Exists(_mentee_sessions(mentee.pk).exclude(slot=OuterRef("pk"))))
+        .annotate(mentee_clash=Exists(mentee_sessions_overlapping(mentee.pk).exclude(slot=OuterRef("pk"))))
         .filter(pk=slot_id)
         .first()
     )
@@ -334,7 +339,7 @@ def booking_reschedule(
     try:
         with transaction.atomic():
             previous_start = booking.slot.start
-            moved = _move(booking=booking, new_slot_id=new_slot_id, expected_start=expected_start, now=now)
+            moved = _move(booking=booking, new_slot_id=new_slot_id, expected_start=expected_start, by=by, now=now)
             hooks.fire(hooks.MOVED, booking=moved, by=by, previous_start=previous_start, now=now)
             for recipient in _others(moved, by):
                 notify(
@@ -379,7 +384,9 @@ def move_refusal(booking: Booking, *, now: dt.datetime | None = None) -> Booking
     return None
 
 
-def _move(*, booking: Booking, new_slot_id: int, expected_start: dt.datetime | None, now: dt.datetime) -> Booking:
+def _move(
+    *, booking: Booking, new_slot_id: int, expected_start: dt.datetime | None, by: User, now: dt.datetime
+) -> Booking:
     # The mentee's bookings take turns (as in booking_create), then this booking's row is locked.
     list(User.objects.select_for_update().filter(pk=booking.mentee_id).values_list("pk", flat=True))
     locked = Booking.objects.select_for_update(of=("self",)).select_related("slot").filter(pk=booking.pk).first()
@@ -391,7 +398,7 @@ def _move(*, booking: Booking, new_slot_id: int, expected_start: dt.datetime | N
     old = locked.slot
     slot = (
         Slot.objects.select_related("mentor")
-        .annotate(mentee_clash=Exists(_mentee_sessions(locked.mentee_id).exclude(pk=locked.pk)))
+        .annotate(mentee_clash=Exists(mentee_sessions_overlapping(locked.mentee_id).exclude(pk=locked.pk)))
         .filter(pk=new_slot_id, mentor_id=locked.mentor_id)
         .first()
     )
@@ -399,6 +406,8 @@ def _move(*, booking: Booking, new_slot_id: int, expected_start: dt.datetime | N
         raise BookingError(_("This time is not one of your mentor's free times."), code="missing")
     if slot.pk == old.pk:
         raise BookingError(_("The session is already at this time."), code="same")
+    if slot.mentee_clash and by.pk != locked.mentee_id:  # the mentor moving it: the clash is the client's
+        raise BookingError(client_busy_message(), code="mentee_overlap")
     _check_bookable(slot, expected_start=expected_start, now=now)
     schedule = weekly.day_cap_guard(slot)
     _claim(slot, now=now)

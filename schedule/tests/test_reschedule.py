@@ -301,6 +301,28 @@ def test_the_mentor_moving_sees_the_client_s_other_sessions_as_busy_not_as_their
 
 
 @time_machine.travel(NOW, tick=False)
+@pytest.mark.parametrize("side", ["mentee", "mentor"])
+def test_a_time_the_client_is_busy_at_is_refused_before_the_confirmation_in_the_movers_words(
+    client, booked, mentee, side
+):
+    target = free_slot(booked, 72)
+    elsewhere = SlotFactory(start=target.start, end=target.end)
+    services.booking_create(slot_id=elsewhere.pk, mentee=mentee, now=NOW)
+    mover = mentee if side == "mentee" else booked.mentor
+    client.force_login(mover)
+    url = reverse("schedule:booking_reschedule", args=[booked.pk])
+    choice = f"{target.pk}:{int(target.start.timestamp())}"
+    page = client.get(url, {"slot": choice}, follow=True).content.decode()
+    said = {
+        "mentee": "You already have a session booked at this time.",
+        "mentor": "Your client has another session at this time. Choose another one.",
+    }[side]
+    assert said in page and "Yes, move it" not in page
+    page = client.post(url, {"slot": choice}, follow=True).content.decode()  # the move says the same
+    assert said in page and Booking.objects.get(pk=booked.pk).slot_id == booked.slot_id
+
+
+@time_machine.travel(NOW, tick=False)
 @pytest.mark.parametrize("choice", ["", "abc", "1:2:3", "9" * 40, "1:" + "9" * 20, "-1:5", "\x00"])
 def test_a_bad_choice_changes_nothing(client, booked, mentee, choice):
     client.force_login(mentee)
