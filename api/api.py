@@ -18,6 +18,7 @@ from django.utils.translation import get_language
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action, api_view, authentication_classes, permission_classes, schema
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -352,6 +353,39 @@ class ArticleViewSet(viewsets.ModelViewSet):
         with refusals():
             article_services.article_delete(article=self._own(), by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        methods=["PUT"],
+        summary="Set the cover image of my article (multipart)",
+        request={"multipart/form-data": s.CoverUploadSerializer},
+        responses=s.ArticleDetailSerializer,
+    )
+    @extend_schema(
+        methods=["DELETE"],
+        summary="Remove the cover image of my article",
+        request=None,
+        responses={200: s.ArticleDetailSerializer},
+    )
+    @action(detail=True, methods=["put", "delete"], parser_classes=[MultiPartParser])
+    def cover(self, request, slug=None):
+        """The image is checked and re-encoded as a 1200 × 630 JPEG, as on the site; the text stays as it is."""
+        article = self._own()
+        upload = None
+        if request.method == "PUT":
+            data = s.CoverUploadSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            upload = data.validated_data["cover"]
+        with refusals():
+            article_services.article_update(
+                article=article,
+                by=request.user,
+                title=article.title,
+                body=article.body,
+                topics=list(article.topics.all()),
+                cover=upload,
+                remove_cover=upload is None,
+            )
+        return self._shown(article)
 
     @extend_schema(
         summary="Comments on an article (GET), or write one (POST)",

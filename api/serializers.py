@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from accounts import images
 from accounts.models import MentorProfile, Topic, User
 from accounts.timezones import validate_timezone
 from articles.models import (
@@ -19,6 +20,7 @@ from articles.models import (
     Comment,
     Reaction,
 )
+from core.uploads import RefusedUpload
 from notifications.models import Notification
 from schedule.models import Booking, Slot
 
@@ -317,6 +319,19 @@ class ArticleWriteSerializer(serializers.Serializer):
         if value is not None and not 2000 <= value.year <= 2100:
             raise serializers.ValidationError(_("Choose a date between 2000 and 2100."))
         return value
+
+
+class ImageUploadField(serializers.FileField):
+    """A file; one refused while it streamed in (``core.uploads``) is "too large", not "empty"."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, RefusedUpload):
+            raise serializers.ValidationError(images.too_large(data.received).messages[0], code="too_large")
+        return super().to_internal_value(data)
+
+
+class CoverUploadSerializer(serializers.Serializer):
+    cover = ImageUploadField(help_text=_("JPEG, PNG or WEBP up to 5 MB; cropped to 1200 × 630."))
 
 
 class CommentSerializer(ModelSerializer):

@@ -1,9 +1,12 @@
 """A developer makes a personal token, finds the booking flow in /api/docs/ and books through the API."""
 
+import io
+
 import pytest
+from PIL import Image
 from playwright.sync_api import expect
 
-from e2e.conftest import pay, register
+from e2e.conftest import login, pay, register
 
 pytestmark = pytest.mark.e2e
 
@@ -64,3 +67,35 @@ def test_a_developer_books_a_session_through_the_api_with_a_personal_token(new_p
     page.get_by_role("button", name="Revoke My booking script").click()
     expect(page.locator(".alert-success").first).to_contain_text("revoked")
     assert api.get("/api/v1/me/", headers=headers).status == 401
+
+
+def test_a_mentor_writes_an_article_and_sets_its_cover_through_the_api(new_page, site):
+    page = new_page()
+    login(page, "olena.kovalenko@example.com")
+    page.goto("/api/tokens/")
+    page.fill("#id_name", "My blog script")
+    page.check("input[name=scope][value=write]")
+    page.get_by_role("button", name="Make a token").click()
+    if page.locator("input[name=password]").count():  # asked again when the sign-in was not just now
+        page.fill("input[name=password]", "demo-pass-2026")
+        page.get_by_role("button", name="Confirm").click()
+    token = page.locator("#new-token").input_value()
+    headers = {"Authorization": f"Bearer {token}"}
+
+    api = page.request
+    created = api.post("/api/v1/articles/", headers=headers, data={"title": "Covers from a script", "body": "Hi."})
+    assert created.status == 201, created.text()
+    slug = created.json()["slug"]
+    buffer = io.BytesIO()
+    Image.new("RGB", (1600, 900), "teal").save(buffer, "PNG")
+    image = {"name": "cover.png", "mimeType": "image/png", "buffer": buffer.getvalue()}
+    covered = api.put(f"/api/v1/articles/{slug}/cover/", headers=headers, multipart={"cover": image})
+    assert covered.status == 200, covered.text()
+    assert covered.json()["cover"].endswith(".jpg")
+
+    page.goto(f"/articles/{slug}/")  # the site shows the cover the script set
+    page.get_by_role("link", name="Edit").first.click()
+    cover = page.locator("img.article-cover-thumb")
+    expect(cover).to_be_visible()
+    assert page.evaluate("img => img.naturalWidth", cover.element_handle()) == 1200
+    assert api.delete(f"/api/v1/articles/{slug}/", headers=headers).status == 204

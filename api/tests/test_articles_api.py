@@ -1,14 +1,18 @@
 """Articles, comments, reactions and follows through the API: the articles app's services and rules."""
 
 import datetime as dt
+import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
 from accounts.tests.factories import ListedMentorFactory, MentorFactory, TopicFactory, UserFactory, staff_member
 from articles.models import Article, Comment, Follow, Reaction
 from articles.tests.factories import ArticleFactory, CommentFactory
+from core.uploads import SizeLimitUploadHandler
 from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -87,6 +91,37 @@ def test_only_the_author_changes_or_deletes_an_article(as_user):
     author = as_user(article.author)
     assert author.delete(url).status_code == 204
     assert not Article.objects.exists()
+
+
+def _png(width=1300, height=700) -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), "teal").save(buffer, "PNG")
+    return SimpleUploadedFile("cover.png", buffer.getvalue(), "image/png")
+
+
+def test_the_author_sets_and_removes_the_cover_through_the_api_others_cannot(as_user, monkeypatch):
+    article = ArticleFactory(title="Kept title")
+    url = reverse("api:article-cover", args=[article.slug])
+    assert as_user(MentorFactory()).put(url, {"cover": _png()}, format="multipart").status_code == 404
+    author = as_user(article.author)
+    response = author.put(url, {"cover": _png()}, format="multipart")
+    assert response.status_code == 200 and response.json()["cover"].endswith(".jpg")
+    article.refresh_from_db()
+    with Image.open(article.cover.path) as image:
+        assert (image.format, image.size) == ("JPEG", (1200, 630))  # re-encoded, never the uploaded bytes
+    assert article.title == "Kept title"
+    fake = SimpleUploadedFile("cover.png", b"<script>alert(1)</script>", "image/png")
+    refused = author.put(url, {"cover": fake}, format="multipart")
+    assert refused.status_code == 400 and "cover" in refused.json()["fields"]
+    assert author.put(url, {}, format="multipart").status_code == 400
+    monkeypatch.setattr(SizeLimitUploadHandler, "max_bytes", 1000)  # refused while it streams in
+    too_large = author.put(url, {"cover": _png()}, format="multipart")
+    assert too_large.status_code == 400 and "too large" in too_large.json()["fields"]["cover"][0]
+    article.refresh_from_db()
+    assert article.cover  # the refused uploads changed nothing
+    assert author.delete(url).json()["cover"] is None
+    article.refresh_from_db()
+    assert not article.cover
 
 
 def test_a_past_publication_time_is_a_field_error(as_user):

@@ -28,6 +28,7 @@ from django.apps import apps
 from django.core import mail, signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import DateTimeField
+from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -1723,6 +1724,54 @@ def test_hostile_json_values_get_a_json_error_or_are_stored_safely(client, world
                 assert body["code"] and body["message"], label
             elif isinstance(value, str) and value in NEVER_STORED:
                 assert after == before, f"{label}: stored"
+
+
+class _MultipartPut:
+    """The test client, PUTting its data as a multipart body (as the cover endpoint takes it)."""
+
+    def __init__(self, client):
+        self.client = client
+        self.cookies = client.cookies
+
+    def put(self, url, data):
+        return self.client.put(url, data=encode_multipart(BOUNDARY, data), content_type=MULTIPART_CONTENT)
+
+
+@pytest.mark.parametrize(
+    "cover",
+    [
+        "",
+        "x" * 1_000_000,
+        "<img src=x onerror=alert(1)>",
+        "\x00",
+        "empty",
+        "junk",
+        "html",
+        "nul",
+        "megabyte",
+        "someone_elses",
+    ],
+)
+def test_hostile_cover_uploads_through_the_api_change_nothing(client, world, cover):
+    url = reverse("api:article-cover", args=[world["article"].slug])
+    files = {
+        "empty": SimpleUploadedFile("c.png", b"", "image/png"),
+        "junk": SimpleUploadedFile("c.png", b"\x89PNG\r\n\x1a\n" + b"\xff" * 5000, "image/png"),
+        "html": SimpleUploadedFile("c.png", b"<html><script>alert(1)</script>", "image/png"),
+        "nul": SimpleUploadedFile("c\x00.png", b"\x00" * 100, "image/png"),
+        "megabyte": SimpleUploadedFile("c.png", b"A" * 1_000_000, "image/png"),
+    }
+    if cover == "someone_elses":
+        url = reverse("api:article-cover", args=[ArticleFactory(author=MentorFactory()).slug])
+        buffer = io.BytesIO()
+        Image.new("RGB", (1300, 700)).save(buffer, "PNG")
+        value = SimpleUploadedFile("c.png", buffer.getvalue(), "image/png")
+    else:
+        value = files.get(cover, cover)
+    client.force_login(world["mentor"])
+    response, before, after, _shown = attempt(_MultipartPut(client), "put", url, {"cover": value}, site_state)
+    assert response.status_code in (400, 404) and after == before, f"{short(cover)}: {response.status_code}"
+    assert response["Content-Type"].startswith("application/json") and response.json()["code"]
 
 
 @pytest.mark.parametrize("body", ["", "{", "[]", '"text"', "null", "1e999", "\x00", "{}" * 100_000])
