@@ -357,3 +357,11 @@ def test_a_manager_cannot_deactivate_a_superuser(client):
 def test_the_address_above_a_mentor_s_page_leads_to_the_directory(client):
     response = client.get("/mentors/")
     assert response.status_code == 302 and response["Location"] == "/#mentors"
+
+
+def test_the_account_menu_is_named_once_by_the_persons_name_the_avatar_beside_it_is_decorative(client, mentee):
+    client.force_login(mentee)
+    page = client.get(reverse("home")).content.decode()
+    toggle = page.split('<li class="nav-item dropdown nav-user-menu">', 1)[1].split("</a>", 1)[0]
+    assert 'aria-hidden="true">MM</span>' in toggle and "aria-label" not in toggle
+    assert f'<span class="nav-label-wide nav-user-name">{mentee.display_name}</span>' in toggle
