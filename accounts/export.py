@@ -6,8 +6,9 @@ the email addresses, every booking on either side with both people, the waitlist
 hours with their ranges and date overrides). Times are ISO 8601 in UTC; the other person of a booking
 appears by display name only (their email is theirs, not the reader's). Conversations, with every
 message in them (the reader's and the other person's, whom they were written to), are under "messages".
-A mentor's articles, mailing clients, messages and mailings, and anyone's comments, reactions, follows
-and support requests are theirs too; people who follow a mentor are counted, not named.
+A mentor's articles, mailing clients (those who booked them by display name only), messages and
+mailings, and anyone's comments, reactions, follows and support requests are theirs too; people who
+follow a mentor are counted, not named.
 """
 
 import datetime as dt
@@ -146,6 +147,27 @@ def _conversations(user: User, conversations, messages) -> list[dict]:
     return result
 
 
+def _mailing_client(client) -> dict:
+    """
+    A contact the mentor added by hand is theirs, as they typed it; a client who booked them is
+    another person's account, so by display name only (as in bookings).
+    """
+    if client.is_manual:
+        return {
+            "email": client.email,
+            "full_name": client.full_name,
+            "comment": client.comment,
+            "booked_you": False,
+            "added_at": _utc(client.created_at),
+        }
+    return {
+        "name": client.user.display_name,
+        "comment": client.comment,
+        "booked_you": True,
+        "added_at": _utc(client.created_at),
+    }
+
+
 def _writing(user: User) -> dict:
     """
     What the person wrote or chose on articles and mailings, in eleven queries: articles (with their
@@ -163,6 +185,7 @@ def _writing(user: User) -> dict:
     following = Follow.objects.filter(follower=user).select_related("mentor").order_by("created_at", "pk")
     mailings = Mailing.objects.filter(mentor=user).select_related("message").order_by("created_at", "pk")
     support = SupportRequest.objects.filter(user=user).prefetch_related("replies").order_by("created_at", "pk")
+    clients = Client.objects.filter(mentor=user).select_related("user").order_by("created_at", "pk")
     return {
         "articles": [
             {
@@ -194,16 +217,7 @@ def _writing(user: User) -> dict:
         ],
         "following": [{"mentor": follow.mentor.display_name, "since": _utc(follow.created_at)} for follow in following],
         "follower_count": Follow.objects.filter(mentor=user).count(),
-        "mailing_clients": [
-            {
-                "email": client.email,
-                "full_name": client.full_name,
-                "comment": client.comment,
-                "booked_you": not client.is_manual,
-                "added_at": _utc(client.created_at),
-            }
-            for client in Client.objects.filter(mentor=user).order_by("created_at", "pk")
-        ],
+        "mailing_clients": [_mailing_client(client) for client in clients],
         "mailing_messages": [
             {"subject": message.subject, "text": message.body, "written_at": _utc(message.created_at)}
             for message in MailingMessage.objects.filter(mentor=user).order_by("created_at", "pk")

@@ -69,6 +69,11 @@ def person_forget(*, user, addresses) -> None:
         for event in Event.objects.filter(changes__last_email=address):
             event.changes["last_email"] = ""
             event.save(update_fields=["changes"])
+    # What staff removed of theirs (a comment, an article): that it was removed stays, their words go.
+    for event in Event.objects.filter(changes__author=user.pk):
+        event.changes.update({key: "" for key in ("body", "title") if key in event.changes})
+        event.target_label = f"#{event.target_id}"
+        event.save(update_fields=["changes", "target_label"])
     from accounts.models import MentorProfile
 
     profile_type = ContentType.objects.get_for_model(MentorProfile)

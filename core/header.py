@@ -59,10 +59,15 @@ def forget(name: str, user_id: int) -> None:
 
 
 def changed(name: str, user) -> None:
-    """``user``'s count of ``name`` changed: forgotten now, and after the commit pushed to their open pages."""
+    """
+    ``user``'s count of ``name`` changed: forgotten now (this transaction reads the new one), and after
+    the commit forgotten again (a page loading meanwhile may have cached the old count), counted and
+    pushed to their open pages.
+    """
     forget(name, user.pk)
 
     def push():
+        forget(name, user.pk)
         event = {"type": "header.count", "name": name, "unread": count(user, name)}
         realtime.push(realtime.person_group(user.pk), event)
 

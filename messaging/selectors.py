@@ -46,7 +46,8 @@ def conversations_for(user) -> QuerySet[Conversation]:
     """
     The person's conversations, latest message first, each with ``unread`` (the other side's unread).
     One opened with no message written yet ("Message <name>" and then nothing) is not listed, on either
-    side: the other person would see a conversation with nothing in it.
+    side: the other person would see a conversation with nothing in it. Unless the reader blocked it:
+    the list is where they unblock.
     """
     unread = Count(
         "messages",
@@ -54,10 +55,13 @@ def conversations_for(user) -> QuerySet[Conversation]:
         & (Q(mentor=user, messages__pk__gt=F("mentor_read_id")) | Q(mentee=user, messages__pk__gt=F("mentee_read_id"))),
     )
     return (
-        Conversation.objects.filter(Q(mentor=user) | Q(mentee=user), last_message_at__isnull=False)
+        Conversation.objects.filter(Q(mentor=user) | Q(mentee=user))
+        .filter(
+            Q(last_message_at__isnull=False) | Q(mentor=user, mentor_blocks=True) | Q(mentee=user, mentee_blocks=True)
+        )
         .select_related("mentor", "mentee")
         .annotate(unread=unread)
-        .order_by("-last_message_at", "-pk")
+        .order_by(F("last_message_at").desc(nulls_last=True), "-pk")
     )
 
 

@@ -7,6 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core import header
 from core.dates import when
 from notifications import kinds, selectors, services
 from notifications.forms import NotificationSettingsForm
@@ -24,7 +25,10 @@ def notification_list(request):
 
 @login_required
 def notification_latest(request):
-    """The bell's dropdown: the unread count and the latest few, rendered for the reader."""
+    """
+    The bell's dropdown: the unread count and the latest few, rendered for the reader, with every
+    header count (``counts``: a page back from a dropped socket catches up on unread messages too).
+    """
     items = [
         {
             "id": n.pk,
@@ -35,7 +39,8 @@ def notification_latest(request):
         }
         for n in selectors.latest(request.user)
     ]
-    return JsonResponse({"unread": selectors.unread_count(request.user), "items": items})
+    counts = header.counts(request.user)  # one cache read for all of them
+    return JsonResponse({"unread": counts.get(selectors.HEADER_COUNT, 0), "counts": counts, "items": items})
 
 
 @login_required

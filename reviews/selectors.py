@@ -11,6 +11,7 @@ from functools import cached_property
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Avg, BooleanField, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -137,6 +138,17 @@ def reviews_received(*, mentor) -> QuerySet[Review]:
     """Every review of the mentor's sessions, hidden ones too (marked), newest first: "My reviews"."""
     reviews = Review.objects.filter(mentor=mentor).select_related("mentee", "mentor", "booking__slot")
     return _with_reported_by(reviews, mentor).order_by("-created_at", "-pk")
+
+
+def my_reviews_url(review: Review) -> str:
+    """The page of "My reviews" (newest first) that shows ``review``, anchored to it."""
+    newer = Review.objects.filter(
+        Q(created_at__gt=review.created_at) | Q(created_at=review.created_at, pk__gt=review.pk),
+        mentor_id=review.mentor_id,
+    ).count()
+    number = newer // PAGE_SIZE + 1
+    page = f"?page={number}" if number > 1 else ""
+    return f"{reverse('reviews:mine')}{page}#review-{review.pk}"
 
 
 def review_of_participant(*, pk: int, user) -> Review | None:

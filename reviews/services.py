@@ -169,7 +169,7 @@ def review_create(*, booking: Booking, by: User, rating: int, text: str = "", no
             recipient=locked.mentor,
             kind=RECEIVED_KIND,
             params={"name": locked.mentee.display_name, "rating": rating},
-            link=f"{reverse('reviews:mine')}#review-{review.pk}",
+            link=selectors.my_reviews_url(review),
         )
     return review
 
@@ -266,7 +266,7 @@ def _tell_moderated(review: Review, *, hidden: bool, reason: str) -> None:
     mentee, mentor = review.mentee, review.mentor
     sides = (
         (mentee, mentor, f"{reverse('schedule:booking_detail', args=[review.booking_id])}#review-{review.pk}"),
-        (mentor, mentee, f"{reverse('reviews:mine')}#review-{review.pk}"),
+        (mentor, mentee, selectors.my_reviews_url(review)),
     )
     for recipient, other, link in sides:
         if recipient.is_active:

@@ -11,6 +11,7 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -170,3 +171,17 @@ def support_request_close(*, request: SupportRequest, by: User, reopen: bool = F
             locked.save(update_fields=["status", "closed_at"])
     request.refresh_from_db()
     return request
+
+
+def user_support_erase(*, user: User, addresses, replacement: str) -> int:
+    """
+    Leaving (called when the account is anonymised): the person's requests, by account or by one of
+    their addresses, keep their subject, status and times for the desk's figures, but lose the name,
+    the address (``replacement``), the message and staff's answers to it. Returns how many.
+    """
+    mine = Q(user=user)
+    for address in addresses:
+        mine |= Q(email__iexact=address)
+    requests = SupportRequest.objects.filter(mine)
+    SupportReply.objects.filter(request__in=requests).update(body="")
+    return requests.update(name="", email=replacement, message="")

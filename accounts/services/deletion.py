@@ -17,9 +17,10 @@ The account is anonymised, not deleted: the User row stays, as "Deleted user" wi
 ``deleted-<pk>@deleted.invalid``, so the other side's bookings and history still read. Erased are the
 names, email addresses, password, photo, time zone and language, the mentor profile's texts, topics and
 meeting link, what the person wrote on bookings and in reviews (ratings stay), their articles, comments
-and follows (likes stay, anonymous), their mailings' contacts and messages, their calendar feed,
-weekly hours and waitlists, everything they signed in with (allauth email addresses, Google/GitHub
-links, authenticators, sessions) and mail still queued to them.
+and follows (likes stay, anonymous), their mailings' contacts and messages, the words of their support
+requests and of staff's removals of their writing, their calendar feed, weekly hours and waitlists,
+everything they signed in with (allauth email addresses, Google/GitHub links, authenticators,
+sessions) and mail still queued to them.
 
 Leaving touches every app that holds the person's data, so this service orchestrates the schedule's
 part (``schedule.services.leaving``) as the higher-level step of the two.
@@ -159,6 +160,7 @@ def _anonymise(user: User, *, closed_at: dt.datetime, now: dt.datetime) -> None:
     from reviews.services import user_reviews_erase  # reviews depend on accounts: import when used
     from schedule.delivery import outbox_forget  # schedule depends on accounts: import when used
     from schedule.services import user_schedule_erase
+    from support.services import user_support_erase  # support depends on accounts: import when used
 
     addresses = sorted({user.email, *EmailAddress.objects.filter(user=user).values_list("email", flat=True)})
     person_forget(user=user, addresses=addresses)
@@ -166,6 +168,7 @@ def _anonymise(user: User, *, closed_at: dt.datetime, now: dt.datetime) -> None:
     user_reviews_erase(user=user)
     user_mailings_erase(user=user, now=now)
     user_articles_erase(user=user)
+    user_support_erase(user=user, addresses=addresses, replacement=deleted_email(user.pk))
     outbox_forget(addresses=addresses, now=now)
     user_sessions_end(user=user)
     UserSession.objects.filter(user=user).delete()

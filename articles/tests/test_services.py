@@ -4,6 +4,7 @@ import os
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
@@ -208,15 +209,18 @@ def test_no_comments_on_drafts_or_scheduled_articles(mentee):
             services.comment_create(article=article, author=mentee, body="Hi", now=NOW)
 
 
-def test_the_author_is_told_of_a_comment_on_their_article_but_not_of_their_own(mentee, mentor):
+def test_the_author_is_told_of_a_comment_on_their_article_but_not_of_their_own(client, mentee, mentor):
     from notifications import kinds  # the sentence is made when the notification is shown
 
-    article = ArticleFactory(author=mentor, title="Saving first")
+    article = ArticleFactory(author=mentor, title="Saving & <b>first</b>")
     comment = services.comment_create(article=article, author=mentee, body="Thanks!")
     services.comment_create(article=article, author=mentor, body="Glad it helps.")
     [told] = Notification.objects.filter(kind=COMMENTED_KIND)
     assert told.recipient == mentor and told.link == f"{article.get_absolute_url()}#comment-{comment.pk}"
-    assert kinds.render(told) == f"{mentee.display_name} commented on your article “Saving first”."
+    assert kinds.render(told) == f"{mentee.display_name} commented on your article “Saving & <b>first</b>”."
+    client.force_login(mentor)  # the page escapes what the text holds
+    page = client.get(reverse("notifications:list")).content.decode()
+    assert "“Saving &amp; &lt;b&gt;first&lt;/b&gt;”" in page
 
 
 def test_comments_are_rate_limited_per_hour(mentee, settings):
@@ -328,6 +332,18 @@ def test_leaving_erases_the_persons_articles_comments_and_follows_but_keeps_like
     assert list(Article.objects.all()) == [elsewhere] and not os.path.exists(cover)
     assert list(Comment.objects.values_list("body", flat=True)) == ["Mentee's words"]
     assert not Follow.objects.exists() and Reaction.objects.filter(article=elsewhere).count() == 1
+
+
+def test_leaving_wipes_the_persons_words_from_staffs_removals_in_the_audit_log(mentee, staff):
+    from accounts.services import account_deletion_request, account_deletions_complete
+
+    comment = CommentFactory(author=mentee, body="My phone is +380 67 000 00 00")
+    services.comment_delete(comment=comment, by=staff)
+    account_deletion_request(user=mentee)
+    assert account_deletions_complete(now=timezone.now() + dt.timedelta(days=31)) == 1
+    removal = Event.objects.get(action=Event.Action.COMMENT_REMOVE)
+    assert removal.changes["body"] == "" and removal.changes["author"] == mentee.pk  # what happened stays
+    assert "+380" not in removal.target_label
 
 
 # --- Races (PostgreSQL) ---

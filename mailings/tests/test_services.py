@@ -37,12 +37,18 @@ def test_a_mailing_whose_start_has_passed_is_due_at_once(make_mailing, clients):
 def test_the_data_export_has_the_mentors_clients_messages_and_mailings(make_mailing, clients, mentor, message):
     from accounts.export import user_data_export  # accounts does not import mailings at module level
 
+    booked = ClientFactory(mentor=mentor, user=UserFactory(first_name="Mia", last_name="Lee"), email="mia@example.com")
     make_mailing(period=Mailing.Period.WEEKLY)
     data = user_data_export(mentor)
-    assert [(c["email"], c["full_name"], c["booked_you"]) for c in data["mailing_clients"]] == [
+    assert [(c["email"], c["full_name"], c["booked_you"]) for c in data["mailing_clients"][:2]] == [
         ("sean@example.com", "Seán O'Brien & <Co>", False),
         ("ann@example.com", "Ann Lee", False),
     ]
+    # A client who booked is another person's account: their name only, never their address.
+    assert data["mailing_clients"][2] == {
+        "name": "Mia Lee", "comment": "", "booked_you": True, "added_at": "2026-03-20T07:00:00Z"
+    }  # fmt: skip
+    assert "mia@example.com" not in str(data) and booked.pk
     assert data["mailing_messages"] == [
         {"subject": message.subject, "text": message.body, "written_at": "2026-03-20T07:00:00Z"}
     ]

@@ -168,6 +168,16 @@ def test_blocking_from_the_page_hides_the_form_and_denies_booking(client, conver
     assert not selectors.is_blocked(mentor, mentee)
 
 
+def test_a_conversation_blocked_before_anyone_wrote_stays_listed_for_the_one_who_blocked(client, mentee, mentor):
+    conversation = services.conversation_open(mentor=mentor, mentee=mentee)
+    services.conversation_block(conversation=conversation, user=mentee)
+    client.force_login(mentee)
+    page = client.get(reverse("messaging:list")).content.decode()
+    assert conversation.get_absolute_url() in page and "No messages yet" in page  # where they unblock
+    client.force_login(mentor)
+    assert conversation.get_absolute_url() not in client.get(reverse("messaging:list")).content.decode()
+
+
 def test_the_blocked_side_is_told_it_is_blocked_and_not_offered_to_unblock(client, conversation, mentee, mentor):
     client.force_login(mentor)
     client.post(_url(conversation, "block"), follow=True)  # the mentor reads "You blocked …"

@@ -310,6 +310,16 @@ def test_staff_hide_a_review_with_a_reason_and_show_it_again_with_another(
     ]
 
 
+def test_the_mentors_link_to_a_moderated_review_opens_the_page_of_my_reviews_that_shows_it(review, mentor, staff):
+    from reviews.selectors import my_reviews_url
+
+    for hours in range(1, 11):  # ten newer reviews push it to the second page
+        ReviewFactory(booking=past_booking(mentor=mentor, ended=NOW + HOUR * hours), created_at=NOW + HOUR * hours)
+    services.review_hide(review=review, by=staff, reason="Insults", now=NOW + HOUR * 12)
+    told = Notification.objects.get(kind=MODERATED_KIND, recipient=mentor)
+    assert told.link == my_reviews_url(review) == f"/reviews/mine/?page=2#review-{review.pk}"
+
+
 def test_both_sides_are_told_when_staff_hide_or_show_a_review_and_why(review, mentee, mentor, staff):
     from notifications import kinds  # the sentence is made when the notification is shown
 

@@ -58,6 +58,7 @@
       .then(function (data) {
         if (!data) return;
         showCount(data.unread);
+        if (data.counts && typeof data.counts.messages === "number") showMessagesCount(data.counts.messages);
         items.replaceChildren();
         if (!data.items.length) {
           var empty = document.createElement("li");

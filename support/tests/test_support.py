@@ -225,6 +225,28 @@ def test_the_data_export_has_the_persons_requests_with_staffs_answers(mentee, st
     assert user_data_export(staff)["support_requests"] == []
 
 
+def test_leaving_erases_the_words_of_the_persons_requests_and_their_answers(mentee, staff):
+    from accounts.services import account_deletion_request, account_deletions_complete
+
+    by_account = services.support_request_create(
+        subject="account", email=mentee.email, name="Mia O'Brien", message="My divorce & my bookings", user=mentee
+    )
+    by_address = services.support_request_create(
+        subject="other", email=mentee.email.upper(), message="Before I signed in"
+    )
+    services.support_request_answer(request=by_account, by=staff, body="Sorry to hear about your divorce.")
+    someone_else = services.support_request_create(subject="other", email="ann@example.com", message="Hello")
+    account_deletion_request(user=mentee)
+    assert account_deletions_complete(now=NOW + dt.timedelta(days=31)) == 1
+    for request in (by_account, by_address):
+        request.refresh_from_db()
+        assert (request.name, request.message, request.email) == ("", "", f"deleted-{mentee.pk}@deleted.invalid")
+        assert request.subject in ("account", "other")  # the desk's figures keep what it was about
+    assert list(SupportReply.objects.values_list("body", flat=True)) == [""]
+    someone_else.refresh_from_db()
+    assert someone_else.message == "Hello"
+
+
 def test_only_staff_reach_the_desk(client, mentee, support_request):
     client.force_login(mentee)
     assert client.get(reverse("dashboard:support")).status_code == 403
