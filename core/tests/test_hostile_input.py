@@ -60,6 +60,7 @@ from core.testing import (
     walk,
 )
 from dashboard.forms import BookingFilterForm, PeopleFilterForm, SlotFilterForm
+from dashboard.staff_home import staff_home
 from mailings import emails as mailing_emails
 from mailings import services as mailing_services
 from mailings.forms import ClientForm, MailingForm, MessageForm, StaffMailingFilterForm
@@ -1931,6 +1932,8 @@ def test_each_staff_role_reaches_what_it_may_and_a_refusal_changes_nothing(clien
         response, before, after, _shown = attempt(client, method, url, ANY_FORM, site_state)
         if allowed:
             assert response.status_code not in (403, 500), f"{role} {method.upper()} {url}: {response.status_code}"
+        elif name == "dashboard:stats" and staff_home(member) is not None:  # sent on to the role's first page
+            assert (response.status_code, response["Location"], after) == (302, staff_home(member), before), role
         else:
             assert (response.status_code, after) == (403, before), f"{role} {method.upper()} {url}"
 
