@@ -51,9 +51,9 @@ def test_a_ukrainian_mentee_registers_books_and_gets_the_email_in_ukrainian(new_
     expect(page.get_by_role("button", name="Перейти до оплати")).to_be_visible()
     check(page, axe, "booking-confirmation")
     page.get_by_role("button", name="Перейти до оплати").click()
-    expect(page.get_by_role("heading", name="Оплата сесії")).to_be_visible()
+    expect(page.get_by_role("heading", name="Оплата консультації")).to_be_visible()
     check(page, axe, "checkout")
-    pay(page, expect_text="Оплачено. Сесію заброньовано")
+    pay(page, expect_text="Оплачено. Консультацію заброньовано")
 
     page.get_by_role("navigation").get_by_role("link", name="Мої консультації").click()
     expect(page.locator("#upcoming-heading + ul")).to_contain_text("Andriy Shevchenko")

@@ -104,12 +104,24 @@ def test_the_catalogue_holds_exactly_the_strings_of_the_code_and_templates(tmp_p
     assert sorted(ours - fresh) == [], "strings no longer used: run makemessages to drop them"
 
 
-def test_the_corrections_to_allauth_s_ukrainian_are_its_own_strings_and_win_over_its_catalogue():
+def test_the_corrections_to_allauth_s_and_django_s_ukrainian_are_their_strings_and_win_over_their_catalogues():
     import allauth
     from django.utils import translation
 
-    theirs = polib.pofile(str(Path(allauth.__file__).parent / "locale" / "uk" / "LC_MESSAGES" / "django.po"))
-    known = {entry.msgid for entry in theirs if not entry.obsolete}
+    import django
+
+    django_dir = Path(django.__file__).parent
+    catalogues = [
+        Path(allauth.__file__).parent / "locale",
+        django_dir / "conf" / "locale",  # a few of Django's own: "This field is required."
+        django_dir / "contrib" / "auth" / "locale",  # and its password rules
+    ]
+    known = {
+        entry.msgid
+        for folder in catalogues
+        for entry in polib.pofile(str(folder / "uk" / "LC_MESSAGES" / "django.po"))
+        if not entry.obsolete
+    }
     corrections = polib.pofile(str(Path(settings.BASE_DIR) / "locale_overrides" / "uk" / "LC_MESSAGES" / "django.po"))
     assert len(corrections) > 50
     assert all(entry.msgid in known and entry.msgstr for entry in corrections)  # allauth renamed one: drop it
@@ -118,3 +130,4 @@ def test_the_corrections_to_allauth_s_ukrainian_are_its_own_strings_and_win_over
         assert lookup("Verify Your Email Address") == "Підтвердіть свою адресу електронної пошти"
         assert lookup("Reset My Password") == "Відновити пароль"  # not "Відновити Мій Пароль"
         assert lookup("Sessions") == "Сеанси"  # the signed-in devices, not our "Консультації" (consultations)
+        assert lookup("Your password can’t be entirely numeric.") == "Пароль не може складатися лише з цифр."
