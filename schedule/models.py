@@ -189,6 +189,15 @@ class Booking(models.Model):
             return _("Completed")
         return self.get_status_display()
 
+    def display_status_for(self, viewer) -> str:
+        """The status as ``viewer`` reads it: a no-show reported about them says "you", not "the client"."""
+        viewer_id = getattr(viewer, "pk", None)
+        if self.no_show == self.NoShow.MENTEE and viewer_id == self.mentee_id:
+            return _("You did not come, the mentor says")
+        if self.no_show == self.NoShow.MENTOR and viewer_id == self.mentor_id:
+            return _("You did not come, the client says")
+        return self.display_status
+
     @property
     def agreed_at(self) -> dt.datetime:
         """When the current time was agreed: booked, or last moved."""

@@ -106,9 +106,8 @@ def test_the_catalogue_holds_exactly_the_strings_of_the_code_and_templates(tmp_p
 
 def test_the_corrections_to_allauth_s_and_django_s_ukrainian_are_their_strings_and_win_over_their_catalogues():
     import allauth
-    from django.utils import translation
-
     import django
+    from django.utils import translation
 
     django_dir = Path(django.__file__).parent
     catalogues = [

@@ -163,8 +163,13 @@ def test_the_page_offers_the_report_after_the_start_and_the_post_records_it(book
     page = client.get(booked.get_absolute_url())
     assert b"The client did not come" in page.content  # the status now says so
     assert reverse("schedule:booking_no_show", args=[booked.pk]).encode() not in page.content
-    for side in (booked.mentor, booked.mentee):  # and so does each side's list, not "Confirmed"
+    # Each side's list says so, not "Confirmed": the client reads it about themself.
+    for side, said in (
+        (booked.mentor, "The client did not come"),
+        (booked.mentee, "You did not come, the mentor says"),
+    ):
         client.force_login(side)
         lists = client.get(reverse("schedule:booking_list"), {"past_page": 1}).content.decode()
-        assert '<span class="badge status-cancelled ms-1">The client did not come</span>' in lists
+        assert f'<span class="badge status-cancelled ms-1">{said}</span>' in lists
         assert "status-booked" not in lists
+    assert "You did not come, the mentor says" in client.get(booked.get_absolute_url()).content.decode()
