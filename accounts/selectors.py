@@ -41,6 +41,7 @@ from django.db.models import (
 )
 from django.db.models.functions import JSONArray
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from accounts import languages as language_names
 from accounts.models import AccountDeletion, MentorProfile, Topic, User
@@ -266,8 +267,10 @@ def deletion_to_keep(*, user_id: int, now: dt.datetime | None = None) -> Account
     return AccountDeletion.objects.pending().filter(user_id=user_id, due_at__gt=now).select_related("user").first()
 
 
-# The staff roles (groups with the staff permissions, made by migration 0012), least to most.
+# The staff roles (groups with the staff permissions, made by migration 0012), least to most, and
+# what they are called on pages (the group names stay English: they are the database's).
 STAFF_ROLES = ("Support", "Manager", "Admin")
+ROLE_NAMES = {"Support": gettext_lazy("Support"), "Manager": gettext_lazy("Manager"), "Admin": gettext_lazy("Admin")}
 
 
 def staff_role_of(user: User) -> str:

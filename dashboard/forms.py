@@ -80,7 +80,6 @@ class MaintenanceForm(forms.Form):
 
 
 # The staff roles' names as people read them (the groups keep their English names).
-ROLE_NAMES = {"Support": _("Support"), "Manager": _("Manager"), "Admin": _("Admin")}
 
 
 class StaffRoleForm(forms.Form):

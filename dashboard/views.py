@@ -22,7 +22,7 @@ from accounts import services as account_services
 from accounts.decorators import permission_required
 from accounts.forms import MentorProfileForm
 from accounts.models import User
-from accounts.selectors import staff_role_of
+from accounts.selectors import ROLE_NAMES, staff_role_of
 from audit.models import Event
 from audit.services import event_record
 from core import maintenance as maintenance_mode
@@ -30,7 +30,6 @@ from core.dates import when
 from core.paging import filters_querystring, page_of
 from dashboard import selectors
 from dashboard.forms import (
-    ROLE_NAMES,
     BookingFilterForm,
     MaintenanceForm,
     PeopleFilterForm,

@@ -133,6 +133,24 @@ class Payment(models.Model):
     def refundable(self):
         return self.amount - self.refunded
 
+    @property
+    def is_fully_refunded(self) -> bool:
+        return self.status == self.Status.SUCCEEDED and self.amount > 0 and self.refunded >= self.amount
+
+    @property
+    def failure_label(self) -> str:
+        """Why the payment failed, in a few words for staff (the payer was told in full)."""
+        return str(FAILURE_LABELS.get(self.failure, self.failure))
+
+
+# The processor's failure codes, as staff read them.
+FAILURE_LABELS = {
+    "card_declined": _("Card declined"),
+    "insufficient_funds": _("Insufficient funds"),
+    "authentication_failed": _("The bank did not confirm"),
+    "unknown_card": _("Not a test card"),
+}
+
 
 class Refund(models.Model):
     """Money given back on a payment, split between the platform's fee and the mentor's share as it was paid."""

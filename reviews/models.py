@@ -89,8 +89,8 @@ class Review(models.Model):
             models.Index(fields=["-created_at"], name="reviews_review_newest"),
         ]
 
-    def __str__(self):
-        return f"{self.rating}★ on booking {self.booking_id}"
+    def __str__(self):  # the audit log keeps it as written: no words, so it reads in any language
+        return f"{self.rating}★ · #{self.booking_id}"
 
 
 class ReviewModeration(models.Model):

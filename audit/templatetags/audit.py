@@ -4,6 +4,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from accounts.selectors import ROLE_NAMES
+
 register = template.Library()
 
 # What the keys of an event's changes mean (the services write them).
@@ -25,6 +27,10 @@ EVENT_FIELDS = {
     "last_email": _("Last email tried"),
     "type": _("Kind"),
 }
+
+# auditlog's actions (LogEntry.Action) and many-to-many operations, which it does not translate.
+CHANGE_ACTIONS = {0: _("Created"), 1: _("Changed"), 2: _("Deleted"), 3: _("Viewed")}
+M2M_OPERATIONS = {"add": _("added"), "delete": _("removed"), "clear": _("cleared")}
 
 # Where staff read an object the log names (by "app_label.model").
 TARGET_PAGES = {
@@ -58,6 +64,8 @@ def _shown(value):
         return _("Yes")
     if value is False or value == "False":
         return _("No")
+    if value in ROLE_NAMES:  # a staff role, by its group's English name
+        return ROLE_NAMES[value]
     return value
 
 
@@ -74,10 +82,17 @@ def change_lines(changes, content_type=None) -> list[tuple[str, object, object]]
         if isinstance(value, list) and len(value) == 2:
             lines.append((field, _shown(value[0]), _shown(value[1])))
         elif isinstance(value, dict) and "operation" in value:  # auditlog's many-to-many change
-            lines.append((field, None, f"{value['operation']}: {', '.join(map(str, value.get('objects', [])))}"))
+            operation = M2M_OPERATIONS.get(value["operation"], value["operation"])
+            lines.append((field, None, f"{operation}: {', '.join(str(_shown(o)) for o in value.get('objects', []))}"))
         else:
             lines.append((field, None, _shown(value)))
     return lines
+
+
+@register.filter
+def change_action(action) -> str:
+    """A recorded change's action (auditlog's 0-3) in the reader's language."""
+    return str(CHANGE_ACTIONS.get(action, action))
 
 
 @register.simple_tag

@@ -267,6 +267,18 @@ def test_the_change_log_shows_who_changed_which_field(staff_client, staff):
                      r'<span class="visually-hidden">→</span> No</dd>', page)  # fmt: skip
 
 
+def test_the_change_log_reads_in_ukrainian_actions_role_names_and_group_changes_included(staff_client, staff):
+    from accounts.tests.factories import staff_member
+
+    person = staff_member("Support")
+    account_services.user_set_staff_role(user=person, role="Manager", by=staff)
+    staff.language = "uk"
+    staff.save(update_fields=["language"])
+    page = staff_client.get(reverse("dashboard:audit_changes")).content.decode()
+    assert ">Змінено</span>" in page and ">Update<" not in page and ">Create<" not in page
+    assert "Менеджер" in page and "Manager" not in page.split("<main", 1)[1].split("</main>")[0]
+
+
 def test_a_manager_reads_the_log_and_support_cannot(client):
     client.force_login(staff_member("Manager"))
     assert client.get(reverse("dashboard:audit")).status_code == 200

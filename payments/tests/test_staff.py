@@ -72,6 +72,6 @@ def test_staff_list_and_filter_payments_in_fixed_queries(client, staff, ledger, 
         page = client.get(reverse("dashboard:payments")).content.decode()
     assert page.count("INV-") == 2 and "Declined" in page
     declined = client.get(reverse("dashboard:payments"), {"status": "failed"}).content.decode()
-    assert "INV-" not in declined and "card_declined" in declined
+    assert "INV-" not in declined and "Card declined" in declined
     found = client.get(reverse("dashboard:payments"), {"query": ledger[1].invoice_number}).content.decode()
     assert found.count(">INV-") == 1  # in the table (the search box echoes it too)

@@ -150,6 +150,14 @@ def test_the_payments_page_lists_payments_and_packages_in_fixed_queries(held, cl
     assert "Declined" in text and "INV-" in text and "3 of 3 sessions left" in text
 
 
+def test_a_payment_given_back_in_full_reads_refunded_not_paid(held, client):
+    services.booking_pay(booking=held, payer=held.mentee, card=card(), idempotency_key="f" * 32)
+    schedule_services.booking_cancel(booking=held, by=held.mentee)  # days ahead: a full refund
+    text = client.get(reverse("payments:list")).content.decode()
+    assert '<span class="badge text-bg-secondary">Refunded</span>' in text
+    assert ">Paid</span>" not in text and "refunded</div>" not in text
+
+
 def test_the_earnings_page_sums_shares_and_refunds_in_fixed_queries(held, client, django_assert_num_queries):
     services.booking_pay(booking=held, payer=held.mentee, card=card(), idempotency_key="e" * 32)
     schedule_services.booking_cancel(booking=held, by=held.mentee, now=held.slot.start - dt.timedelta(hours=3))
