@@ -27,5 +27,6 @@ class ArticlesConfig(AppConfig):
             ),
             "chat-left-text",
             label=_("Comments on your articles"),
+            mentors_only=True,
             email=False,
         )

@@ -26,6 +26,7 @@ class MailingsConfig(AppConfig):
             ),
             "envelope-x",
             label=_("Mailings disabled by staff"),
+            mentors_only=True,
             email=False,  # in-app, and on the mailing's page
         )
         kinds.register(
@@ -33,5 +34,6 @@ class MailingsConfig(AppConfig):
             lambda p: gettext("Staff enabled your mailing “%(subject)s” again.") % {"subject": p["subject"]},
             "envelope-check",
             label=_("Mailings enabled again by staff"),
+            mentors_only=True,
             email=False,
         )

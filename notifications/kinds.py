@@ -29,6 +29,7 @@ class Kind:
     label: str = ""  # what the settings page calls it (lazy: kinds are made before any language is chosen)
     email: bool = True  # also sent by email unless the person turns it off; False: in-app only, no choice
     always_mailed: bool = False  # with email False: the app sends its own email every time (a receipt)
+    mentors_only: bool = False  # about a mentor's own sessions, articles or mailings: not in a mentee's settings
 
 
 def _at(value: str) -> str:
@@ -40,6 +41,7 @@ KINDS: dict[str, Kind] = {
         lambda p: _("%(name)s booked a session with you on %(when)s.") % {"name": p["name"], "when": _at(p["start"])},
         "calendar-plus",
         gettext_lazy("New bookings of your sessions"),
+        mentors_only=True,
     ),
     BOOKING_CANCELLED: Kind(
         lambda p: _("%(name)s cancelled the session on %(when)s.") % {"name": p["name"], "when": _at(p["start"])},
@@ -74,8 +76,14 @@ def register(
     label: str = "",
     email: bool = True,
     always_mailed: bool = False,
+    mentors_only: bool = False,
 ) -> None:
-    KINDS[kind] = Kind(text, icon, label or kind, email, always_mailed)
+    KINDS[kind] = Kind(text, icon, label or kind, email, always_mailed, mentors_only)
+
+
+def for_person(user) -> dict[str, Kind]:
+    """The kinds that can reach ``user``, in the order they were registered: a mentee has no mentor's kinds."""
+    return {name: kind for name, kind in KINDS.items() if user.is_mentor or not kind.mentors_only}
 
 
 def with_email() -> dict[str, Kind]:

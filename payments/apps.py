@@ -34,5 +34,6 @@ class PaymentsConfig(AppConfig):
             lambda p: gettext("%(name)s bought your package “%(package)s”.") % p,
             "bag-check",
             label=_("Packages bought"),
+            mentors_only=True,
             email=False,
         )

@@ -47,6 +47,7 @@ class ReviewsConfig(AppConfig):
             ),
             "star-fill",
             label=_("Reviews of your sessions"),
+            mentors_only=True,
             email=False,  # in-app only: the review is on the mentor's page and under "My reviews"
         )
         kinds.register(

@@ -112,6 +112,21 @@ def test_the_page_lists_every_kind_with_its_box_and_its_query_count_is_pinned(
     assert f'href="{URL}"' in client.get(reverse("accounts:security")).content.decode()
 
 
+def test_a_mentee_is_not_offered_the_kinds_that_only_reach_mentors(client, mentee):
+    mentors_only = [name for name, kind in kinds.KINDS.items() if kind.mentors_only]
+    assert {kinds.BOOKING_CREATED, RECEIVED_KIND, COMMENTED_KIND, "package_bought", "mailing_disabled"} <= set(
+        mentors_only
+    )
+    client.force_login(mentee)
+    page = client.get(URL).content.decode()
+    for name in mentors_only:
+        assert str(kinds.KINDS[name].label) not in page and f'name="{name}"' not in page
+    assert str(kinds.KINDS[kinds.BOOKING_CANCELLED].label) in page and str(kinds.KINDS[MESSAGE_KIND].label) in page
+    assert client.post(URL, {kinds.BOOKING_CANCELLED: "on"}).status_code == 302  # saving what is offered works
+    assert not selectors.wants_email(mentee, MESSAGE_KIND)  # unticked: off
+    assert selectors.wants_email(mentee, kinds.BOOKING_CREATED)  # never offered: untouched
+
+
 def test_saving_stores_each_choice_and_redirects_with_a_message(client, mentor, mentee):
     client.force_login(mentor)
     response = client.post(URL, {kinds.BOOKING_CANCELLED: "on", MESSAGE_KIND: "on"})
