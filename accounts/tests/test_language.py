@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from accounts.tests.factories import UserFactory
+from accounts.tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -75,3 +75,22 @@ def test_a_page_cached_for_visitors_keeps_nothing_of_one_visitors_url(client):
     client.get(reverse("home"), {"email": "alice@example.com", "ref": "secret-token"})
     page = Client().get(reverse("home")).content.decode()
     assert "secret-token" not in page and "alice" not in page
+
+
+def test_the_language_chosen_before_signing_in_is_kept_after_it(client):
+    user = UserFactory(language="en")
+    client.post(reverse("set_language"), {"language": "uk", "next": "/accounts/login/"})  # on the sign-in page
+    response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.language == "uk"  # and so are its emails
+    assert '<html lang="uk">' in client.get(reverse("home")).content.decode()
+
+
+def test_signing_in_without_a_choice_on_this_device_keeps_the_profiles_language(client):
+    user = UserFactory(language="uk")
+    client.post(
+        reverse("account_login"), {"login": user.email, "password": PASSWORD}, headers={"accept-language": "en"}
+    )
+    user.refresh_from_db()
+    assert user.language == "uk"
