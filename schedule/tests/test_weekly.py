@@ -272,7 +272,10 @@ def test_bad_weekly_hours_are_explained_and_change_nothing(client, bad):
     mentor = MentorFactory(timezone="Europe/Kyiv")
     client.force_login(mentor)
     response = client.post(reverse("schedule:weekly_hours"), _form(**bad))
-    assert response.status_code == 400 and "invalid" in response.content.decode()
+    page = response.content.decode()
+    assert response.status_code == 400 and "invalid" in page
+    # Said at the top of the form too: the marked field may be far down the page.
+    assert "Nothing was saved" in page or 'class="alert alert-danger" role="alert"' in page
     assert not Slot.objects.exists()
 
 
