@@ -40,10 +40,17 @@ class TimezoneField(forms.ChoiceField):
         super().__init__(choices=timezone_choices, **kwargs)
 
 
+class PhotoInput(forms.ClearableFileInput):
+    """The photo's own words beside the current one (templates/bootstrap5/layout/field_file.html shows it)."""
+
+    initial_text = _("Your current photo")
+    clear_checkbox_label = _("Remove the photo")
+
+
 class PhotoField(forms.FileField):
     """An image upload validated and re-encoded by ``accounts.images.normalize_photo``."""
 
-    widget = forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
+    widget = PhotoInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
     size = (images.AVATAR_SIZE, images.AVATAR_SIZE)  # what the photo is cropped to
 
     def clean(self, data, initial=None):

@@ -136,6 +136,9 @@ def test_a_photo_is_stored_as_a_clean_512px_square_jpeg(client, mentee, fmt):
     with Image.open(mentee.photo.path) as stored:
         assert stored.format == "JPEG"
         assert stored.size == (512, 512)
+    page = client.get(reverse("accounts:profile")).content.decode()  # the photo itself, not its file path
+    assert f'<img src="{mentee.photo.url}" alt="" class="rounded border current-image"' in page
+    assert "Remove the photo" in page and f">{mentee.photo.name}<" not in page
 
 
 def _bomb_png():
