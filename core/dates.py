@@ -99,6 +99,13 @@ def when(value: datetime.datetime | datetime.date | None, style: str = "full") -
     return text
 
 
+def day_range(first: datetime.date, last: datetime.date) -> str:
+    """Two days as a range: "23–29 November" / "23–29 листопада", or "30 November – 6 December"."""
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day}–{when(last, 'day_month')}"  # both languages put the day first
+    return f"{when(first, 'day_month')} – {when(last, 'day_month')}"
+
+
 def duration(minutes: int) -> str:
     """A length of time in words, with the language's plural forms: "1 hour 30 minutes", "2 години"."""
     hours, rest = divmod(int(minutes), 60)

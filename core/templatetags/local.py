@@ -14,6 +14,11 @@ def when(value, style="full"):
 
 
 @register.filter
+def day_range(first, last):
+    return dates.day_range(first, last)
+
+
+@register.filter
 def money(value, currency=None):
     return money_module.money(value, currency)
 

@@ -6,7 +6,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import timezone, translation
 
-from core.dates import when
+from core.dates import day_range, when
 from core.money import money
 
 KYIV = zoneinfo.ZoneInfo("Europe/Kyiv")
@@ -58,3 +58,12 @@ def test_money_in_a_currency_without_a_symbol_puts_the_code_after_the_number():
 
 def test_empty_values_render_as_nothing():
     assert when(None) == "" and money(None) == ""
+
+
+def test_a_day_range_names_the_month_once_when_it_can():
+    with translation.override("uk"):
+        assert day_range(dt.date(2026, 11, 23), dt.date(2026, 11, 29)) == "23–29 листопада"
+        assert day_range(dt.date(2026, 11, 30), dt.date(2026, 12, 6)) == "30 листопада – 6 грудня"
+    with translation.override("en"):
+        assert day_range(dt.date(2026, 11, 23), dt.date(2026, 11, 29)) == "23–29 November"
+        assert day_range(dt.date(2026, 12, 28), dt.date(2027, 1, 3)) == "28 December – 3 January"
