@@ -73,7 +73,10 @@ class MessageForm(forms.Form):
 class MailingForm(forms.Form):
     AUDIENCE_ALL, AUDIENCE_CHOSEN = "all", "chosen"
 
-    message = forms.ModelChoiceField(label=_("Message"), queryset=Message.objects.none(), empty_label=None)
+    # Nothing chosen at first: one click on "Schedule" with everything filled in must not mail every client.
+    message = forms.ModelChoiceField(
+        label=_("Message"), queryset=Message.objects.none(), empty_label=_("Choose a message")
+    )
     audience = forms.ChoiceField(
         label=_("To"),
         choices=[(AUDIENCE_ALL, _("All my clients")), (AUDIENCE_CHOSEN, _("The clients I choose below"))],
@@ -86,7 +89,11 @@ class MailingForm(forms.Form):
     period = forms.ChoiceField(label=_("Repeat"), choices=Mailing.Period.choices, initial=Mailing.Period.ONCE)
     start_date = forms.DateField(label=_("Start date"), widget=DateInput)
     start_time = forms.TimeField(label=_("Start time"), widget=TimeInput)
-    end_date = forms.DateField(label=_("End date"), widget=DateInput)
+    end_date = forms.DateField(
+        label=_("End date"),
+        widget=DateInput,
+        help_text=_("A repeating mailing is sent until then; one sent once is not sent after it (if it was late)."),
+    )
     end_time = forms.TimeField(label=_("End time"), widget=TimeInput, initial=dt.time(23, 59))
 
     def __init__(self, *args, mentor, **kwargs):

@@ -123,6 +123,10 @@ def test_the_form_suggests_the_next_full_hour_and_a_later_start_says_when(client
     client.force_login(mentor)
     page = client.get(reverse("mailings:create")).content.decode()
     assert 'name="start_date" value="2026-03-20"' in page and 'name="start_time" value="10:00"' in page  # Kyiv
+    assert '<option value="" selected>Choose a message</option>' in page  # no message until one is chosen
+    untouched = {"audience": "all", "period": "once", "start_date": "2026-03-20", "start_time": "10:00",
+                 "end_date": "2026-06-20", "end_time": "23:59"}  # fmt: skip
+    assert client.post(reverse("mailings:create"), untouched).status_code == 400 and not Mailing.objects.exists()
     data = {"message": message.pk, "audience": "all", "period": "once", "start_date": "2026-03-20",
             "start_time": "10:00", "end_date": "2026-06-20", "end_time": "23:59"}  # fmt: skip
     response = client.post(reverse("mailings:create"), data, follow=True)
