@@ -255,7 +255,7 @@ def test_support_staff_cannot_see_or_disable_mailings(client, world):
     ("name", "key", "queries"),
     [
         ("mailings:list", None, 9),  # the page, then its figures
-        ("mailings:create", None, 7),
+        ("mailings:create", None, 6),
         ("mailings:detail", "mailing", 8),
         ("mailings:run", "run", 9),
         ("mailings:clients", None, 4),
