@@ -288,7 +288,7 @@ class WeeklyHoursForm(forms.Form):
 class DateOverrideForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=DateInput)
     kind = forms.ChoiceField(
-        label=_("What"), choices=[("off", _("A day off")), ("extra", _("Extra hours"))], initial="off"
+        label=_("Kind of day"), choices=[("off", _("A day off")), ("extra", _("Extra hours"))], initial="off"
     )
     start = forms.TimeField(label=_("From"), required=False, widget=TimeInput)
     end = forms.TimeField(label=_("Until"), required=False, widget=TimeInput)
