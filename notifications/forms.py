@@ -15,7 +15,7 @@ class NotificationSettingsForm(forms.Form):
         super().__init__(*args, **kwargs)
         choices = selectors.email_choices(user)
         self.kinds = kinds.for_person(user)
-        for name in (name for name in kinds.with_email() if name in self.kinds):
+        for name in (name for name, kind in self.kinds.items() if kind.email):
             self.fields[name] = forms.BooleanField(
                 label=_("Also by email"), required=False, initial=choices.get(name, True)
             )
@@ -26,4 +26,4 @@ class NotificationSettingsForm(forms.Form):
 
     def email(self) -> dict[str, bool]:
         """The choices, as ``services.notification_preferences_set`` takes them."""
-        return {name: self.cleaned_data[name] for name in kinds.with_email() if name in self.fields}
+        return {name: self.cleaned_data[name] for name in self.fields}

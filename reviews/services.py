@@ -169,7 +169,7 @@ def review_create(*, booking: Booking, by: User, rating: int, text: str = "", no
             recipient=locked.mentor,
             kind=RECEIVED_KIND,
             params={"name": locked.mentee.display_name, "rating": rating},
-            link=selectors.my_reviews_url(review),
+            link=f"{reverse('reviews:mine')}#review-{review.pk}",  # the newest: on the first page, no count
         )
     return review
 
