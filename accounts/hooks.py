@@ -1,7 +1,8 @@
 """
 What higher apps do when a person's access changes, without accounts importing them (see ARCHITECTURE.md):
-the api app revokes the person's tokens when they are blocked or leave, or are given a staff role.
-Registered from ``AppConfig.ready``; called inside the accounts service's transaction.
+the api app revokes the person's tokens when they are blocked or leave, or are given a staff role, and
+each app erases its part of a person who has left. Registered from ``AppConfig.ready`` (so called in
+``INSTALLED_APPS`` order); called inside the accounts service's transaction.
 """
 
 from collections.abc import Callable
@@ -12,7 +13,20 @@ ACCESS_ENDED = "access_ended"  # (user, now): blocked, or asked to delete the ac
 # carry the role's powers: their API tokens go (a staff member makes new ones behind MFA).
 STAFF_ROLE_GIVEN = "staff_role_given"
 
-_callbacks: dict[str, list[Callable]] = {ACCESS_ENDED: [], STAFF_ROLE_GIVEN: []}
+# (user, addresses, requested_at, now): the grace period after asking to leave is over and the account is
+# being anonymised. Each app erases what the person wrote or named there (``addresses``: every address
+# they had; ``requested_at``: when they asked). No callback sends mail to the person: the mail pipeline
+# forgets what is queued to ``addresses`` in its own callback, whatever the order.
+PERSON_ERASED = "person_erased"
+
+# (user, now): the person asked to delete their account (PERSON_LEFT) or kept it within the grace period
+# (PERSON_STAYED): their sessions to come are cancelled; pages that show them are drawn afresh.
+PERSON_LEFT = "person_left"
+PERSON_STAYED = "person_stayed"
+
+_callbacks: dict[str, list[Callable]] = {
+    event: [] for event in (ACCESS_ENDED, STAFF_ROLE_GIVEN, PERSON_ERASED, PERSON_LEFT, PERSON_STAYED)
+}
 
 
 def register(event: str, callback: Callable) -> None:

@@ -7,11 +7,16 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Articles")
 
     def ready(self):
-        """A new article of a mentor one follows, and a comment on one's article: this app's notifications."""
+        """A new article of a mentor one follows, and a comment on one's article: this app's notifications; leaving."""
         from django.utils.translation import gettext
 
-        from articles import COMMENTED_KIND, PUBLISHED_KIND
+        from accounts import hooks
+        from articles import COMMENTED_KIND, PUBLISHED_KIND, services
         from notifications import kinds
+
+        hooks.register(hooks.PERSON_LEFT, services.on_person_left)
+        hooks.register(hooks.PERSON_STAYED, services.on_person_left)
+        hooks.register(hooks.PERSON_ERASED, services.on_person_erased)
 
         kinds.register(
             PUBLISHED_KIND,
@@ -19,6 +24,7 @@ class ArticlesConfig(AppConfig):
             "journal-text",
             label=_("New articles by mentors you follow"),
             email=False,  # in the app and live only: the bell, not the inbox
+            gone_with_person=True,  # the author's articles go when they leave
         )
         kinds.register(
             COMMENTED_KIND,
@@ -29,4 +35,5 @@ class ArticlesConfig(AppConfig):
             label=_("Comments on your articles"),
             mentors_only=True,
             email=False,
+            gone_with_person=True,  # the commenter's comments go when they leave
         )

@@ -60,6 +60,8 @@ __all__ = [
     "comment_update",
     "follow",
     "follow_toggle",
+    "on_person_erased",
+    "on_person_left",
     "reaction_toggle",
     "unfollow",
     "user_articles_erase",
@@ -339,6 +341,19 @@ def user_articles_erase(*, user: User) -> None:
     _changed()
 
 
+def on_person_left(**_facts) -> None:
+    """
+    ``accounts.hooks.PERSON_LEFT`` and ``PERSON_STAYED``: the person's article pages, cached for
+    visitors, go at once (their author is inactive), or come back.
+    """
+    _changed()
+
+
+def on_person_erased(*, user: User, **_facts) -> None:
+    """``accounts.hooks.PERSON_ERASED``."""
+    user_articles_erase(user=user)
+
+
 def _recipients(article: Article) -> set[int]:
     """The author's followers and clients (a confirmed session), active, without the author."""
     from schedule.models import Booking  # a read of the app below
@@ -376,6 +391,7 @@ def _announce(article: Article, *, now: dt.datetime) -> int:
         recipient_ids=sorted(_recipients(article)),
         kind=PUBLISHED_KIND,
         params={"name": author.display_name, "title": article.title},
+        person=author,
         link=article.get_absolute_url(),
     )
 
@@ -452,6 +468,7 @@ def comment_create(*, article: Article, author: User, body: str, now: dt.datetim
                 recipient=article.author,
                 kind=COMMENTED_KIND,
                 params={"name": author.display_name, "title": article.title},
+                person=author,
                 link=selectors.comment_url(comment),
             )
     return comment

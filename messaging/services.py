@@ -169,6 +169,7 @@ def message_send(*, conversation: Conversation, sender: User, body: str, now: dt
                 recipient=recipient,
                 kind=MESSAGE_KIND,
                 params={"name": sender.display_name},
+                person=sender,
                 link=locked.get_absolute_url(),
             )
         transaction.on_commit(lambda: _announce(message, recipient=recipient))

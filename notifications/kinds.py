@@ -30,6 +30,9 @@ class Kind:
     email: bool = True  # also sent by email unless the person turns it off; False: in-app only, no choice
     always_mailed: bool = False  # with email False: the app sends its own email every time (a receipt)
     mentors_only: bool = False  # about a mentor's own sessions, articles or mailings: not in a mentee's settings
+    # Tells of the named person's own writing (an article, a comment), which leaving erases: the notification
+    # goes with it. Otherwise (a session, a review's stars) it stays, naming "Deleted user".
+    gone_with_person: bool = False
 
 
 def _at(value: str) -> str:
@@ -77,8 +80,9 @@ def register(
     email: bool = True,
     always_mailed: bool = False,
     mentors_only: bool = False,
+    gone_with_person: bool = False,
 ) -> None:
-    KINDS[kind] = Kind(text, icon, label or kind, email, always_mailed, mentors_only)
+    KINDS[kind] = Kind(text, icon, label or kind, email, always_mailed, mentors_only, gone_with_person)
 
 
 def for_person(user) -> dict[str, Kind]:
@@ -93,8 +97,11 @@ def with_email() -> dict[str, Kind]:
 
 def render(notification) -> str:
     kind = KINDS.get(notification.kind)
+    params = notification.params
+    if params.get("name") == "":  # the person named has left (``services.person_notifications_erase``)
+        params = {**params, "name": _("Deleted user")}
     try:
-        return kind.text(notification.params) if kind else ""
+        return kind.text(params) if kind else ""
     except (KeyError, TypeError, ValueError):  # facts stored by an older version of a kind
         return ""
 

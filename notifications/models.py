@@ -14,6 +14,16 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
     )
     kind = models.CharField(_("kind"), max_length=40)
+    # The person the text names (``params["name"]``): when they leave, their name goes from everyone's
+    # history (``services.person_notifications_erase``). Empty for notifications that name nobody.
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("person named"),
+    )
     params = models.JSONField(_("details"), default=dict, blank=True)
     link = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)

@@ -24,18 +24,24 @@ def group_name(user_id: int) -> str:
     return f"notifications.{user_id}"
 
 
-def notify(*, recipient: User, kind: str, params: dict, link: str = "") -> Notification:
-    notification = Notification.objects.create(recipient=recipient, kind=kind, params=params, link=link)
+def notify(*, recipient: User, kind: str, params: dict, link: str = "", person: User | None = None) -> Notification:
+    """``person``: whom ``params["name"]`` names, so the name goes when they leave (``person_notifications_erase``)."""
+    notification = Notification.objects.create(recipient=recipient, kind=kind, params=params, link=link, person=person)
     transaction.on_commit(lambda: _announce(notification))
     return notification
 
 
-def notify_many(*, recipient_ids, kind: str, params: dict, link: str = "", batch_size: int = 1000) -> int:
+def notify_many(
+    *, recipient_ids, kind: str, params: dict, link: str = "", person: User | None = None, batch_size: int = 1000
+) -> int:
     """
     The same notification for many people at once (a mentor's followers): inserted in batches in the
     caller's transaction, each pushed to its recipient's open pages after the commit. Returns how many.
     """
-    rows = [Notification(recipient_id=pk, kind=kind, params=params, link=link) for pk in dict.fromkeys(recipient_ids)]
+    rows = [
+        Notification(recipient_id=pk, kind=kind, params=params, link=link, person=person)
+        for pk in dict.fromkeys(recipient_ids)
+    ]
     created = Notification.objects.bulk_create(rows, batch_size=batch_size)
     transaction.on_commit(lambda: [_announce(notification) for notification in created])
     return len(created)
@@ -75,3 +81,27 @@ def notification_preferences_set(*, user: User, email: dict[str, bool]) -> list[
         )
     selectors.forget_email_choices(user)
     return rows
+
+
+def person_notifications_erase(*, user: User, batch_size: int = 500) -> None:
+    """
+    Leaving (``accounts.hooks.PERSON_ERASED``): the person's own notifications and settings go, and
+    everyone else's history stops naming them: a notification of their writing (an article, a comment:
+    erased too) goes, any other keeps its facts with the name blank, shown as "Deleted user".
+    """
+    Notification.objects.filter(recipient=user).delete()
+    NotificationPreference.objects.filter(user=user).delete()
+    named = Notification.objects.filter(person=user)
+    gone = named.filter(kind__in=[name for name, kind in kinds.KINDS.items() if kind.gone_with_person])
+    counted_by = set(gone.filter(read_at__isnull=True).values_list("recipient_id", flat=True))
+    gone.delete()
+    while batch := list(named.exclude(params__name="").only("pk", "params")[:batch_size]):
+        for notification in batch:
+            notification.params = {**notification.params, "name": ""}
+        Notification.objects.bulk_update(batch, ["params"])
+    transaction.on_commit(lambda: [selectors.forget_unread_count(pk) for pk in counted_by])
+
+
+def on_person_erased(*, user: User, **_facts) -> None:
+    """``accounts.hooks.PERSON_ERASED``."""
+    person_notifications_erase(user=user)

@@ -262,6 +262,7 @@ def _record(payment: Payment, charge: Charge, *, now: dt.datetime) -> None:
             recipient=payment.mentor,
             kind=PACKAGE_KIND,
             params={"name": payment.payer.display_name, "package": payment.package.title},
+            person=payment.payer,
             link=reverse("payments:earnings"),
         )
         payment.purchase = purchase

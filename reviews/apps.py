@@ -26,8 +26,11 @@ class ReviewsConfig(AppConfig):
         """The invitation to review, the news of a review, a reply, and staff's decisions are this app's kinds."""
         from django.utils.translation import gettext, ngettext
 
+        from accounts import hooks
         from notifications import kinds
-        from reviews import INVITATION_KIND, MODERATED_KIND, RECEIVED_KIND, REPLIED_KIND
+        from reviews import INVITATION_KIND, MODERATED_KIND, RECEIVED_KIND, REPLIED_KIND, services
+
+        hooks.register(hooks.PERSON_ERASED, services.on_person_erased)
 
         kinds.register(
             INVITATION_KIND,

@@ -50,6 +50,7 @@ __all__ = [
     "check_reason",
     "check_text",
     "mentor_ratings_refresh",
+    "on_person_erased",
     "review_create",
     "review_hide",
     "review_invitations_send",
@@ -169,6 +170,7 @@ def review_create(*, booking: Booking, by: User, rating: int, text: str = "", no
             recipient=locked.mentor,
             kind=RECEIVED_KIND,
             params={"name": locked.mentee.display_name, "rating": rating},
+            person=locked.mentee,
             link=f"{reverse('reviews:mine')}#review-{review.pk}",  # the newest: on the first page, no count
         )
     return review
@@ -189,6 +191,7 @@ def review_reply(*, review: Review, by: User, text: str, now: dt.datetime | None
                 recipient=review.mentee,
                 kind=REPLIED_KIND,
                 params={"name": by.display_name},
+                person=by,
                 link=f"{reverse('schedule:booking_detail', args=[review.booking_id])}#review-{review.pk}",
             )
     review.reply, review.replied_at = text, now
@@ -274,6 +277,7 @@ def _tell_moderated(review: Review, *, hidden: bool, reason: str) -> None:
                 recipient=recipient,
                 kind=MODERATED_KIND,
                 params={"name": other.display_name, "reason": reason, "hidden": hidden, "yours": recipient == mentee},
+                person=other,
                 link=link,
             )
 
@@ -338,6 +342,7 @@ def _invite(pk: int, *, now: dt.datetime) -> int:
             recipient=mentee,
             kind=INVITATION_KIND,
             params={"name": booking.mentor.display_name},
+            person=booking.mentor,
             link=reverse("reviews:create", args=[booking.pk]),
         )
         if wants_email(mentee, INVITATION_KIND) and has_verified_email(mentee):
@@ -354,3 +359,8 @@ def user_reviews_erase(*, user: User) -> None:
     Review.objects.filter(mentee=user).exclude(text="").update(text="")
     Review.objects.filter(mentor=user).exclude(reply="").update(reply="", replied_at=None)
     ReviewReport.objects.filter(reporter=user).exclude(reason="").update(reason="")
+
+
+def on_person_erased(*, user: User, **_facts) -> None:
+    """``accounts.hooks.PERSON_ERASED``."""
+    user_reviews_erase(user=user)

@@ -18,6 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.services import deleted_email
 from core import ratelimit
 from core.mail import SUPPORT
 from schedule.emails import enqueue_rendered
@@ -185,3 +186,8 @@ def user_support_erase(*, user: User, addresses, replacement: str) -> int:
     requests = SupportRequest.objects.filter(mine)
     SupportReply.objects.filter(request__in=requests).update(body="")
     return requests.update(name="", email=replacement, message="")
+
+
+def on_person_erased(*, user: User, addresses: list[str], **_facts) -> None:
+    """``accounts.hooks.PERSON_ERASED``: the requests lose the address for the one the account now has."""
+    user_support_erase(user=user, addresses=addresses, replacement=deleted_email(user.pk))

@@ -22,8 +22,9 @@ requests and of staff's removals of their writing, their calendar feed, weekly h
 everything they signed in with (allauth email addresses, Google/GitHub links, authenticators,
 sessions) and mail still queued to them.
 
-Leaving touches every app that holds the person's data, so this service orchestrates the schedule's
-part (``schedule.services.leaving``) as the higher-level step of the two.
+Leaving touches every app that holds the person's data. Accounts, the lowest layer, imports none of them:
+each app does its part through ``accounts.hooks`` (PERSON_LEFT, PERSON_STAYED, PERSON_ERASED), in the
+same transaction.
 """
 
 import datetime as dt
@@ -40,7 +41,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import directory
+from accounts import directory, hooks
 from accounts.models import AccountDeletion, MentorProfile, User
 from accounts.services.errors import AccountError
 from accounts.services.users import user_sessions_end
@@ -63,9 +64,6 @@ def account_deletion_request(*, user: User, now: dt.datetime | None = None) -> A
     a second request (a double click) returns the pending one. Every session of the person ends; the
     caller also signs out the current request.
     """
-    from articles.services import ARTICLES  # articles depend on accounts: import when used
-    from schedule.services import user_schedule_close  # schedule depends on accounts: import when used
-
     now = now or timezone.now()
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
@@ -82,10 +80,9 @@ def account_deletion_request(*, user: User, now: dt.datetime | None = None) -> A
         deletion.save()
         locked.is_active = user.is_active = False
         locked.save(update_fields=["is_active"])
-        user_schedule_close(user=locked, now=now)
+        hooks.fire(hooks.PERSON_LEFT, user=locked, now=now)  # their sessions are cancelled, their articles hidden
         user_sessions_end(user=locked)
         directory.changed()
-        directory.changed(ARTICLES)  # their article pages, cached for visitors, go at once
         event_record(action=Event.Action.DELETION_REQUESTED, actor=locked, target=locked, now=now)
         _mail(
             locked,
@@ -103,8 +100,6 @@ def account_deletion_cancel(*, user_id: int, now: dt.datetime | None = None) -> 
     account is never both kept and erased. Cancelled sessions stay cancelled and withdrawn slots stay
     withdrawn (the weekly hours publish again within the hour).
     """
-    from articles.services import ARTICLES  # articles depend on accounts: import when used
-
     now = now or timezone.now()
     with transaction.atomic():
         kept = AccountDeletion.objects.pending().filter(user_id=user_id, due_at__gt=now).update(cancelled_at=now)
@@ -112,8 +107,8 @@ def account_deletion_cancel(*, user_id: int, now: dt.datetime | None = None) -> 
             raise AccountError(_("This account is no longer waiting for deletion, so there is nothing to keep."))
         User.objects.filter(pk=user_id).update(is_active=True)
         directory.changed()
-        directory.changed(ARTICLES)
         user = User.objects.get(pk=user_id)
+        hooks.fire(hooks.PERSON_STAYED, user=user, now=now)
         event_record(action=Event.Action.DELETION_CANCELLED, actor=user, target=user, now=now)
         _mail(user, "deletion_cancelled", password_reset_url=f"{settings.SITE_URL}{reverse('account_reset_password')}")
     return user
@@ -155,21 +150,9 @@ def account_deletions_complete(*, now: dt.datetime | None = None) -> int:
 
 
 def _anonymise(user: User, *, closed_at: dt.datetime, now: dt.datetime) -> None:
-    from articles.services import user_articles_erase  # articles depend on accounts: import when used
-    from mailings.services import user_mailings_erase  # mailings depend on accounts: import when used
-    from reviews.services import user_reviews_erase  # reviews depend on accounts: import when used
-    from schedule.delivery import outbox_forget  # schedule depends on accounts: import when used
-    from schedule.services import user_schedule_erase
-    from support.services import user_support_erase  # support depends on accounts: import when used
-
     addresses = sorted({user.email, *EmailAddress.objects.filter(user=user).values_list("email", flat=True)})
     person_forget(user=user, addresses=addresses)
-    user_schedule_erase(user=user, closed_at=closed_at, now=now)
-    user_reviews_erase(user=user)
-    user_mailings_erase(user=user, now=now)
-    user_articles_erase(user=user)
-    user_support_erase(user=user, addresses=addresses, replacement=deleted_email(user.pk))
-    outbox_forget(addresses=addresses, now=now)
+    hooks.fire(hooks.PERSON_ERASED, user=user, addresses=addresses, requested_at=closed_at, now=now)
     user_sessions_end(user=user)
     UserSession.objects.filter(user=user).delete()
     EmailAddress.objects.filter(user=user).delete()

@@ -5,6 +5,7 @@ Leaving the platform: the "Your data and leaving" page, "Download my data", "Del
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
 from allauth.account.adapter import DefaultAccountAdapter
@@ -25,9 +26,11 @@ from accounts.adapters import AccountAdapter
 from accounts.models import AccountDeletion, User
 from accounts.services import deletion as deletion_module
 from accounts.tests.factories import PASSWORD, MentorFactory, TopicFactory, UserFactory, enable_mfa, totp_code
+from articles import services as articles_services
 from articles.tests.factories import ArticleFactory, CommentFactory
 from core.mail import KIND_HEADER
 from messaging import services as messaging_services
+from notifications.models import Notification
 from schedule import emails
 from schedule import services as schedule_services
 from schedule.models import Booking, CalendarFeed, Slot, WaitlistEntry, WeeklySchedule
@@ -619,6 +622,41 @@ def test_a_mentor_leaving_keeps_the_platforms_cancellation_reason_but_loses_week
     assert booking.status == Booking.Status.CANCELLED and booking.cancel_reason == "The account was closed."
     assert booking.meeting_url == ""
     assert not WeeklySchedule.objects.filter(mentor=mentor).exists()
+
+
+def test_other_peoples_notifications_stop_naming_a_person_who_left(client, mentor, mentee):
+    booking = _book(mentor, mentee, 24)  # "Mia Mentee booked a session with you"
+    conversation = messaging_services.conversation_for_booking(booking=booking, user=mentee)
+    messaging_services.message_send(conversation=conversation, sender=mentee, body="Hello")
+    article = ArticleFactory(author=mentor)
+    articles_services.comment_create(article=article, author=mentee, body="Thank you!")  # erased with her
+    schedule_services.booking_cancel(booking=booking, by=mentor, reason="")  # her own notification
+    kinds_before = sorted(Notification.objects.filter(recipient=mentor).values_list("kind", flat=True))
+    assert kinds_before == ["article_commented", "booking_created", "message"]
+    assert Notification.objects.filter(recipient=mentee).exists()
+    _leave(mentee)
+
+    assert _complete() == 1
+
+    assert not Notification.objects.filter(recipient=mentee).exists()
+    left = Notification.objects.filter(recipient=mentor).order_by("kind")
+    assert [n.kind for n in left] == ["booking_created", "message"]  # her comment's news went with it
+    assert all(n.params["name"] == "" for n in left)
+    client.force_login(mentor)
+    page = client.get(reverse("notifications:list")).content.decode()
+    assert "Mia" not in page
+    assert "Deleted user booked a session with you" in page
+    mentor.language = "uk"
+    mentor.save(update_fields=["language"])
+    with translation.override("uk"):
+        page = client.get(reverse("notifications:list"), HTTP_ACCEPT_LANGUAGE="uk").content.decode()
+    assert "Видалений користувач" in page
+
+
+def test_leaving_erases_through_each_apps_hook_so_accounts_imports_none_of_them():
+    source = (Path(deletion_module.__file__)).read_text()
+    for app in ("articles", "mailings", "messaging", "notifications", "payments", "reviews", "schedule", "support"):
+        assert f"from {app}" not in source and f"import {app}" not in source, app
 
 
 def test_the_job_leaves_requests_that_are_not_due_or_were_kept(mentee, mentor):

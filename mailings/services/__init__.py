@@ -14,6 +14,7 @@ from mailings.services.content import (
     message_delete,
     message_save,
     on_booking_confirmed,
+    on_person_erased,
     unsubscribe,
     user_mailings_erase,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "message_delete",
     "message_save",
     "on_booking_confirmed",
+    "on_person_erased",
     "unsubscribe",
     "user_mailings_erase",
 ]

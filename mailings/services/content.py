@@ -278,3 +278,8 @@ def user_mailings_erase(*, user: User, now: dt.datetime | None = None) -> None:
     )
     Recipient.objects.filter(run__mailing__mentor=user).update(address="deleted@invalid", client=None)
     Client.objects.filter(mentor=user).delete()
+
+
+def on_person_erased(*, user: User, now: dt.datetime, **_facts) -> None:
+    """``accounts.hooks.PERSON_ERASED``."""
+    user_mailings_erase(user=user, now=now)

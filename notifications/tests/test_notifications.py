@@ -89,6 +89,30 @@ def test_the_unread_count_is_cached_and_forgotten_when_it_changes(mentee, mentor
     assert selectors.unread_count(mentor) == 0
 
 
+def test_erasing_a_person_blanks_their_name_and_drops_news_of_their_writing(
+    mentee, mentor, django_capture_on_commit_callbacks
+):
+    reader = UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        _book(mentee, mentor)  # names the mentee: stays, nameless
+        services.notify_many(
+            recipient_ids=[reader.pk], kind="article_published", params={"name": "Mia", "title": "T"}, person=mentee
+        )  # tells of her article: goes with it
+        services.notify(recipient=mentee, kind=kinds.BOOKING_CANCELLED, params={"name": "Max", "start": "x"})
+    assert selectors.unread_count(reader) == 1  # cached
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.person_notifications_erase(user=mentee)
+
+    assert selectors.unread_count(reader) == 0  # the cached count was forgotten with the row
+    assert not Notification.objects.filter(recipient=mentee).exists()
+    notification = Notification.objects.get()
+    assert notification.params["name"] == "" and notification.person_id == mentee.pk
+    assert notification.text.startswith("Deleted user booked a session with you")
+    with translation.override("uk"):
+        assert "Mia" not in notification.text and "Видалений користувач" in notification.text
+
+
 def test_a_channel_layer_that_is_down_never_fails_the_booking(
     mentee, mentor, monkeypatch, django_capture_on_commit_callbacks
 ):

@@ -252,6 +252,7 @@ def _announce(booking: Booking) -> None:
         recipient=booking.mentor,
         kind=kinds.BOOKING_CREATED,
         params={"name": booking.mentee.display_name, "start": booking.slot.start.isoformat()},
+        person=booking.mentee,
         link=booking.get_absolute_url(),
     )
     hooks.fire(hooks.CONFIRMED, booking=booking)
@@ -311,6 +312,7 @@ def booking_cancel(
                 recipient=recipient,
                 kind=kinds.BOOKING_CANCELLED,
                 params={"name": by.display_name, "start": slot.start.isoformat()},
+                person=by,
                 link=booking.get_absolute_url(),
             )
         _bookings_changed(booking)
@@ -350,6 +352,7 @@ def booking_reschedule(
                         "start": moved.slot.start.isoformat(),
                         "previous_start": previous_start.isoformat(),
                     },
+                    person=by,
                     link=moved.get_absolute_url(),
                 )
             return moved
@@ -469,6 +472,7 @@ def booking_no_show(*, booking: Booking, by: User, now: dt.datetime | None = Non
                 recipient=recipient,
                 kind=kinds.BOOKING_NO_SHOW,
                 params={"name": by.display_name, "start": booking.slot.start.isoformat(), "absent": absent},
+                person=by,
                 link=booking.get_absolute_url(),
             )
         _bookings_changed(booking)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 
 from accounts import directory
 from accounts.models import User
+from schedule.delivery import outbox_forget
 from schedule.models import Booking, CalendarFeed, WeeklySchedule
 from schedule.services.bookings import booking_cancel, holds_release
 from schedule.services.errors import BookingError
@@ -75,3 +76,9 @@ def user_schedule_erase(*, user: User, closed_at: dt.datetime, now: dt.datetime 
         people = Booking.objects.filter(Q(mentee=user) | Q(mentor=user)).values_list("mentee_id", "mentor_id")
         for person in {user.pk, *(pk for pair in people for pk in pair)}:
             directory.changed(directory.user_namespace(person))
+
+
+def on_person_erased(*, user: User, addresses: list[str], requested_at: dt.datetime, now: dt.datetime) -> None:
+    """``accounts.hooks.PERSON_ERASED``: the schedule's part, and no mail still queued to the person goes out."""
+    user_schedule_erase(user=user, closed_at=requested_at, now=now)
+    outbox_forget(addresses=addresses, now=now)
