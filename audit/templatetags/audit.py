@@ -64,7 +64,9 @@ def _shown(value):
         return _("Yes")
     if value is False or value == "False":
         return _("No")
-    if value in ROLE_NAMES:  # a staff role, by its group's English name
+    if isinstance(value, dict):  # e.g. the filters of an export: "status: confirmed; mentor: 7"
+        return "; ".join(f"{key}: {_shown(item)}" for key, item in value.items()) or "—"
+    if isinstance(value, str) and value in ROLE_NAMES:  # a staff role, by its group's English name
         return ROLE_NAMES[value]
     return value
 

@@ -132,6 +132,10 @@ def test_an_export_is_recorded_with_its_filters(staff_client, staff):
     event = only_event(action=Event.Action.DATA_EXPORT)
     assert event.actor == staff and event.changes == {"what": "bookings.csv", "filters": {"status": "cancelled"}}
 
+    page = staff_client.get(reverse("dashboard:audit"))  # the log shows it (a dict of filters used to be a 500)
+    assert page.status_code == 200
+    assert "status: cancelled" in page.content.decode()
+
 
 def test_maintenance_switched_from_the_dashboard_and_the_command_is_recorded(staff_client, staff):
     staff_client.post(reverse("dashboard:maintenance"), {"action": "on", "retry_after_minutes": 10})
