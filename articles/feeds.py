@@ -8,6 +8,14 @@ from django.utils.translation import gettext_lazy as _
 
 from articles import selectors
 
+# Characters XML 1.0 cannot carry (C0 controls but tab and line breaks): a row stored before the
+# services refused them must not break the feed for everyone.
+_NOT_XML = dict.fromkeys([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
+
+
+def _xml_text(value: str) -> str:
+    return value.translate(_NOT_XML)
+
 
 class LatestArticlesFeed(Feed):
     title = _("Mentorship: new articles")
@@ -18,13 +26,13 @@ class LatestArticlesFeed(Feed):
         return selectors.feed_articles(now=timezone.now())
 
     def item_title(self, item):
-        return item.title
+        return _xml_text(item.title)
 
     def item_description(self, item):
-        return item.summary
+        return _xml_text(item.summary)
 
     def item_author_name(self, item):
-        return item.author.display_name
+        return _xml_text(item.author.display_name)
 
     def item_pubdate(self, item):
         return item.published_at

@@ -15,6 +15,7 @@ here bumps those caches' versions after the commit (``accounts.directory.changed
 import datetime as dt
 import logging
 import secrets
+import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -27,6 +28,7 @@ from accounts import directory
 from accounts.images import normalize_photo
 from accounts.models import Topic, User
 from accounts.selectors import has_verified_email
+from accounts.validators import is_control_character
 from articles import COMMENTED_KIND, PUBLISHED_KIND, counting, selectors
 from articles.errors import ArticleError
 from articles.markdown import plain_summary, render
@@ -87,10 +89,18 @@ def _changed() -> None:
 # --- Checks shared with the forms ---
 
 
-def _text(value, *, label, limit: int, required: bool = True) -> str:
+def _text(value, *, label, limit: int, required: bool = True, one_line: bool = False) -> str:
+    """
+    ``value`` stripped, or an ArticleError. Control characters are refused (they break the feeds' XML
+    and other people's pages); a text of several lines keeps its line breaks and tabs, a title none.
+    """
     value = (value or "").strip()
-    if "\x00" in value:
-        raise ArticleError(_("The text contains a character that is not allowed."), code="nul")
+    if one_line:
+        refused = any(is_control_character(character) for character in value)  # invisible formatting too
+    else:
+        refused = any(unicodedata.category(character) == "Cc" and character not in "\n\r\t" for character in value)
+    if refused:
+        raise ArticleError(_("The text contains a character that is not allowed."), code="control_characters")
     if required and not value:
         raise ArticleError(_("Please fill in the %(field)s.") % {"field": label}, code="empty")
     if len(value) > limit:
@@ -107,7 +117,7 @@ def _text(value, *, label, limit: int, required: bool = True) -> str:
 
 
 def check_title(title) -> str:
-    return _text(title, label=_("title"), limit=TITLE_MAX_LENGTH)
+    return _text(title, label=_("title"), limit=TITLE_MAX_LENGTH, one_line=True)
 
 
 def check_body(body) -> str:

@@ -62,7 +62,11 @@ def test_a_ukrainian_title_gets_a_readable_address_and_one_with_no_letters_still
         ("  ", "x", "empty"),
         ("x" * 201, "x", "too_long"),
         ("t", "", "empty"),
-        ("t", "a\x00b", "nul"),
+        ("t", "a\x00b", "control_characters"),
+        ("Tabs\x0band\x01bells", "x", "control_characters"),  # would break the feeds' XML
+        ("Title\tand tab", "x", "control_characters"),
+        ("\u202eevil", "x", "control_characters"),  # a right-to-left override in a title
+        ("t", "bell\x07", "control_characters"),
     ],
 )
 def test_bad_text_is_refused_and_nothing_is_stored(mentor, title, body, code):
@@ -70,6 +74,11 @@ def test_bad_text_is_refused_and_nothing_is_stored(mentor, title, body, code):
         services.article_create(author=mentor, title=title, body=body, now=NOW)
     assert refused.value.code == code
     assert not Article.objects.exists()
+
+
+def test_a_text_keeps_its_line_breaks_and_tabs(mentor):
+    article = services.article_create(author=mentor, title="Lists", body="One\r\n\tindented\n\u00adsoft", now=NOW)
+    assert article.body == "One\r\n\tindented\n\u00adsoft"
 
 
 def test_only_mentors_write_articles(mentee):

@@ -392,6 +392,13 @@ def test_the_feeds_list_published_articles(client, article, django_assert_num_qu
     assert 'xmlns="http://www.w3.org/2005/Atom"' in atom and "Negotiating a raise" in atom
 
 
+def test_a_control_character_stored_before_it_was_refused_does_not_break_the_feeds(client, article):
+    Article.objects.filter(pk=article.pk).update(title="Tabs\x0band\x01bells", summary="a\x1bb")
+    for feed in ("articles:feed_rss", "articles:feed_atom"):
+        response = client.get(reverse(feed))
+        assert response.status_code == 200 and "Tabsandbells" in response.content.decode()
+
+
 def test_the_sitemap_lists_articles_and_mentor_pages(client, article, django_assert_num_queries):
     draft = ArticleFactory(status="draft", published_at=None)
     with django_assert_num_queries(4):  # each section: its count (for paging), then its page
