@@ -2,8 +2,6 @@ import time
 import urllib.parse
 import zoneinfo
 
-from allauth.mfa.models import Authenticator
-from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -66,10 +64,6 @@ class TimezoneMiddleware:
         return self.get_response(request)
 
 
-# What sign-in asks for: recovery codes alone do not make allauth ask for a second factor.
-SIGN_IN_FACTORS = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
-
-
 class StaffSecurityMiddleware:
     """
     Staff can cancel anyone's booking and export everyone's data, so for them:
@@ -108,7 +102,7 @@ class StaffSecurityMiddleware:
 
     def _second_factor(self, request):
         # path_info: the path inside the site, whatever prefix (SCRIPT_NAME) it is deployed under.
-        if not request.path_info.startswith(self.STAFF_PREFIXES) or is_mfa_enabled(request.user, types=SIGN_IN_FACTORS):
+        if not request.path_info.startswith(self.STAFF_PREFIXES) or request.user.has_sign_in_second_factor:
             return None
         messages.warning(
             request, _("Staff pages need two-factor authentication. Set up an authenticator app to continue.")

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -83,8 +84,25 @@ class User(AbstractUser):
         return self.get_full_name() or self.email
 
     def has_staff_perm(self, codename: str) -> bool:
-        """Active staff holding ``accounts.<codename>`` (``StaffPermission``) through a role, or a superuser."""
-        return self.is_active and self.is_staff and self.has_perm(f"accounts.{codename}")
+        """
+        Active staff holding ``accounts.<codename>`` (``StaffPermission``) through a role, or a superuser,
+        with a second factor: staff powers need one wherever they are used (an article's page, the API),
+        not only on the staff pages (``StaffSecurityMiddleware`` sends them there to set one up).
+        """
+        return (
+            self.is_active
+            and self.is_staff
+            and self.has_perm(f"accounts.{codename}")
+            and self.has_sign_in_second_factor
+        )
+
+    @cached_property
+    def has_sign_in_second_factor(self) -> bool:
+        """An authenticator app or a security key (recovery codes alone are not asked for at sign-in)."""
+        from allauth.mfa.models import Authenticator  # allauth's models import this one
+        from allauth.mfa.utils import is_mfa_enabled
+
+        return is_mfa_enabled(self, types=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN])
 
     @property
     def display_name(self) -> str:
