@@ -50,6 +50,7 @@ __all__ = [
     "check_reason",
     "check_text",
     "mentor_ratings_refresh",
+    "no_show_refusal",
     "on_person_erased",
     "review_create",
     "review_hide",
@@ -364,3 +365,14 @@ def user_reviews_erase(*, user: User) -> None:
 def on_person_erased(*, user: User, **_facts) -> None:
     """``accounts.hooks.PERSON_ERASED``."""
     user_reviews_erase(user=user)
+
+
+def no_show_refusal(*, booking: Booking, **_facts) -> str | None:
+    """
+    ``schedule.hooks.NO_SHOW_REFUSAL``: a reviewed session took place, by its client's own word, so
+    neither side reports it missed any more (nor is it refunded as one). Asked under the booking's
+    lock, which ``review_create`` takes too: a review and a report never both land.
+    """
+    if Review.objects.filter(booking_id=booking.pk).exists():
+        return _("This session has been reviewed, so it took place: it can no longer be reported as missed.")
+    return None

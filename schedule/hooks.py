@@ -14,7 +14,13 @@ MOVED = "moved"  # (booking, by, previous_start, now): a confirmed booking moved
 HOLD_RELEASED = "hold_released"  # (booking, now): a hold ran out (or its people left) unpaid
 CONFIRMED = "confirmed"  # (booking): a booking was made (or its hold paid for): both sides are told
 
-_callbacks: dict[str, list[Callable]] = {CANCELLED: [], NO_SHOW: [], MOVED: [], HOLD_RELEASED: [], CONFIRMED: []}
+# (booking): may either side still report the other missing? A callback returns why not (a message for the
+# user) or None: the reviews app refuses once the client has reviewed the session, which says it took place.
+NO_SHOW_REFUSAL = "no_show_refusal"
+
+_callbacks: dict[str, list[Callable]] = {
+    event: [] for event in (CANCELLED, NO_SHOW, MOVED, HOLD_RELEASED, CONFIRMED, NO_SHOW_REFUSAL)
+}
 
 
 def register(event: str, callback: Callable) -> None:
@@ -25,3 +31,11 @@ def register(event: str, callback: Callable) -> None:
 def fire(event: str, **facts) -> None:
     for callback in _callbacks[event]:
         callback(**facts)
+
+
+def refusal(event: str, **facts) -> str | None:
+    """The first refusal a callback of ``event`` gives, or None when every one agrees."""
+    for callback in _callbacks[event]:
+        if message := callback(**facts):
+            return message
+    return None

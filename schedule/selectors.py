@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import MentorProfile, User
+from schedule import hooks
 from schedule.models import Booking, Slot, WaitlistEntry
 from schedule.services.bookings import NO_SHOW_GRACE, mentee_sessions_overlapping
 from schedule.services.reminders import due_bookings
@@ -237,11 +238,19 @@ def has_upcoming_bookings_as_mentor(*, mentor: User, now=None) -> bool:
 
 
 def can_report_no_show(booking: Booking, *, now=None) -> bool:
-    """Whether the page offers "did not come": started, confirmed, unreported, within the window."""
+    """
+    Whether the page offers "did not come": started, confirmed, unreported, within the window, and no
+    other app refuses it (``hooks.NO_SHOW_REFUSAL``: not once the session is reviewed).
+    """
     now = now or timezone.now()
     window = dt.timedelta(days=settings.BOOKING_NO_SHOW_DAYS)
     opens = booking.slot.start + NO_SHOW_GRACE
-    return booking.is_confirmed and not booking.no_show and opens <= now <= booking.slot.end + window
+    return (
+        booking.is_confirmed
+        and not booking.no_show
+        and opens <= now <= booking.slot.end + window
+        and hooks.refusal(hooks.NO_SHOW_REFUSAL, booking=booking) is None
+    )
 
 
 def id_page(queryset: QuerySet, *, number, per_page: int) -> Page:

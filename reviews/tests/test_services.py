@@ -16,7 +16,10 @@ from notifications.models import Notification
 from reviews import MODERATED_KIND, RECEIVED_KIND, REPLIED_KIND, services
 from reviews.models import Review, ReviewModeration, ReviewReport
 from reviews.tests.factories import NOW, ReviewFactory, past_booking
+from schedule import selectors as schedule_selectors
+from schedule import services as schedule_services
 from schedule.models import Booking
+from schedule.services import BookingError
 from schedule.tests.factories import BookingFactory
 
 pytestmark = pytest.mark.django_db
@@ -206,6 +209,23 @@ def test_ratings_written_in_bulk_are_recomputed_on_request(mentor):
 @pytest.fixture
 def review(session, mentee):
     return services.review_create(booking=session, by=mentee, rating=4, text="Good", now=NOW)
+
+
+@pytest.mark.parametrize("side", ["mentee", "mentor"])
+def test_a_reviewed_session_can_no_longer_be_reported_missed_nor_refunded_as_one(
+    review, session, mentee, mentor, side, time_machine
+):
+    time_machine.move_to(NOW, tick=False)
+    by = {"mentee": mentee, "mentor": mentor}[side]
+    booking = Booking.objects.select_related("slot").get(pk=session.pk)
+    assert not schedule_selectors.can_report_no_show(booking, now=NOW)  # the page offers no button
+
+    with pytest.raises(BookingError, match="has been reviewed") as refused:
+        schedule_services.booking_no_show(booking=booking, by=by, now=NOW)
+
+    assert refused.value.code == "refused"
+    booking.refresh_from_db()
+    assert booking.no_show == "" and Review.objects.get().is_hidden is False
 
 
 def test_the_mentor_replies_once_in_public(review, mentor, django_capture_on_commit_callbacks):

@@ -185,10 +185,12 @@ def test_the_booking_page_with_a_review_lets_the_mentor_reply_and_either_side_re
 ):
     review = services.review_create(booking=session, by=mentee, rating=5, text="Great", now=NOW)
     client.force_login(mentor)
-    # session, user, the booking with its slot and people, the review with whether I reported it, the header's counts
-    with django_assert_num_queries(5):
+    # session, user, the booking with its slot and people, whether it is reviewed (within the days a no-show
+    # can be reported: it cannot be, once reviewed), the review with whether I reported it, the header's counts
+    with django_assert_num_queries(6):
         page = client.get(session.get_absolute_url()).content.decode()
     assert "Great" in page and reverse("reviews:reply", args=[review.pk]) in page
+    assert reverse("schedule:booking_no_show", args=[session.pk]) not in page
     assert reverse("reviews:report", args=[review.pk]) in page
     assert inline_code(page) == []
     client.force_login(mentee)

@@ -462,6 +462,8 @@ def booking_no_show(*, booking: Booking, by: User, now: dt.datetime | None = Non
                 % {"days": settings.BOOKING_NO_SHOW_DAYS},
                 code="too_late",
             )
+        if message := hooks.refusal(hooks.NO_SHOW_REFUSAL, booking=locked):
+            raise BookingError(message, code="refused")
         absent = Booking.NoShow.MENTEE if by.pk == locked.mentor_id else Booking.NoShow.MENTOR
         if not Booking.objects.filter(pk=locked.pk, no_show="").update(no_show=absent, no_show_at=now):
             raise BookingError(_("This session has already been reported as missed."), code="already_reported")
