@@ -265,8 +265,9 @@ def user_data_export(user: User, *, now: dt.datetime | None = None) -> dict:
     # A former mentor's profile is still theirs: it is exported whatever the role.
     profile = MentorProfile.objects.filter(user=user).prefetch_related("topics").first()
     addresses = list(EmailAddress.objects.filter(user=user).order_by("-primary", "email"))
+    # A mentee's own holds (paid or not) are theirs; a mentor sees only the bookings made, as on their pages.
     bookings = list(
-        Booking.objects.filter(Q(mentee=user) | Q(mentor=user))
+        Booking.objects.filter(Q(mentee=user) | Q(mentor=user, status__in=Booking.SETTLED))
         .select_related("slot", "mentee", "mentor")
         .order_by("slot__start", "pk")
     )

@@ -217,6 +217,20 @@ def test_download_my_data_is_a_json_attachment_of_the_persons_data(client, busy_
     assert data["weekly_hours"]["session_minutes"] == 60
 
 
+def test_a_mentors_export_leaves_out_other_peoples_unpaid_holds_the_mentee_keeps_hers(mentor, mentee):
+    hold = BookingFactory(
+        slot=_slot(mentor, 24), mentee=mentee, note="My private worry", status="pending", hold_expires_at=DUE
+    )
+    expired = BookingFactory(slot=_slot(mentor, 48), mentee=mentee, note="Another", status="expired")
+
+    assert export.user_data_export(mentor)["bookings_as_mentor"] == []  # not on the mentor's pages either
+    theirs = export.user_data_export(mentee)["bookings_as_mentee"]
+    assert [(b["status"], b["note"]) for b in theirs] == [
+        (hold.status, "My private worry"),
+        (expired.status, "Another"),
+    ]
+
+
 def test_a_mentee_export_has_no_mentor_profile_and_no_weekly_hours(mentee):
     data = export.user_data_export(mentee)
     assert data["profile"]["role"] == "mentee" and data["profile"]["mentor_profile"] is None
