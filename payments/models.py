@@ -149,6 +149,9 @@ FAILURE_LABELS = {
     "insufficient_funds": _("Insufficient funds"),
     "authentication_failed": _("The bank did not confirm"),
     "unknown_card": _("Not a test card"),
+    # Ours: what the client was paying for went while the bank waited.
+    "expired": _("The hold ran out"),
+    "unavailable": _("The package was withdrawn"),
 }
 
 

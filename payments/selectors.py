@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 
 from accounts.models import User
-from payments.models import PackagePurchase, Payment, Refund
+from payments.models import Package, PackagePurchase, Payment, Refund
 
 MONEY_FIELD = DecimalField(max_digits=12, decimal_places=2)
 ZERO = Value(Decimal(0), output_field=MONEY_FIELD)
@@ -17,6 +17,11 @@ ZERO = Value(Decimal(0), output_field=MONEY_FIELD)
 
 def _sum(field: str, **filters):
     return Coalesce(Sum(field, filter=Q(**filters) if filters else None), ZERO)
+
+
+def packages_on_offer() -> QuerySet[Package]:
+    """Packages a client can buy: switched on, by an active mentor who is still a mentor."""
+    return Package.objects.filter(is_active=True, mentor__is_active=True, mentor__is_mentor=True)
 
 
 def payer_payments(*, user: User) -> QuerySet[Payment]:

@@ -21,7 +21,7 @@ from accounts.models import User
 from audit.models import Event
 from audit.services import event_record
 from notifications.services import notify
-from payments import emails, policy
+from payments import emails, policy, selectors
 from payments.models import CENT, CreditUse, Package, PackagePurchase, Payment, Refund
 from payments.providers import Card, Charge, ProviderError, get_provider
 from schedule import services as schedule_services
@@ -93,9 +93,7 @@ def package_buy(*, package: Package, payer: User, card: Card, idempotency_key: s
     now = now or timezone.now()
 
     def start() -> Payment:
-        locked = Package.objects.select_related("mentor__mentor_profile").filter(pk=package.pk).first()
-        if locked is None or not locked.is_active or not locked.mentor.is_active:
-            raise PaymentError(_("This package is no longer offered."), "unavailable")
+        locked = _package_on_offer(package.pk)
         if locked.mentor_id == payer.pk:
             raise PaymentError(_("You cannot buy your own package."), "own")
         require_verified_email(payer)
@@ -114,6 +112,13 @@ def package_buy(*, package: Package, payer: User, card: Card, idempotency_key: s
     return _charge(start, card=card, payer=payer, idempotency_key=idempotency_key, now=now, target=package)
 
 
+def _package_on_offer(package_id: int) -> Package:
+    package = selectors.packages_on_offer().select_related("mentor__mentor_profile").filter(pk=package_id).first()
+    if package is None:
+        raise PaymentError(_("This package is no longer offered."), "unavailable")
+    return package
+
+
 def payment_confirm(*, payment: Payment, payer: User, now=None) -> Payment:
     """The bank's extra step was passed: finish the charge (once, however often it is retried)."""
     now = now or timezone.now()
@@ -128,14 +133,16 @@ def payment_confirm(*, payment: Payment, payer: User, now=None) -> Payment:
                 raise PaymentError(_("This payment can no longer be confirmed. Please pay again."), "closed")
             if locked.booking_id:
                 _held_booking(locked.booking, payer=payer, now=now)
+            if locked.package_id:  # withdrawn (or its mentor gone) while the bank waited
+                _package_on_offer(locked.package_id)
             charge = get_provider().confirm(reference=locked.reference, idempotency_key=f"{locked.idempotency_key}:c")
             _record(locked, charge, now=now)
     except ProviderError:
         raise _unavailable() from None
     except PaymentError as error:
-        if error.code == "expired":  # the hold ran out while the bank waited: the attempt is over
+        if error.code in ("expired", "unavailable"):  # the hold ran out, or the package went: the attempt is over
             Payment.objects.filter(pk=payment.pk, status=Payment.Status.REQUIRES_ACTION).update(
-                status=Payment.Status.FAILED, failure="expired"
+                status=Payment.Status.FAILED, failure=error.code
             )
         raise
     return _outcome(locked)

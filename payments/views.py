@@ -163,10 +163,7 @@ def purchase_refund(request, pk):
 @require_http_methods(["GET", "POST"])
 def package_buy(request, pk):
     package = get_object_or_404(  # not one's own: a mentor does not buy their own package
-        Package.objects.select_related("mentor__mentor_profile").exclude(mentor=request.user),
-        pk=pk,
-        is_active=True,
-        mentor__is_active=True,
+        selectors.packages_on_offer().select_related("mentor__mentor_profile").exclude(mentor=request.user), pk=pk
     )
     form = CardForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, transaction
 
+from accounts.models import User
 from accounts.tests.factories import MentorFactory, UserFactory
 from audit.models import Event
 from notifications.models import Notification
@@ -283,6 +284,25 @@ def test_a_bought_package_gives_its_sessions_as_credits_until_it_expires(package
     assert Payment.objects.get().amount == Decimal("225.00")
     assert package.price_per_session == Decimal("45.00")
     assert Notification.objects.filter(recipient=package.mentor, kind=services.PACKAGE_KIND).exists()
+
+
+@pytest.mark.parametrize("gone", ["withdrawn", "no_longer_a_mentor", "blocked"])
+def test_a_package_that_goes_while_the_bank_waits_is_not_sold(package, mentee, gone):
+    payment = services.package_buy(package=package, payer=mentee, card=card(BANK_STEP), idempotency_key="q" * 32)
+    assert payment.status == Payment.Status.REQUIRES_ACTION
+    if gone == "withdrawn":
+        Package.objects.filter(pk=package.pk).update(is_active=False)
+    else:
+        User.objects.filter(pk=package.mentor_id).update(**{"is_mentor" if gone != "blocked" else "is_active": False})
+
+    with pytest.raises(PaymentError, match="no longer offered"):
+        services.payment_confirm(payment=payment, payer=mentee, now=NOW)
+
+    payment.refresh_from_db()
+    assert (payment.status, payment.failure_label) == (Payment.Status.FAILED, "The package was withdrawn")
+    assert not PackagePurchase.objects.exists()
+    with pytest.raises(PaymentError, match="no longer offered"):  # nor bought afresh
+        buy(package, mentee, key="r" * 32)
 
 
 def test_a_credit_books_a_session_and_comes_back_when_cancelled_in_time(package, held):

@@ -195,6 +195,16 @@ def test_a_mentor_offers_a_package_and_a_mentee_buys_it_from_the_mentor_page(men
     assert client.get(reverse("payments:package_buy", args=[package.pk])).status_code == 404  # not one's own
 
 
+def test_a_package_of_someone_no_longer_a_mentor_is_not_for_sale(mentor, mentee, client):
+    package = Package.objects.create(mentor=mentor, title="Five", sessions=5, price=Decimal("225.00"))
+    mentor.is_mentor = False
+    mentor.save(update_fields=["is_mentor"])
+    client.force_login(mentee)
+    assert client.get(reverse("payments:package_buy", args=[package.pk])).status_code == 404
+    assert client.post(reverse("payments:package_buy", args=[package.pk]), CARD).status_code == 404
+    assert not PackagePurchase.objects.exists()
+
+
 def test_a_package_credit_books_from_the_checkout(held, client):
     package = Package.objects.create(mentor=held.mentor, title="Five", sessions=5, price=200)
     services.package_buy(package=package, payer=held.mentee, card=card(), idempotency_key="f" * 32)
