@@ -3,8 +3,9 @@ Pushing to open pages through the channel layer. A push follows a committed chan
 notification) whose row is already stored, so a layer that is down is logged and never raised: the
 page catches up over HTTP when its socket reconnects.
 
-Also the count of open sockets, which ``/metrics`` shows (``CountedSocketMixin``), and the end of a
-person's open sockets when their access ends (``PersonSocketMixin``, ``person_sockets_close``).
+Also the count of open sockets, which ``/metrics`` shows (``CountedSocketMixin``), the end of a
+person's open sockets when their access ends (``PersonSocketMixin``, ``person_sockets_close``), and
+frames that are not JSON, ignored (``JsonFramesOnlyMixin``).
 """
 
 import logging
@@ -53,6 +54,22 @@ ACCESS_ENDED_CLOSE_CODE = 4401
 def person_group(user_id: int) -> str:
     """Every open socket of one person, whatever page it serves."""
     return f"person-{user_id}"
+
+
+class JsonFramesOnlyMixin:
+    """
+    A frame that is not JSON text (garbage, a binary frame, nesting without end) is ignored, where
+    channels' JSON consumer would close the socket with an error in the log: the page only sends pings.
+    """
+
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        if not text_data:
+            return
+        try:
+            content = await self.decode_json(text_data)
+        except (ValueError, RecursionError):
+            return
+        await self.receive_json(content, **kwargs)
 
 
 class PersonSocketMixin:

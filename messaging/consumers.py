@@ -11,7 +11,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils import timezone, translation
 
-from core.realtime import CountedSocketMixin, PersonSocketMixin
+from core.realtime import CountedSocketMixin, JsonFramesOnlyMixin, PersonSocketMixin
 from messaging import selectors
 from messaging.models import Message
 from messaging.services import group_name
@@ -20,7 +20,7 @@ UNAUTHENTICATED = 4401
 FORBIDDEN = 4403
 
 
-class ConversationConsumer(PersonSocketMixin, CountedSocketMixin, AsyncJsonWebsocketConsumer):
+class ConversationConsumer(JsonFramesOnlyMixin, PersonSocketMixin, CountedSocketMixin, AsyncJsonWebsocketConsumer):
     passes_header_counts = False  # the page's bell socket keeps the header's counts
     socket_kind = "conversation"
 

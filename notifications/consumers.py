@@ -12,7 +12,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils import timezone, translation
 
 from core import presence
-from core.realtime import CountedSocketMixin, PersonSocketMixin
+from core.realtime import CountedSocketMixin, JsonFramesOnlyMixin, PersonSocketMixin
 from notifications import kinds, selectors
 from notifications.models import Notification
 from notifications.services import group_name
@@ -20,7 +20,7 @@ from notifications.services import group_name
 UNAUTHENTICATED = 4401
 
 
-class NotificationConsumer(PersonSocketMixin, CountedSocketMixin, AsyncJsonWebsocketConsumer):
+class NotificationConsumer(JsonFramesOnlyMixin, PersonSocketMixin, CountedSocketMixin, AsyncJsonWebsocketConsumer):
     socket_kind = "notifications"
 
     async def connect(self):

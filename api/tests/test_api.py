@@ -345,6 +345,25 @@ def test_an_unknown_api_address_is_a_json_404(api):
         assert response.status_code == 404 and response.json() == {"code": "not_found", "message": "Not found."}
 
 
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ('{"language": "\\ud800"}', "not valid Unicode"),  # a lone surrogate: JSON, but no character
+        ('{"timezone": "\\udfff"}', "not valid Unicode"),
+        ('{"\\ud800": "uk"}', "not valid Unicode"),
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    ],
+    ids=["value", "timezone", "key", "deep"],
+)
+def test_json_that_python_reads_but_cannot_store_or_write_back_is_a_clear_400(as_user, mentee, body, message):
+    client = as_user(mentee)
+    response = client.patch("/api/v1/me/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["code"] == "parse_error" and message in response.json()["message"]
+    mentee.refresh_from_db()
+    assert (mentee.language, mentee.timezone) == ("en", "America/New_York")
+
+
 # --- Query counts: constant with the data ---
 
 

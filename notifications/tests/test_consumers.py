@@ -91,6 +91,21 @@ async def _test_a_socket_cannot_ask_for_another_persons_group(mentor, mentee):
     await socket.disconnect()
 
 
+def test_a_frame_that_is_not_json_is_ignored_and_the_socket_stays_open(mentee):
+    async_to_sync(_test_a_frame_that_is_not_json_is_ignored_and_the_socket_stays_open)(mentee)
+
+
+async def _test_a_frame_that_is_not_json_is_ignored_and_the_socket_stays_open(mentee):
+    socket = await sync_to_async(_socket)(mentee)
+    await socket.connect()
+    for frame in ({"text": "not json"}, {"bytes": b"\x00\x01"}, {"text": "[" * 100_000}):
+        await socket.send_input({"type": "websocket.receive", **frame})
+    assert await socket.receive_nothing(timeout=0.3)
+    await socket.send_json_to({"type": "ping"})
+    assert await socket.receive_json_from(timeout=1) == {"type": "pong"}  # still open
+    await socket.disconnect()
+
+
 def test_an_event_for_a_notification_of_someone_else_is_not_passed_on(mentor, mentee):
     async_to_sync(_test_an_event_for_a_notification_of_someone_else_is_not_passed_on)(mentor, mentee)
 
