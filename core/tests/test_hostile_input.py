@@ -1594,7 +1594,8 @@ def test_someone_elses_or_no_object_is_out_of_reach_and_nothing_changes(client, 
 # --- The REST API's JSON endpoints ---
 
 # Besides the strings every form gets: what only JSON can send.
-JSON_VALUES = (*HOSTILE_VALUES, None, 10**30, -(2**63) - 1, 1.5, True, [], {}, [1] * 1000, {"$gt": ""})
+# "\ud800": a lone surrogate, which JSON can spell but no text holds.
+JSON_VALUES = (*HOSTILE_VALUES, None, 10**30, -(2**63) - 1, 1.5, True, [], {}, [1] * 1000, {"$gt": ""}, "\ud800")
 
 
 class _JsonClient:
@@ -1775,7 +1776,9 @@ def test_hostile_cover_uploads_through_the_api_change_nothing(client, world, cov
     assert response["Content-Type"].startswith("application/json") and response.json()["code"]
 
 
-@pytest.mark.parametrize("body", ["", "{", "[]", '"text"', "null", "1e999", "\x00", "{}" * 100_000])
+@pytest.mark.parametrize(
+    "body", ["", "{", "[]", '"text"', "null", "1e999", "\x00", "{}" * 100_000, "[" * 100_000, '{"note": "\\udfff"}']
+)
 def test_a_broken_json_body_is_a_json_error(client, world, body):
     client.force_login(world["mentee"])
     response, before, after, _shown = attempt(_RawJson(client), "post", reverse("api:booking-list"), body, site_state)
