@@ -148,7 +148,11 @@ def date_override_add(request):
     except BookingError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("Saved. Your free times on that day follow it."))
+        if form.cleaned_data["kind"] == DateOverride.Kind.DAY_OFF:
+            text = _("%(day)s is now a day off: its free times are taken down; booked sessions stay.")
+        else:
+            text = _("The extra hours on %(day)s are added and open for booking.")
+        messages.success(request, text % {"day": when(form.cleaned_data["date"], "day_month")})
     return redirect("schedule:weekly_hours")
 
 

@@ -1,6 +1,8 @@
 """``{% load local %}``: ``{{ slot.start|when:"full" }}``, ``{{ price|money }}`` in the viewer's language."""
 
 from django import template
+from django.utils.html import format_html
+from django.utils.translation import pgettext
 
 from core import dates
 from core import money as money_module
@@ -32,3 +34,9 @@ def amount(value, currency=None):
 @register.filter
 def duration(minutes):
     return dates.duration(minutes)
+
+
+@register.filter
+def quoted(value):
+    """Someone's words in the reader's quotation marks: “…” in English, «…» in Ukrainian (escaped)."""
+    return format_html(pgettext("quotation marks around someone's words", "“{}”"), value)

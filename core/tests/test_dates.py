@@ -67,3 +67,11 @@ def test_a_day_range_names_the_month_once_when_it_can():
     with translation.override("en"):
         assert day_range(dt.date(2026, 11, 23), dt.date(2026, 11, 29)) == "23–29 November"
         assert day_range(dt.date(2026, 12, 28), dt.date(2027, 1, 3)) == "28 December – 3 January"
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"), [("en", "“O&#x27;Brien &lt;b&gt;”"), ("uk", "«O&#x27;Brien &lt;b&gt;»")]
+)
+def test_someones_words_are_quoted_the_readers_way_and_escaped(language, expected):
+    with translation.override(language):
+        assert Template("{% load local %}{{ note|quoted }}").render(Context({"note": "O'Brien <b>"})) == expected

@@ -286,8 +286,10 @@ def test_days_off_on_the_page_and_nobody_elses_can_be_removed(client):
     client.force_login(mentor)
     client.post(reverse("schedule:weekly_hours"), _form())
     day = Slot.objects.filter(mentor=mentor).order_by("start").last().start.date()
-    client.post(reverse("schedule:date_override_add"), {"date": day.isoformat(), "kind": "off"})
+    page = client.post(reverse("schedule:date_override_add"), {"date": day.isoformat(), "kind": "off"}, follow=True)
     override = DateOverride.objects.get()
+    said = f"{day.day} {day:%B} is now a day off: its free times are taken down; booked sessions stay."
+    assert said in page.content.decode()
     assert not Slot.objects.filter(mentor=mentor, start__date=day).exists()
 
     client.force_login(other)
