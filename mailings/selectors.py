@@ -85,14 +85,18 @@ _MAILING_FIGURES = {
     "queued": Count("runs__recipients"),
     "delivered": Count("runs__recipients", filter=Q(runs__recipients__email__status=STATUS.sent)),
     "failed": Count("runs__recipients", filter=Q(runs__recipients__email__status=STATUS.failed)),
+    "waiting": Count(
+        "runs__recipients", filter=Q(runs__recipients__email__status__in=[STATUS.queued, STATUS.requeued])
+    ),
 }
 
 
 def with_figures(page: Page) -> Page:
     """
-    A page of mailings, each with ``run_count`` and its recipients ``queued``, ``delivered`` and
-    ``failed``: counted for this page's mailings in one query, not over every mailing before the page
-    is cut (the list's cost stays that of one page however much has been sent).
+    A page of mailings, each with ``run_count`` and its recipients ``queued``, ``delivered``, ``failed``
+    and ``waiting`` (to be sent or retried): counted for this page's mailings in one query, not over
+    every mailing before the page is cut (the list's cost stays that of one page however much has been
+    sent).
     """
     mailings = list(page.object_list)
     rows = Mailing.objects.filter(pk__in=[m.pk for m in mailings]).values("pk").annotate(**_MAILING_FIGURES)

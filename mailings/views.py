@@ -88,9 +88,11 @@ def _own_mailing(request, pk) -> Mailing:
 @require_GET
 def mailing_detail(request, pk):
     mailing = _own_mailing(request, pk)
+    figures = selectors.statistics(Recipient.objects.filter(run__mailing=mailing))
+    mailing.waiting = figures["waiting"]  # a mailing with no runs to come still "sends" while any wait
     context = {
         "mailing": mailing,
-        "figures": selectors.statistics(Recipient.objects.filter(run__mailing=mailing)),
+        "figures": figures,
         "runs": Paginator(selectors.runs_with_figures(mailing), selectors.PAGE_SIZE).get_page(request.GET.get("page")),
         "chosen": mailing.clients.order_by("full_name", "email")[:50] if not mailing.all_clients else None,
         "chosen_count": 0 if mailing.all_clients else mailing.clients.count(),
@@ -291,9 +293,11 @@ def staff_mailing_list(request):
 def staff_mailing_detail(request, pk):
     """One mailing as its mentor set it up (read only), its figures and replies, and the disable form."""
     mailing = get_object_or_404(Mailing.objects.select_related("message", "mentor", "disabled_by"), pk=pk)
+    figures = selectors.statistics(Recipient.objects.filter(run__mailing=mailing))
+    mailing.waiting = figures["waiting"]
     context = {
         "mailing": mailing,
-        "figures": selectors.statistics(Recipient.objects.filter(run__mailing=mailing)),
+        "figures": figures,
         "runs": selectors.runs_with_figures(mailing)[:20],
         "replies": selectors.latest_replies(mailing),
         "body_html": emails.formatting.to_html(mailing.message.body),

@@ -248,6 +248,24 @@ def test_support_staff_cannot_see_or_disable_mailings(client, world):
     assert state() == before
 
 
+def test_a_one_off_mailing_reads_sending_until_its_emails_are_out_then_finished(client, mentor, clients, make_mailing):
+    mailing = make_mailing(period=Mailing.Period.ONCE)
+    services.mailings_send_due(now=NOW + dt.timedelta(minutes=10))
+    mailing.refresh_from_db()
+    assert mailing.status == Mailing.Status.FINISHED  # no run to come
+    client.force_login(mentor)
+    for url in (mailing.get_absolute_url(), reverse("mailings:list")):
+        page = client.get(url).content.decode()
+        assert ">Sending</span>" in page and ">Finished</span>" not in page, url
+    detail = client.get(mailing.get_absolute_url()).content.decode()
+    assert '<dt class="col-sm-3">Start</dt>' in detail
+    assert '<dt class="col-sm-3">End</dt>' not in detail  # a one-off mailing has no end to show
+
+    Email.objects.update(status=0)  # post_office: sent
+    for url in (mailing.get_absolute_url(), reverse("mailings:list")):
+        assert ">Finished</span>" in client.get(url).content.decode(), url
+
+
 # --- Query counts ---
 
 
