@@ -4,12 +4,12 @@ import dataclasses
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 
 from accounts.models import User
-from payments.models import Package, PackagePurchase, Payment, Refund
+from payments.models import CreditUse, Package, PackagePurchase, Payment, Refund
 
 MONEY_FIELD = DecimalField(max_digits=12, decimal_places=2)
 ZERO = Value(Decimal(0), output_field=MONEY_FIELD)
@@ -22,6 +22,20 @@ def _sum(field: str, **filters):
 def packages_on_offer() -> QuerySet[Package]:
     """Packages a client can buy: switched on, by an active mentor who is still a mentor."""
     return Package.objects.filter(is_active=True, mentor__is_active=True, mentor__is_mentor=True)
+
+
+def booking_payment(*, booking) -> Payment | None:
+    """A booking's successful payment, with ``refunded_at`` (its latest refund's time), or None."""
+    return (
+        Payment.objects.filter(booking_id=booking.pk, status=Payment.Status.SUCCEEDED)
+        .annotate(refunded_at=Max("refunds__created_at"))
+        .first()
+    )
+
+
+def booking_credit(*, booking) -> CreditUse | None:
+    """The package session a booking used, with its package, or None."""
+    return CreditUse.objects.filter(booking_id=booking.pk).select_related("purchase__package").first()
 
 
 def payer_payments(*, user: User) -> QuerySet[Payment]:

@@ -1,12 +1,13 @@
 """
 What the schedule's and the directory's pages show of payments, without those apps importing this one:
-the policy before booking, the exact refund on the cancel page, a mentor's packages on their page.
+the policy before booking, the exact refund on the cancel page, what a session cost and what came back
+on its page, a mentor's packages on their page.
 """
 
 from django import template
 from django.utils import timezone
 
-from payments import policy, services
+from payments import policy, selectors, services
 from payments.models import Package
 
 register = template.Library()
@@ -22,6 +23,19 @@ def cancellation_policy(profile):
 def refund_quote(booking, user):
     """ "You will get back 25.00 USD": what cancelling now gives back, before the button is pressed."""
     return {"quote": services.cancel_quote(booking=booking, by=user, now=timezone.now())}
+
+
+@register.inclusion_tag("payments/_booking_payment.html")
+def booking_payment(booking, user):
+    """
+    On the client's booking page: what they paid, or the package session it used, and what came back
+    (one query; two for a session paid with a package). Nothing for the mentor, nor for a free session
+    (no price was held for it): no query.
+    """
+    if user.pk != booking.mentee_id or booking.price is None:
+        return {}
+    payment = selectors.booking_payment(booking=booking)
+    return {"payment": payment, "credit": None if payment else selectors.booking_credit(booking=booking)}
 
 
 @register.inclusion_tag("payments/_package_credit_note.html")

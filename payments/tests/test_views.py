@@ -124,8 +124,21 @@ def test_the_cancel_page_shows_the_exact_refund(held, client):
     services.booking_pay(booking=held, payer=held.mentee, card=card(), idempotency_key="b" * 32)
     page = client.get(reverse("schedule:booking_cancel", args=[held.pk])).content.decode()
     assert "You will get back $50" in page and "100% of $50" in page
-    client.post(reverse("schedule:booking_cancel", args=[held.pk]), {"reason": ""})
+    page = client.post(reverse("schedule:booking_cancel", args=[held.pk]), {"reason": ""}, follow=True)
     assert Refund.objects.get().amount == Decimal(50)
+    text = page.content.decode()  # the booking's page says what came back
+    assert "$50 paid on" in text and "$50 refunded to your card on" in text
+    client.force_login(held.mentor)
+    assert "refunded to your card" not in client.get(held.get_absolute_url()).content.decode()  # the client's
+
+
+def test_a_session_booked_with_a_package_says_so_and_when_it_was_given_back(held, client):
+    package = Package.objects.create(mentor=held.mentor, title="Five <b>", sessions=5, price=225)
+    services.package_buy(package=package, payer=held.mentee, card=card(), idempotency_key="p" * 32)
+    services.booking_pay_with_credit(booking=held, payer=held.mentee)
+    assert "A session of your package “Five &lt;b&gt;”" in client.get(held.get_absolute_url()).content.decode()
+    page = client.post(reverse("schedule:booking_cancel", args=[held.pk]), {"reason": ""}, follow=True)
+    assert "Given back to the package on" in page.content.decode()
 
 
 def test_the_mentor_s_cancel_page_speaks_of_the_client_s_refund(held, client):
