@@ -285,6 +285,6 @@ def pay(page, number="4242 4242 4242 4242", *, expect_text="Paid. Your session i
     page.fill("#id_number", number)
     page.fill("#id_expiry", "12/34")
     page.fill("#id_cvc", "123")
-    page.locator("main form button[type=submit]").last.click()
+    page.locator("main form:has(#id_number) button[type=submit]").click()
     if expect_text:
         expect(page.locator(".alert").first).to_contain_text(expect_text)

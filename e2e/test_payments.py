@@ -44,9 +44,24 @@ def test_a_mentee_pays_cancels_within_a_day_and_gets_back_exactly_the_half_promi
     page.get_by_role("button", name="Yes, cancel the session").click()
     expect(page.locator(".alert-success")).to_contain_text("has been cancelled")
 
+    expect(page.locator("main")).to_contain_text("$25 refunded to your card on")  # the booking's own page
+
     page.goto("/payments/")
     expect(page.locator("main table")).to_contain_text("$25 refunded")
     smtp_sink.wait_for(lambda m: address in m["To"] and m["Subject"] == "Refund of $25")
+
+
+def test_a_mentee_gives_up_a_held_time_and_it_is_bookable_again(new_page, site):
+    page = new_page()
+    register(page, first="Greta", last="Giveup")
+    slot = _slot_in(site, 50)
+    _to_checkout(page, slot)
+    page.get_by_role("button", name="Give up this time and choose another").click()
+    expect(page.locator(".alert-success")).to_contain_text("The time is given back and nothing was charged.")
+    expect(page.get_by_role("heading", name="Available times")).to_be_visible()  # back on the mentor's page
+    page.goto("/bookings/")
+    expect(page.get_by_role("region", name="Waiting for your payment")).to_have_count(0)
+    _to_checkout(page, slot)  # free again: held anew
 
 
 def test_a_declined_card_is_explained_and_another_card_then_books(new_page, site):

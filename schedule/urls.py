@@ -19,6 +19,7 @@ urlpatterns = [
     path("bookings/<id:pk>/", views.booking_detail, name="booking_detail"),
     path("bookings/<id:pk>/cancel/", views.booking_cancel, name="booking_cancel"),
     path("bookings/<id:pk>/no-show/", views.booking_no_show, name="booking_no_show"),
+    path("bookings/<id:pk>/give-up/", views.booking_hold_release, name="booking_hold_release"),
     path("bookings/<id:pk>/move/", views.booking_reschedule, name="booking_reschedule"),
     path("bookings/<id:pk>/invite.ics", views.booking_invite, name="booking_invite"),
     path("clients/", views.client_list, name="client_list"),

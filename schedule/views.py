@@ -484,6 +484,21 @@ def booking_cancel(request, pk):
 
 @login_required
 @require_POST
+def booking_hold_release(request, pk):
+    """ "Choose another time" on a hold awaiting payment: the time goes back, and so does the client."""
+    holds = selectors.holds_awaiting_payment(user=request.user).select_related("slot__mentor__mentor_profile")
+    booking = get_object_or_404(holds, pk=pk)
+    try:
+        services.booking_hold_release(booking=booking, by=request.user)
+    except BookingError as error:
+        messages.error(request, error.message)
+        return redirect("schedule:booking_list")
+    messages.success(request, _("The time is given back and nothing was charged. Choose another one when you like."))
+    return redirect(booking.slot.mentor.mentor_profile)
+
+
+@login_required
+@require_POST
 def booking_no_show(request, pk):
     """After the start: the mentor marks the client absent, or the client reports the mentor absent."""
     booking = _visible_booking(request, pk)

@@ -1441,6 +1441,7 @@ ID_URLS = {
     "schedule:booking_detail": ("booking", "get", "mentee"),
     "schedule:booking_cancel": ("booking", "get post", "mentee"),
     "schedule:booking_no_show": ("booking", "post", "mentee"),
+    "schedule:booking_hold_release": ("hold", "post", "mentee"),
     "schedule:booking_reschedule": ("booking", "get post", "mentee"),
     "schedule:booking_invite": ("booking", "get", "mentee"),
     "dashboard:person_detail": ("mentee", "get", "staff"),

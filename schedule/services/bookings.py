@@ -144,6 +144,18 @@ def holds_release(holds, *, now: dt.datetime) -> int:
     return released
 
 
+def booking_hold_release(*, booking: Booking, by: User, now: dt.datetime | None = None) -> None:
+    """
+    The client gives up a time they hold for payment ("Choose another time"): nothing was charged, the
+    slot is offered again at once. A hold paid for meanwhile (the payment locks the row first) stays.
+    """
+    if by.pk != booking.mentee_id:
+        raise BookingError(_("This is not your booking."), code="forbidden")
+    now = now or timezone.now()
+    if not holds_release(Booking.objects.filter(pk=booking.pk), now=now):
+        raise BookingError(_("This time is no longer held for you."), code="not_held")
+
+
 def client_busy_message() -> str:
     """What a mentor is told who moves a session onto a time their client has another session at."""
     return _("Your client has another session at this time. Choose another one.")

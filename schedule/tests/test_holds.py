@@ -97,6 +97,37 @@ def test_the_payer_finds_their_hold_on_my_consultations_and_its_address_leads_to
     assert client.get(reverse("schedule:booking_detail", args=[held.pk])).status_code == 404
 
 
+def test_the_payer_gives_up_a_held_time_and_it_is_free_for_others_at_once(held, slot, client, time_machine):
+    time_machine.move_to(NOW + dt.timedelta(minutes=1), tick=False)
+    release = reverse("schedule:booking_hold_release", args=[held.pk])
+    client.force_login(UserFactory())  # nobody else gives it up for them
+    assert client.post(release).status_code == 404
+    client.force_login(held.mentor)
+    assert client.post(release).status_code == 404
+    client.force_login(held.mentee)
+    assert f'action="{release}"' in client.get(reverse("schedule:booking_list")).content.decode()
+    assert f'action="{release}"' in client.get(reverse("payments:checkout", args=[held.pk])).content.decode()
+
+    response = client.post(release, follow=True)
+
+    assert response.redirect_chain[0][0] == slot.mentor.mentor_profile.get_absolute_url()
+    assert "The time is given back and nothing was charged." in response.content.decode()
+    held.refresh_from_db()
+    slot.refresh_from_db()
+    assert held.status == Booking.Status.EXPIRED and slot.status == Slot.Status.AVAILABLE
+    assert client.post(release).status_code == 404  # once
+    other = services.booking_create(slot_id=slot.pk, mentee=UserFactory(), now=NOW + dt.timedelta(minutes=2))
+    assert other.status == Booking.Status.CONFIRMED
+
+
+def test_a_confirmed_booking_cannot_be_given_up_as_a_hold(held):
+    services.booking_hold_confirm(booking=held, now=NOW)
+    with pytest.raises(BookingError, match="no longer held"):
+        services.booking_hold_release(booking=held, by=held.mentee, now=NOW)
+    held.refresh_from_db()
+    assert held.status == Booking.Status.CONFIRMED
+
+
 def test_the_database_refuses_a_second_active_booking_on_a_held_slot(held, slot):
     with pytest.raises(IntegrityError):
         Booking.objects.create(slot=slot, mentor=slot.mentor, mentee=UserFactory())
