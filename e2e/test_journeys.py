@@ -240,8 +240,8 @@ def test_an_anonymous_visitor_in_new_york_sees_new_york_times_up_to_the_confirma
     """
     visitor = new_page(timezone_id="America/New_York")
     visitor.goto("/mentors/james-carter/")  # the first page of the visit, as from a shared link
-    expect(visitor.locator("#availability")).to_contain_text("Shown in your time zone: America/New_York")
-    expect(visitor.locator("footer")).to_contain_text("America/New_York")
+    expect(visitor.locator("#availability")).to_contain_text("Shown in your time zone: America/New York")
+    expect(visitor.locator("footer")).to_contain_text("America/New York")
     link = first_slot_link(visitor)
     shown = link.inner_text().split("–")[0].strip()
     slot = slot_id(link.get_attribute("href"))

@@ -40,3 +40,9 @@ def duration(minutes):
 def quoted(value):
     """Someone's words in the reader's quotation marks: “…” in English, «…» in Ukrainian (escaped)."""
     return format_html(pgettext("quotation marks around someone's words", "“{}”"), value)
+
+
+@register.filter
+def zone(name) -> str:
+    """A time zone's name as people read it: "America/New York", as the zone picker shows it."""
+    return str(name or "").replace("_", " ")

@@ -3,6 +3,7 @@
  * - Remember the browser's time zone in a cookie so anonymous visitors see times in their own zone
  *   (a first page with times, drawn before the cookie existed, is drawn again once).
  * - Pre-select the browser's zone in time-zone selects that have not been chosen yet.
+ * - Bring the current item of the settings menu into view where it is one sideways row (a phone).
  */
 (function () {
   "use strict";
@@ -106,4 +107,23 @@
       }
     });
   });
+})();
+
+// The settings menu, one sideways-scrolling row on a phone: the current page's item is in view.
+(function () {
+  var current = document.querySelector(".security-nav .active");
+  if (!current) {
+    return;
+  }
+  var show = function () {
+    var nav = current.parentElement;
+    if (nav.scrollWidth > nav.clientWidth) {  // after the fonts: their widths decide the row's
+      nav.scrollLeft = current.offsetLeft - nav.offsetLeft - (nav.clientWidth - current.offsetWidth) / 2;
+    }
+  };
+  if (document.readyState === "complete") {
+    show();
+  } else {
+    window.addEventListener("load", show);
+  }
 })();
