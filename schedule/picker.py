@@ -28,6 +28,12 @@ class Day:
     heading: str  # "Tue 24 Nov"
     buttons: SafeString  # the day's times, "" when it has none
 
+    @property
+    def heading_lines(self) -> tuple[str, str]:
+        """("Tue", "24 Nov"): the heading on two lines over a narrow column ("вт", "24 листопада")."""
+        weekday, _space, date = self.heading.partition(" ")
+        return weekday.rstrip(","), date
+
 
 def parse_week(value: str | None) -> dt.date | None:
     """The ``?week=`` parameter (any ISO date in the week); anything else means "the earliest week"."""

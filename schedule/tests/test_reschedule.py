@@ -192,7 +192,8 @@ def test_each_time_is_a_link_to_book_it_read_out_with_its_whole_date(client):
         f'<a class="btn btn-sm btn-outline-primary slot-btn" href="/book/{slot.pk}/" '
         'aria-label="Book Tuesday, 24 November 2026, 09:00">09:00</a>'
     ) in page
-    assert '<h3 class="day-heading">Tue 24 Nov</h3>' in page
+    heading = '<span class="day-heading-line">Tue 24 Nov</span><span class="day-heading-lines">Tue<br>24 Nov</span>'
+    assert heading in page
     assert page.count('aria-label="No free times">—</p>') == 6  # the other days of the week
 
 
