@@ -4,6 +4,7 @@ success; the unsubscribe link without sign-in or CSRF; staff pages. Every page's
 """
 
 import datetime as dt
+import re
 
 import pytest
 from django.test import Client as HttpClient
@@ -13,7 +14,7 @@ from post_office.models import Email
 from accounts.tests.factories import MentorFactory, staff_member
 from mailings import emails, services
 from mailings.models import Client, Mailing, Message, Unsubscription
-from mailings.tests.factories import NOW, ClientFactory
+from mailings.tests.factories import NOW, ClientFactory, MessageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -82,6 +83,13 @@ def test_a_mentor_writes_a_message_and_sees_the_preview(client, mentor, clients)
     assert "Practice, Seán" in page  # the first client's name (hostile: shown escaped)
     assert "Hi Seán, <strong>go</strong>!" in page
     assert "<Co>" not in page
+    next_step = f"{reverse('mailings:create')}?message={message.pk}"  # the way on: send it
+    assert f'href="{next_step}"' in page
+    form = client.get(next_step).content.decode()
+    assert f'<option value="{message.pk}" selected>' in form
+    for other in (str(MessageFactory().pk), "9" * 40, "x", "-1", "١"):  # someone else's, absurd: nothing chosen
+        page = client.get(reverse("mailings:create"), {"message": other}).content.decode()
+        assert not re.search(r'<option value="[0-9]+" selected>', page), other
 
 
 def test_the_message_form_s_help_is_in_the_mentor_s_language(client, mentor):
