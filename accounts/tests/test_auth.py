@@ -144,7 +144,7 @@ def test_an_unconfirmed_account_signs_in_and_edits_its_profile_but_cannot_book(c
     assert client.get(reverse("accounts:profile")).status_code == 200
 
     page = client.get(reverse("schedule:booking_confirm", args=[slot.pk]))
-    assert "Verify Your Email Address" in page.content.decode()
+    assert "Confirm your email address first" in page.content.decode()
     client.post(reverse("schedule:booking_confirm", args=[slot.pk]), {"note": "hi"})
     client.post(reverse("schedule:waitlist_join", args=[slot.mentor.pk]))
 
