@@ -10,7 +10,6 @@ class PaymentsConfig(AppConfig):
         """Refunds follow cancellations and no-shows (schedule hooks); two notification kinds are this app's."""
         from django.utils.translation import gettext
 
-        from core.money import money
         from notifications import kinds
         from payments import services
         from schedule import hooks
@@ -21,9 +20,7 @@ class PaymentsConfig(AppConfig):
         hooks.register(hooks.HOLD_RELEASED, services.on_hold_released)
         kinds.register(
             services.REFUND_KIND,
-            lambda p: (
-                gettext("We have refunded %(amount)s to your card.") % {"amount": money(p["amount"], p["currency"])}
-            ),
+            _refund_text,
             "cash-coin",
             label=_("Refunds"),
             email=False,
@@ -37,3 +34,27 @@ class PaymentsConfig(AppConfig):
             mentors_only=True,
             email=False,
         )
+
+
+def _refund_text(params: dict) -> str:
+    """The refund notification: for which session (or package), in the reader's language and zone."""
+    import datetime as dt
+
+    from django.utils.translation import gettext
+
+    from core.dates import when
+    from core.money import money
+
+    amount = money(params["amount"], params["currency"])
+    if "start" in params:
+        return gettext("We have refunded %(amount)s to your card for the session with %(name)s on %(when)s.") % {
+            "amount": amount,
+            "name": params["name"],
+            "when": when(dt.datetime.fromisoformat(params["start"]), "datetime"),
+        }
+    if "package" in params:
+        return gettext("We have refunded %(amount)s to your card for the package “%(package)s”.") % {
+            "amount": amount,
+            "package": params["package"],
+        }
+    return gettext("We have refunded %(amount)s to your card.") % {"amount": amount}  # stored by an older version

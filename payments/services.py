@@ -509,10 +509,13 @@ def _refund(payment: Payment, amount: Decimal, *, reason: str, key: str, now: dt
         created_at=now,
     )
     emails.enqueue_refund(refund)
-    notify(
-        recipient=payment.payer,
-        kind=REFUND_KIND,
-        params={"amount": str(amount), "currency": payment.currency},
-        link=reverse("payments:list"),
-    )
+    params = {"amount": str(amount), "currency": payment.currency}
+    person, link = None, reverse("payments:list")
+    if payment.booking_id:  # which session it was for, and its page, which says what came back
+        booking = payment.booking
+        params.update(name=booking.mentor.display_name, start=booking.slot.start.isoformat())
+        person, link = booking.mentor, booking.get_absolute_url()
+    elif payment.package_id:
+        params.update(package=payment.package.title)
+    notify(recipient=payment.payer, kind=REFUND_KIND, params=params, link=link, person=person)
     return refund

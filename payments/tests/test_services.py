@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from accounts.models import User
 from accounts.tests.factories import MentorFactory, UserFactory
@@ -220,6 +221,13 @@ def test_the_mentor_cancelling_refunds_in_full_even_at_the_last_minute(paid):
     schedule_services.booking_cancel(booking=paid, by=paid.mentor, now=paid.slot.start - dt.timedelta(minutes=5))
     refund = Refund.objects.get()
     assert refund.amount == Decimal(50) and refund.reason == Refund.Reason.MENTOR_CANCELLED
+    notice = Notification.objects.get(recipient=paid.mentee, kind=services.REFUND_KIND)
+    assert notice.text == (
+        "We have refunded $50 to your card for the session with Seán O'Brien & <Co> on 25 November 2026, 11:00."
+    )  # in the reader's zone (the site's default, Kyiv, here); the page escapes it
+    assert notice.link == paid.get_absolute_url()
+    with translation.override("uk"):
+        assert notice.text.startswith("Ми повернули 50\xa0$ на вашу картку за консультацію з Seán O'Brien & <Co>")
 
 
 def test_the_policy_paid_under_applies_even_if_the_mentor_changes_it_later(paid):
@@ -346,6 +354,8 @@ def test_unused_sessions_are_refunded_pro_rata_once(package, mentee):
     PackagePurchase.objects.filter(pk=purchase.pk).update(credits_left=3)
     refund = services.package_refund_unused(purchase=purchase, by=mentee, now=at(1))
     assert refund.amount == Decimal("135.00") and refund.reason == Refund.Reason.UNUSED_CREDITS
+    notice = Notification.objects.get(recipient=mentee, kind=services.REFUND_KIND)
+    assert notice.text == "We have refunded $135 to your card for the package “Five for 4.5”."
     purchase.refresh_from_db()
     assert purchase.credits_left == 0 and purchase.refunded_at == at(1)
     with pytest.raises(PaymentError):
