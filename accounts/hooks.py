@@ -1,8 +1,9 @@
 """
 What higher apps do when a person's access changes, without accounts importing them (see ARCHITECTURE.md):
-the api app revokes the person's tokens when they are blocked or leave, or are given a staff role, and
-each app erases its part of a person who has left. Registered from ``AppConfig.ready`` (so called in
-``INSTALLED_APPS`` order); called inside the accounts service's transaction.
+the api app revokes the person's tokens when they are blocked or leave, or are given a staff role;
+each app exports its part of a person's data, and erases it when they have left. Registered from
+``AppConfig.ready`` (so called in ``INSTALLED_APPS`` order); called inside the accounts service's
+transaction.
 """
 
 from collections.abc import Callable
@@ -24,8 +25,12 @@ PERSON_ERASED = "person_erased"
 PERSON_LEFT = "person_left"
 PERSON_STAYED = "person_stayed"
 
+# (user) -> {section: data}: "Download my data"; each app gives its part (``collect`` merges them, in
+# registration order), in a fixed number of queries whatever the number of rows.
+PERSON_EXPORTED = "person_exported"
+
 _callbacks: dict[str, list[Callable]] = {
-    event: [] for event in (ACCESS_ENDED, STAFF_ROLE_GIVEN, PERSON_ERASED, PERSON_LEFT, PERSON_STAYED)
+    event: [] for event in (ACCESS_ENDED, STAFF_ROLE_GIVEN, PERSON_ERASED, PERSON_LEFT, PERSON_STAYED, PERSON_EXPORTED)
 }
 
 
@@ -37,3 +42,11 @@ def register(event: str, callback: Callable) -> None:
 def fire(event: str, **facts) -> None:
     for callback in _callbacks[event]:
         callback(**facts)
+
+
+def collect(event: str, **facts) -> dict:
+    """Every callback's dict, merged in registration order (``PERSON_EXPORTED``)."""
+    merged: dict = {}
+    for callback in _callbacks[event]:
+        merged.update(callback(**facts))
+    return merged

@@ -11,12 +11,13 @@ class ArticlesConfig(AppConfig):
         from django.utils.translation import gettext
 
         from accounts import hooks
-        from articles import COMMENTED_KIND, PUBLISHED_KIND, services
+        from articles import COMMENTED_KIND, PUBLISHED_KIND, export, services
         from notifications import kinds
 
         hooks.register(hooks.PERSON_LEFT, services.on_person_left)
         hooks.register(hooks.PERSON_STAYED, services.on_person_left)
         hooks.register(hooks.PERSON_ERASED, services.on_person_erased)
+        hooks.register(hooks.PERSON_EXPORTED, export.person_sections)
 
         kinds.register(
             PUBLISHED_KIND,

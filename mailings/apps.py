@@ -14,12 +14,13 @@ class MailingsConfig(AppConfig):
         from django.utils.translation import gettext
 
         from accounts import hooks as accounts_hooks
-        from mailings import NOTIFY_DISABLED, NOTIFY_ENABLED, services
+        from mailings import NOTIFY_DISABLED, NOTIFY_ENABLED, export, services
         from notifications import kinds
         from schedule import hooks
 
         hooks.register(hooks.CONFIRMED, services.on_booking_confirmed)
         accounts_hooks.register(accounts_hooks.PERSON_ERASED, services.on_person_erased)
+        accounts_hooks.register(accounts_hooks.PERSON_EXPORTED, export.person_sections)
         kinds.register(
             NOTIFY_DISABLED,
             lambda p: (

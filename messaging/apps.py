@@ -7,14 +7,16 @@ class MessagingConfig(AppConfig):
     verbose_name = _("Messages")
 
     def ready(self):
-        """The notification of a new message is this app's kind: registered here, rendered by notifications."""
+        """The notification of a new message is this app's kind (rendered by notifications); its part of the export."""
         from django.utils.translation import gettext
 
+        from accounts import hooks
         from core import header
-        from messaging import MESSAGE_KIND, selectors
+        from messaging import MESSAGE_KIND, export, selectors
         from notifications import kinds
 
         header.register(selectors.HEADER_COUNT, selectors.unread)
+        hooks.register(hooks.PERSON_EXPORTED, export.person_sections)
         kinds.register(
             MESSAGE_KIND,
             lambda p: gettext("%(name)s sent you a message.") % {"name": p["name"]},

@@ -10,14 +10,16 @@ class PaymentsConfig(AppConfig):
         """Refunds follow cancellations and no-shows (schedule hooks); two notification kinds are this app's."""
         from django.utils.translation import gettext
 
+        from accounts import hooks as accounts_hooks
         from notifications import kinds
-        from payments import services
+        from payments import export, services
         from schedule import hooks
 
         hooks.register(hooks.CANCELLED, services.on_booking_cancelled)
         hooks.register(hooks.NO_SHOW, services.on_booking_no_show)
         hooks.register(hooks.MOVED, services.on_booking_moved)
         hooks.register(hooks.HOLD_RELEASED, services.on_hold_released)
+        accounts_hooks.register(accounts_hooks.PERSON_EXPORTED, export.person_sections)
         kinds.register(
             services.REFUND_KIND,
             _refund_text,

@@ -28,10 +28,11 @@ class ReviewsConfig(AppConfig):
 
         from accounts import hooks
         from notifications import kinds
-        from reviews import INVITATION_KIND, MODERATED_KIND, RECEIVED_KIND, REPLIED_KIND, services
+        from reviews import INVITATION_KIND, MODERATED_KIND, RECEIVED_KIND, REPLIED_KIND, export, services
         from schedule import hooks as schedule_hooks
 
         hooks.register(hooks.PERSON_ERASED, services.on_person_erased)
+        hooks.register(hooks.PERSON_EXPORTED, export.person_sections)
         schedule_hooks.register(schedule_hooks.NO_SHOW_REFUSAL, services.no_show_refusal)
 
         kinds.register(

@@ -7,9 +7,10 @@ class ScheduleConfig(AppConfig):
     verbose_name = _("Schedule")
 
     def ready(self):
-        """Leaving: the person's sessions are cancelled on asking, and their part erased after the grace period."""
+        """Leaving: sessions cancelled on asking, erased after the grace period; the schedule's part of the export."""
         from accounts import hooks
-        from schedule import services
+        from schedule import export, services
 
         hooks.register(hooks.PERSON_LEFT, services.user_schedule_close)
         hooks.register(hooks.PERSON_ERASED, services.on_person_erased)
+        hooks.register(hooks.PERSON_EXPORTED, export.person_sections)

@@ -7,8 +7,9 @@ class SupportConfig(AppConfig):
     verbose_name = _("Support")
 
     def ready(self):
-        """Leaving: the person's requests lose their words (``accounts.hooks``)."""
+        """A person's requests in their data export, and their words erased when they leave (``accounts.hooks``)."""
         from accounts import hooks
-        from support import services
+        from support import export, services
 
         hooks.register(hooks.PERSON_ERASED, services.on_person_erased)
+        hooks.register(hooks.PERSON_EXPORTED, export.person_sections)

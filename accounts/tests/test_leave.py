@@ -667,10 +667,11 @@ def test_other_peoples_notifications_stop_naming_a_person_who_left(client, mento
     assert "Видалений користувач" in page
 
 
-def test_leaving_erases_through_each_apps_hook_so_accounts_imports_none_of_them():
-    source = (Path(deletion_module.__file__)).read_text()
-    for app in ("articles", "mailings", "messaging", "notifications", "payments", "reviews", "schedule", "support"):
-        assert f"from {app}" not in source and f"import {app}" not in source, app
+def test_export_and_erasure_go_through_each_apps_hook_so_accounts_imports_none_of_them():
+    for module in (deletion_module, export):
+        source = Path(module.__file__).read_text()
+        for app in ("articles", "mailings", "messaging", "notifications", "payments", "reviews", "schedule", "support"):
+            assert f"from {app}" not in source and f"import {app}" not in source, (module.__name__, app)
 
 
 def test_the_job_leaves_requests_that_are_not_due_or_were_kept(mentee, mentor):

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
+from accounts.export import user_data_export
 from accounts.models import User
 from accounts.tests.factories import MentorFactory, UserFactory, staff_member
 from articles import COMMENTED_KIND, PUBLISHED_KIND, services
@@ -304,7 +305,6 @@ def test_follow_is_once_per_pair_and_toggles(mentor, mentee):
 
 
 def test_the_data_export_has_articles_comments_reactions_and_follows_and_counts_followers(mentor, mentee):
-    from accounts.export import user_data_export  # accounts does not import articles at module level
 
     article = ArticleFactory(author=mentor, title="Saving first", body="Pay *yourself* first.")
     CommentFactory(article=article, author=mentee, body="Thank you, Olena & co <3")

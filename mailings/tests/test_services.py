@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from post_office.models import PRIORITY, STATUS, Email
 
+from accounts.export import user_data_export
 from accounts.tests.factories import MentorFactory, UserFactory, staff_member
 from mailings import emails, services
 from mailings.models import Client, Mailing, MailingRun, Message, Recipient, Unsubscription
@@ -35,7 +36,6 @@ def test_a_mailing_whose_start_has_passed_is_due_at_once(make_mailing, clients):
 
 
 def test_the_data_export_has_the_mentors_clients_messages_and_mailings(make_mailing, clients, mentor, message):
-    from accounts.export import user_data_export  # accounts does not import mailings at module level
 
     booked = ClientFactory(mentor=mentor, user=UserFactory(first_name="Mia", last_name="Lee"), email="mia@example.com")
     make_mailing(period=Mailing.Period.WEEKLY)

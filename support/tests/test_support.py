@@ -10,6 +10,7 @@ from django.core import signing
 from django.urls import reverse
 from post_office.models import Email
 
+from accounts.export import user_data_export
 from core.mail import KIND_HEADER, SUPPORT
 from support import services
 from support.forms import TEMPLATES, ContactForm
@@ -209,7 +210,6 @@ def test_staff_assign_answer_by_email_and_close(client, staff, support_request):
 
 
 def test_the_data_export_has_the_persons_requests_with_staffs_answers(mentee, staff):
-    from accounts.export import user_data_export  # accounts does not import support at module level
 
     request = services.support_request_create(
         subject="account", email=mentee.email, message="Cannot sign in & <b>", user=mentee
