@@ -44,6 +44,11 @@ def test_a_person_turns_on_an_authenticator_app_and_then_needs_it_to_sign_in(new
     page.goto("/accounts/security/")
     expect(page.locator("main")).to_contain_text("On: signing in asks for a code")
 
+    page.get_by_role("navigation", name="Sign-in and security").get_by_role("link", name="Signed-in devices").click()
+    device = page.locator("main .list-group-item", has_text="This device")
+    expect(device).to_contain_text("Chrome on Linux")  # the browser in words, not its raw string
+    expect(page.get_by_role("button", name=re.compile(r"^Sign out"))).to_be_visible()
+
 
 def test_guessing_a_password_is_stopped_with_a_clear_message(new_page, site):
     page = new_page()
