@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 class Event(models.Model):
     class Action(models.TextChoices):
         # Staff actions
+        BOOKING_CREATE = "booking.create", _("Booked a session for someone")
         BOOKING_CANCEL = "booking.cancel", _("Cancelled a booking for someone")
         PERSON_BLOCK = "person.block", _("Blocked a person")
         PERSON_UNBLOCK = "person.unblock", _("Unblocked a person")

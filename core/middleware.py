@@ -8,19 +8,21 @@ MAINTENANCE_EXEMPT = ("/healthz", "/readyz", "/metrics", "/maintenance/bypass/")
 
 
 class MaintenanceMiddleware:
-    """While the site is in maintenance, a 503 with Retry-After for all but the holders of a bypass link."""
+    """
+    While the site is in maintenance, a 503 with Retry-After for all but the holders of a bypass link,
+    whose pages say the site is closed to everyone else.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         window = maintenance.current()
-        if (
-            window is None
-            or request.path.startswith(MAINTENANCE_EXEMPT)
-            or request.path.startswith(settings.STATIC_URL)
-            or maintenance.bypass_valid(request.COOKIES.get(maintenance.COOKIE, ""), window)
-        ):
+        exempt = request.path.startswith(MAINTENANCE_EXEMPT) or request.path.startswith(settings.STATIC_URL)
+        if window is None or exempt:
+            return self.get_response(request)
+        if maintenance.bypass_valid(request.COOKIES.get(maintenance.COOKIE, ""), window):
+            request.maintenance_bypass = True  # base.html reminds them the site is closed to everyone else
             return self.get_response(request)
         response = render(request, "503.html", {"window": window}, status=503)
         response["Retry-After"] = str(window.retry_after_seconds)

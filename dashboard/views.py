@@ -382,11 +382,14 @@ def slot_delete(request, pk):
             action_label=_("Delete slot"),
         )
     try:
-        schedule_services.slot_delete(slot=slot)
+        deleted = schedule_services.slot_delete(slot=slot)
     except BookingError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("The slot has been deleted."))
+        hidden = _(
+            "This time comes from the mentor's weekly hours, so it is hidden instead: deleted, it would come back."
+        )
+        messages.success(request, _("The slot has been deleted.") if deleted else hidden)
     return redirect("dashboard:slots")
 
 
@@ -481,10 +484,12 @@ def booking_detail(request, pk):
 def booking_create(request, pk):
     slot = get_object_or_404(Slot.objects.select_related("mentor"), pk=pk)
     form = StaffBookingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and form.cleaned_data["mentee"].pk == slot.mentor_id:
+        form.add_error("mentee_email", _("That is this slot's mentor. Enter the address of the client to book."))
     if request.method == "POST" and form.is_valid():
         try:
             booking = schedule_services.booking_create(
-                slot_id=slot.pk, mentee=form.cleaned_data["mentee"], note=form.cleaned_data["note"]
+                slot_id=slot.pk, mentee=form.cleaned_data["mentee"], note=form.cleaned_data["note"], by=request.user
             )
         except BookingError as error:
             messages.error(request, error.message)

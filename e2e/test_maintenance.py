@@ -27,6 +27,7 @@ def test_staff_close_the_site_share_the_bypass_link_and_open_it_again(new_page, 
         insider = new_page()
         insider.goto(bypass)
         expect(insider.get_by_role("link", name="Find a mentor").first).to_be_visible()
+        expect(insider.locator(".maintenance-notice")).to_contain_text("everyone else sees the “back soon” page")
     finally:
         staff.goto("/dashboard/maintenance/")
         staff.get_by_role("button", name="Open the site again").click()

@@ -166,13 +166,14 @@ def date_override_delete(request, pk):
 
 
 def _slot_action(request, pk, action, success_message):
+    """``success_message``: a text, or a function of what ``action`` returned that gives one."""
     slot = get_object_or_404(Slot, pk=pk, mentor=request.user)
     try:
-        action(slot)
+        result = action(slot)
     except BookingError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, success_message)
+        messages.success(request, success_message(result) if callable(success_message) else success_message)
     return redirect("schedule:mentor_schedule")
 
 
@@ -197,7 +198,16 @@ def slot_delete(request, pk):
     if request.method == "GET":
         slot = get_object_or_404(Slot, pk=pk, mentor=request.user)
         return render(request, "schedule/slot_delete.html", {"slot": slot})
-    return _slot_action(request, pk, lambda s: services.slot_delete(slot=s), _("The slot has been deleted."))
+    return _slot_action(
+        request,
+        pk,
+        lambda s: services.slot_delete(slot=s),
+        lambda deleted: (
+            _("The slot has been deleted.")
+            if deleted
+            else _("This time comes from your weekly hours, so it is hidden instead: deleted, it would come back.")
+        ),
+    )
 
 
 # --- Mentee: waitlist ---

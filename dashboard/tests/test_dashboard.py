@@ -12,6 +12,7 @@ from django.urls import reverse
 from post_office.models import STATUS, Email
 
 from accounts.tests.factories import MentorFactory, UserFactory, staff_member
+from audit.models import Event
 from dashboard import selectors
 from schedule.models import Booking, Slot
 from schedule.tests.factories import BookingFactory, SlotFactory
@@ -333,19 +334,28 @@ def test_staff_create_move_and_delete_slots_with_the_same_rules(client, staff, m
     first.refresh_from_db()
     assert first.start.astimezone(dt.timezone(dt.timedelta(hours=2))).hour == 7
 
-    client.post(reverse("dashboard:slot_delete", args=[second.pk]))
-    assert not Slot.objects.filter(pk=second.pk).exists()
+    page = client.post(reverse("dashboard:slot_delete", args=[second.pk]), follow=True).content.decode()
+    assert not Slot.objects.filter(pk=second.pk).exists() and "The slot has been deleted." in page
+
+    weekly = SlotFactory(mentor=mentor, from_weekly_hours=True)  # deleted, the next publish would bring it back
+    page = client.post(reverse("dashboard:slot_delete", args=[weekly.pk]), follow=True).content.decode()
+    weekly.refresh_from_db()
+    assert weekly.status == Slot.Status.HIDDEN and "so it is hidden instead" in page
 
 
 def test_staff_book_for_a_mentee_and_cancel_it_and_both_sides_are_emailed(client, staff, mentee):
-    slot = SlotFactory()
+    slot = SlotFactory(mentor=MentorFactory(profile__is_free=True, profile__price=0))
     client.force_login(staff)
 
     bad = client.post(reverse("dashboard:booking_create", args=[slot.pk]), {"mentee_email": "nobody@example.com"})
     assert "no active user" in bad.content.decode()
+    own = client.post(reverse("dashboard:booking_create", args=[slot.pk]), {"mentee_email": slot.mentor.email})
+    assert "That is this slot&#x27;s mentor." in own.content.decode()
     client.post(reverse("dashboard:booking_create", args=[slot.pk]), {"mentee_email": mentee.email.upper()})
     booking = Booking.objects.get()
     assert booking.mentee == mentee
+    event = Event.objects.get(action=Event.Action.BOOKING_CREATE)  # staff acting for someone: in the audit log
+    assert (event.actor, event.target_id) == (staff, str(booking.pk))
 
     client.post(reverse("dashboard:booking_cancel", args=[booking.pk]), {"reason": "Staff decision"})
     booking.refresh_from_db()
@@ -353,6 +363,16 @@ def test_staff_book_for_a_mentee_and_cancel_it_and_both_sides_are_emailed(client
     cancelled = queued("cancellation")
     assert sorted(e.to[0] for e in cancelled) == sorted([mentee.email, slot.mentor.email])
     assert "Staff decision" in rendered(cancelled[0]).body
+
+
+def test_staff_cannot_book_a_paid_mentors_session_for_someone_without_payment(client, staff, mentee):
+    slot = SlotFactory()  # the mentor charges $50
+    client.force_login(staff)
+    page = client.post(reverse("dashboard:booking_create", args=[slot.pk]), {"mentee_email": mentee.email}, follow=True)
+    assert "This mentor&#x27;s sessions are paid" in page.content.decode()
+    assert not Booking.objects.exists() and not Event.objects.exists()
+    slot.refresh_from_db()
+    assert slot.status == Slot.Status.AVAILABLE
 
 
 def test_the_booking_list_filters_and_exports_csv(client, staff):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts import directory
-from accounts.models import User
+from accounts.models import MentorProfile, User
 from accounts.selectors import has_verified_email
 from audit.models import Event
 from audit.services import event_record
@@ -54,11 +54,13 @@ def booking_create(
     expected_start: dt.datetime | None = None,
     now: dt.datetime | None = None,
     hold: bool = False,
+    by: User | None = None,
 ) -> Booking:
     """
     Book a slot for a mentee, or raise BookingError with the reason it cannot be booked.
     ``expected_start`` is the start the mentee was shown: a slot moved since then is refused.
-    With ``hold`` (``booking_hold``) the booking waits for payment instead.
+    With ``hold`` (``booking_hold``) the booking waits for payment instead. ``by``: staff booking
+    for the mentee (in the audit log), and never a paid mentor's session, which its client pays for.
     """
     now = now or timezone.now()
     require_verified_email(mentee)
@@ -69,14 +71,30 @@ def booking_create(
                 _("You have %(n)d times waiting for payment. Pay for them or let them run out first.") % {"n": held},
                 code="too_many_holds",
             )
+    for_someone = by is not None and by.pk != mentee.pk
     try:
         with transaction.atomic():
+            if for_someone:
+                _refuse_paid_for_someone(slot_id)
             booking = _claim_and_book(
                 slot_id=slot_id, mentee=mentee, note=note, expected_start=expected_start, now=now, hold=hold
             )
+            if for_someone:
+                event_record(
+                    action=Event.Action.BOOKING_CREATE, actor=by, target=booking, changes={"note": note}, now=now
+                )
     except IntegrityError:  # the partial unique index saw an active booking: the whole attempt rolled back
         raise SlotTakenError() from None
     return booking
+
+
+def _refuse_paid_for_someone(slot_id: int) -> None:
+    paid = MentorProfile.objects.filter(user__slots__pk=slot_id, is_free=False, price__gt=0).exists()
+    if paid:
+        raise BookingError(
+            _("This mentor's sessions are paid: the client books this time and pays for it on the site."),
+            code="paid",
+        )
 
 
 def booking_hold(

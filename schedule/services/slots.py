@@ -275,14 +275,14 @@ def slot_set_hidden(*, slot: Slot, hidden: bool) -> Slot:
 
 
 @transaction.atomic
-def slot_delete(*, slot: Slot) -> None:
+def slot_delete(*, slot: Slot) -> bool:
     """
     Delete a free or hidden slot that has never been booked (history is kept, so hide those). A time
-    published from weekly hours would come back with the next publish: it is hidden instead.
+    published from weekly hours would come back with the next publish: it is hidden instead (False).
     """
     if slot.from_weekly_hours:
         slot_set_hidden(slot=slot, hidden=True)
-        return
+        return False
     if slot.bookings.exists():
         if slot.bookings.filter(status=Booking.Status.CONFIRMED).exists():
             raise BookingError(_("This slot is booked. Cancel the booking first."), code="booked")
@@ -291,6 +291,7 @@ def slot_delete(*, slot: Slot) -> None:
     if not deleted:
         raise BookingError(_("This slot is booked. Cancel the booking first."), code="booked")
     directory.changed()
+    return True
 
 
 @transaction.atomic
