@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.tests.factories import MentorFactory, UserFactory
+from accounts.tests.factories import MentorFactory, UserFactory, staff_member
 from payments import services
 from payments.models import Package, PackagePurchase, Payment, Refund
 from payments.tests.factories import BANK_STEP, DECLINED, card
@@ -147,6 +147,13 @@ def test_the_mentor_s_cancel_page_speaks_of_the_client_s_refund(held, client):
     page = client.get(reverse("schedule:booking_cancel", args=[held.pk])).content.decode()
     assert "The client gets back $50" in page and "to the card they paid with." in page
     assert "You will get back" not in page  # the mentor paid nothing
+
+
+def test_staffs_cancel_page_says_the_client_gets_it_all_back(held, client):
+    services.booking_pay(booking=held, payer=held.mentee, card=card(), idempotency_key="b" * 32)
+    client.force_login(staff_member("Admin"))
+    page = client.get(reverse("dashboard:booking_cancel", args=[held.pk])).content.decode()
+    assert "The client gets back $50" in page and "Go back" in page
 
 
 def test_the_payments_page_lists_payments_and_packages_in_fixed_queries(held, client, django_assert_num_queries):
