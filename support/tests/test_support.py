@@ -180,7 +180,8 @@ def test_staff_list_and_read_requests_in_fixed_queries(client, staff, support_re
     # session, user, the role's permissions (2), the request, its answers, the header's unread counts
     with django_assert_num_queries(7):
         detail = client.get(reverse("dashboard:support_detail", args=[support_request.pk]))
-    assert detail.status_code == 200
+    assert detail.status_code == 200 and "writes in English" in detail.content.decode()  # not "en"
+    assert ">Close without answering</button>" in detail.content.decode()
 
 
 def test_staff_assign_answer_by_email_and_close(client, staff, support_request):
@@ -193,6 +194,7 @@ def test_staff_assign_answer_by_email_and_close(client, staff, support_request):
     assert response.status_code == 302
     support_request.refresh_from_db()
     assert support_request.status == "answered" and SupportReply.objects.get().author == staff
+    assert ">Close</button>" in client.get(url).content.decode()  # answered: closing is no longer "without answering"
     answer = _support_mail()[-1]
     assert answer.to == ["ann@example.com"] and "Your refund is on its way." in answer.message
     client.post(url, {"body": "One more thing.", "close": "on"})
