@@ -844,7 +844,7 @@ def dashboard_slot_edit(w):
 def dashboard_booking_create(w):
     data = {"mentee_email": w["other_mentee"].email, "note": "Career advice"}
     return Form(
-        reverse("dashboard:booking_create", args=[w["slot"].pk]),
+        reverse("dashboard:booking_create", args=[w["free_slot"].pk]),  # a paid mentor's time is the client's to pay
         data,
         list(data),
         user=w["staff"],
