@@ -71,24 +71,51 @@ def _shown(value):
     return value
 
 
+def _choices(content_type, key) -> dict:
+    """The labels of a model field's choices ("cancelled" -> "Cancelled"), or {} for any other key."""
+    model = content_type.model_class() if content_type is not None else None
+    try:
+        field = model._meta.get_field(key) if model else None
+    except FieldDoesNotExist:
+        return {}
+    if not getattr(field, "choices", None):  # no field, a reverse relation, or a field without choices
+        return {}
+    return {str(value): label for value, label in field.flatchoices}
+
+
+def _lines(changes, *, labels_from, values_from) -> list[tuple[str, object, object]]:
+    lines = []
+    for key, value in (changes or {}).items():
+        field = _label(key, labels_from)
+        labels = _choices(values_from, key)
+
+        def shown(item, labels=labels):
+            return labels.get(str(item), _shown(item)) if labels else _shown(item)
+
+        if isinstance(value, list) and len(value) == 2:
+            lines.append((field, shown(value[0]), shown(value[1])))
+        elif isinstance(value, dict) and "operation" in value:  # auditlog's many-to-many change
+            operation = M2M_OPERATIONS.get(value["operation"], value["operation"])
+            lines.append((field, None, f"{operation}: {', '.join(str(_shown(o)) for o in value.get('objects', []))}"))
+        else:
+            lines.append((field, None, shown(value)))
+    return lines
+
+
 @register.filter
 def change_lines(changes, content_type=None) -> list[tuple[str, object, object]]:
     """
     ``{"field": [before, after], "note": value, "groups": {"operation": "add", "objects": [...]}}`` as rows
     of (field label, before, after); ``before`` is None where there is only a value. Pass a recorded
-    change's content type to label its fields by their names on the model.
+    change's content type to label its fields, and the values of fields with choices, as the model does.
     """
-    lines = []
-    for key, value in (changes or {}).items():
-        field = _label(key, content_type)
-        if isinstance(value, list) and len(value) == 2:
-            lines.append((field, _shown(value[0]), _shown(value[1])))
-        elif isinstance(value, dict) and "operation" in value:  # auditlog's many-to-many change
-            operation = M2M_OPERATIONS.get(value["operation"], value["operation"])
-            lines.append((field, None, f"{operation}: {', '.join(str(_shown(o)) for o in value.get('objects', []))}"))
-        else:
-            lines.append((field, None, _shown(value)))
-    return lines
+    return _lines(changes, labels_from=content_type, values_from=content_type)
+
+
+@register.filter
+def event_lines(changes, target_type=None) -> list[tuple[str, object, object]]:
+    """An event's changes as ``change_lines``: its keys by ``EVENT_FIELDS``, a status by its target's labels."""
+    return _lines(changes, labels_from=None, values_from=target_type)
 
 
 @register.filter

@@ -59,6 +59,13 @@ def test_cancelling_a_booking_for_someone_names_the_staff_member_the_booking_and
     assert event.changes == {"status": ["confirmed", "cancelled"], "reason": "Mentor is ill & <away>"}
     assert event.request_id
 
+    page = staff_client.get(reverse("dashboard:audit")).content.decode()  # the booking's own words for its status
+    assert '<span class="text-body-secondary">Confirmed</span>' in page and "</span> Cancelled</dd>" in page
+    staff.language = "uk"
+    staff.save(update_fields=["language"])
+    page = staff_client.get(reverse("dashboard:audit")).content.decode()
+    assert "Confirmed</span>" not in page and "</span> Cancelled</dd>" not in page  # in Ukrainian
+
 
 def test_a_participant_cancelling_their_own_booking_is_not_a_staff_action(client):
     booking = BookingFactory()
