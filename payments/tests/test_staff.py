@@ -5,11 +5,13 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.tests.factories import MentorFactory
 from payments import selectors, services
+from payments.models import Payment
 from payments.tests.factories import DECLINED, card
 from schedule import services as schedule_services
 from schedule.tests.factories import SlotFactory
@@ -75,3 +77,6 @@ def test_staff_list_and_filter_payments_in_fixed_queries(client, staff, ledger, 
     assert "INV-" not in declined and "Card declined" in declined
     found = client.get(reverse("dashboard:payments"), {"query": ledger[1].invoice_number}).content.decode()
     assert found.count(">INV-") == 1  # in the table (the search box echoes it too)
+    Payment.objects.filter(pk=ledger[1].pk).update(refunded=F("amount"))  # given back whole: no longer "Paid"
+    found = client.get(reverse("dashboard:payments"), {"query": ledger[1].invoice_number}).content.decode()
+    assert '<span class="badge text-bg-secondary">Refunded</span>' in found
