@@ -4,6 +4,7 @@
  *   (a first page with times, drawn before the cookie existed, is drawn again once).
  * - Pre-select the browser's zone in time-zone selects that have not been chosen yet.
  * - Bring the current item of the settings menu into view where it is one sideways row (a phone).
+ * - Show a person's initials where their photo cannot be loaded.
  */
 (function () {
   "use strict";
@@ -126,4 +127,30 @@
   } else {
     window.addEventListener("load", show);
   }
+})();
+
+// A profile photo that cannot be loaded (its file gone from storage) gives way to the person's initials.
+(function () {
+  var toInitials = function (img) {
+    var span = document.createElement("span");
+    span.className = img.className + " avatar-colour-" + img.getAttribute("data-colour");
+    span.textContent = img.getAttribute("data-initials");
+    if (img.alt) {
+      span.setAttribute("role", "img");
+      span.setAttribute("aria-label", img.alt);
+    } else {
+      span.setAttribute("aria-hidden", "true");
+    }
+    img.replaceWith(span);
+  };
+  document.addEventListener("error", function (event) {
+    if (event.target instanceof HTMLImageElement && event.target.hasAttribute("data-initials")) {
+      toInitials(event.target);
+    }
+  }, true);
+  document.querySelectorAll("img[data-initials]").forEach(function (img) {
+    if (img.complete && img.naturalWidth === 0) {  // failed before this script ran
+      toInitials(img);
+    }
+  });
 })();
