@@ -89,6 +89,7 @@ def booking_create(
 
 
 def _refuse_paid_for_someone(slot_id: int) -> None:
+    """Staff take no client's payment: a paid mentor's time (``MentorProfile.is_paid``) is the client's to book."""
     paid = MentorProfile.objects.filter(user__slots__pk=slot_id, is_free=False, price__gt=0).exists()
     if paid:
         raise BookingError(
@@ -164,7 +165,7 @@ def holds_release(holds, *, now: dt.datetime) -> int:
 
 def booking_hold_release(*, booking: Booking, by: User, now: dt.datetime | None = None) -> None:
     """
-    The client gives up a time they hold for payment ("Choose another time"): nothing was charged, the
+    The client gives up a time they hold for payment ("Give up"): nothing was charged, the
     slot is offered again at once. A hold paid for meanwhile (the payment locks the row first) stays.
     """
     if by.pk != booking.mentee_id:
