@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import zone_name
+
 TIMEZONE_COOKIE = "tz"
 
 
@@ -69,7 +71,7 @@ def timezone_label(name: str, at: dt.datetime) -> str:
     """ "America/New York (UTC-5)": the name as people read it, with today's offset (it moves with DST)."""
     if name == "UTC":
         return "UTC"
-    return f"{name.replace('_', ' ')} ({utc_offset(name, at)})"
+    return f"{zone_name(name)} ({utc_offset(name, at)})"
 
 
 def timezone_choices(now: dt.datetime | None = None) -> list[tuple[str, list[tuple[str, str]]]]:

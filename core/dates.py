@@ -115,3 +115,8 @@ def duration(minutes: int) -> str:
     if rest or not hours:
         parts.append(ngettext("%(n)d minute", "%(n)d minutes", rest) % {"n": rest})
     return " ".join(parts)
+
+
+def zone_name(name: str) -> str:
+    """A time zone's name as people read it: "America/New York" for ``America/New_York``."""
+    return str(name or "").replace("_", " ")

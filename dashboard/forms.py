@@ -51,11 +51,17 @@ class StaffBookingForm(forms.Form):
     mentee_email = forms.EmailField(label=_("Mentee's email"))
     note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
+    def __init__(self, *args, mentor: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.mentor = mentor
+
     def clean_mentee_email(self):
         email = self.cleaned_data["mentee_email"]
         mentee = User.objects.filter(email__iexact=email, is_active=True).first()
         if mentee is None:
             raise forms.ValidationError(_("There is no active user with this email."))
+        if mentee.pk == self.mentor.pk:
+            raise forms.ValidationError(_("That is this slot's mentor. Enter the address of the client to book."))
         self.cleaned_data["mentee"] = mentee
         return email
 

@@ -483,9 +483,7 @@ def booking_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def booking_create(request, pk):
     slot = get_object_or_404(Slot.objects.select_related("mentor"), pk=pk)
-    form = StaffBookingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid() and form.cleaned_data["mentee"].pk == slot.mentor_id:
-        form.add_error("mentee_email", _("That is this slot's mentor. Enter the address of the client to book."))
+    form = StaffBookingForm(request.POST or None, mentor=slot.mentor)
     if request.method == "POST" and form.is_valid():
         try:
             booking = schedule_services.booking_create(

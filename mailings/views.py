@@ -6,6 +6,8 @@ proof). Staff pages are routed under /dashboard/: staff see every mailing and ca
 change it.
 """
 
+import re
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -17,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.decorators import mentor_required, permission_required
 from accounts.models import User
+from core.converters import IdConverter
 from core.dates import when
 from core.paging import filters_querystring, page_of
 from mailings import emails, selectors, services
@@ -51,7 +54,7 @@ def mailing_list(request):
 def mailing_create(request):
     # "Send it to clients" on a message's page comes with ?message=: chosen here, as the mentor asked.
     chosen = request.GET.get("message", "")
-    initial = {"message": int(chosen)} if chosen.isascii() and chosen.isdigit() and len(chosen) < 19 else None
+    initial = {"message": int(chosen)} if re.fullmatch(IdConverter.regex, chosen) else None
     form = MailingForm(request.POST or None, mentor=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

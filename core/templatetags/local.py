@@ -45,4 +45,4 @@ def quoted(value):
 @register.filter
 def zone(name) -> str:
     """A time zone's name as people read it: "America/New York", as the zone picker shows it."""
-    return str(name or "").replace("_", " ")
+    return dates.zone_name(name)

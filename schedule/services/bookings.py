@@ -90,8 +90,8 @@ def booking_create(
 
 def _refuse_paid_for_someone(slot_id: int) -> None:
     """Staff take no client's payment: a paid mentor's time (``MentorProfile.is_paid``) is the client's to book."""
-    paid = MentorProfile.objects.filter(user__slots__pk=slot_id, is_free=False, price__gt=0).exists()
-    if paid:
+    profile = MentorProfile.objects.filter(user__slots__pk=slot_id).first()
+    if profile is not None and profile.is_paid:
         raise BookingError(
             _("This mentor's sessions are paid: the client books this time and pays for it on the site."),
             code="paid",
