@@ -149,6 +149,7 @@ PAGES = [
     ("payments, mentee", "/payments/", "mentee0@bench.example"),
     ("earnings, mentor", "/earnings/", "mentor0@bench.example"),
     ("packages, mentor", "/earnings/packages/", "mentor0@bench.example"),
+    ("dashboard people, mentees", "/dashboard/people/?role=mentee", "staff0@bench.example"),
     ("dashboard payments", "/dashboard/payments/", "staff0@bench.example"),
     ("contact support (anonymous)", "/support/", None),
     ("dashboard support desk", "/dashboard/support/", "staff0@bench.example"),

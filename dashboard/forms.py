@@ -12,7 +12,13 @@ class PeopleFilterForm(FilterForm):
     role = forms.ChoiceField(
         label=_("Role"),
         required=False,
-        choices=[("", _("Everyone")), ("mentor", _("Mentors")), ("mentee", _("Mentees")), ("staff", _("Staff"))],
+        choices=[
+            ("", _("Everyone")),
+            ("mentor", _("Mentors")),
+            ("mentee", _("Mentees")),
+            ("staff", _("Staff")),
+            ("blocked", _("Blocked")),
+        ],
     )
     topic = forms.ChoiceField(label=_("Topic"), required=False)
 

@@ -2,12 +2,14 @@
 
 import datetime as dt
 
-from django.db.models import Count, F, Min, Q
+from django.contrib.auth.models import Group
+from django.db.models import Count, F, Min, Prefetch, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from post_office.models import STATUS, Email
 
 from accounts.models import User
+from accounts.selectors import STAFF_ROLES
 from schedule import delivery
 from schedule.models import Booking, Slot
 
@@ -119,20 +121,27 @@ def top_mentors(*, now: dt.datetime | None = None, limit: int = 5) -> list[dict]
 
 
 def people(*, query: str = "", role: str = "", topic: str = ""):
+    """
+    People for staff, each with ``staff_groups`` (their staff role's group, if any). Mentees are the
+    people who are neither mentors nor staff; the blocked are inactive accounts that were not deleted.
+    """
     users = User.objects.select_related("mentor_profile").order_by("first_name", "last_name", "pk")
     if role == "mentor":
         users = users.filter(is_mentor=True)
     elif role == "mentee":
-        users = users.filter(is_mentor=False)
+        users = users.filter(is_mentor=False, is_staff=False)
     elif role == "staff":
         users = users.filter(is_staff=True)
+    elif role == "blocked":
+        users = users.filter(is_active=False, deleted_at__isnull=True)
     if topic:
         users = users.filter(mentor_profile__topics__slug=topic)
     for word in query.split()[:5]:
         users = users.filter(Q(email__icontains=word) | Q(first_name__icontains=word) | Q(last_name__icontains=word))
     if topic:
         users = users.distinct()
-    return users.prefetch_related("mentor_profile__topics")
+    staff_groups = Prefetch("groups", queryset=Group.objects.filter(name__in=STAFF_ROLES), to_attr="staff_groups")
+    return users.prefetch_related("mentor_profile__topics", staff_groups)
 
 
 def _person_filter(prefix: str, text: str) -> Q:

@@ -193,11 +193,16 @@ def mentor_profile_update(
 
 def user_set_mentor(*, user: User, is_mentor: bool, by: User | None = None) -> User:
     """
-    Give or take the mentor role. Taking it is refused while the mentor has upcoming bookings. A change
-    made by someone else (staff) is in the audit log.
+    Give or take the mentor role. Giving it to a blocked (or departed) person is refused, and taking it
+    while the mentor has upcoming bookings. A change made by someone else (staff) is in the audit log.
     """
     from schedule.selectors import has_upcoming_bookings_as_mentor  # schedule depends on accounts
 
+    if is_mentor and not user.is_mentor and not user.is_active:
+        raise AccountError(
+            _("%(name)s is blocked or has left. Unblock them before making them a mentor.")
+            % {"name": user.display_name}
+        )
     if not is_mentor and user.is_mentor and has_upcoming_bookings_as_mentor(mentor=user):
         raise AccountError(
             _("%(name)s has upcoming bookings. Cancel them before removing the mentor role.")

@@ -1,5 +1,6 @@
 from django import template
 
+from accounts.selectors import ROLE_NAMES, staff_role_of
 from dashboard.staff_home import staff_home
 
 register = template.Library()
@@ -10,3 +11,11 @@ def staff_home_url(context) -> str:
     """``{% staff_home_url as url %}``: the signed-in staff member's first dashboard page ("" for none)."""
     request = context.get("request")
     return (staff_home(request.user) if request is not None else None) or ""
+
+
+@register.filter
+def staff_role(person) -> str:
+    """The person's staff role as people read it ("" for none); ``staff_groups`` when the list prefetched it."""
+    groups = getattr(person, "staff_groups", None)
+    role = groups[0].name if groups else ("" if groups is not None else staff_role_of(person))
+    return ROLE_NAMES.get(role, "")

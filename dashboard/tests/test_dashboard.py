@@ -531,3 +531,61 @@ def test_the_role_picker_shows_the_current_role_to_those_who_may_change_it(clien
     client.force_login(staff_member("Manager"))
     page = client.get(reverse("dashboard:person_detail", args=[person.pk])).content.decode()
     assert "staff-role" not in page
+
+
+def test_the_people_list_names_each_staff_role_and_blocked_or_deleted_people(client, staff):
+    from accounts.tests.factories import staff_member
+
+    UserFactory(first_name="Plain", last_name="Mentee")
+    staff_member("Support", first_name="Samwise", last_name="Support")
+    UserFactory(first_name="Blocked", last_name="Person", is_active=False)
+    UserFactory(first_name="Gone", last_name="Person", is_active=False, deleted_at=NOW)
+    client.force_login(staff)
+
+    def rows(**params):
+        response = client.get(reverse("dashboard:people"), params)
+        text = re.sub(r"\s+", " ", response.content.decode())
+        return response.context["page"].object_list, text
+
+    people, page = rows(query="Samwise")
+    assert [p.first_name for p in people] == ["Samwise"]
+    assert "Staff: Support" in page and ">Mentee<" not in page  # staff are not counted as mentees
+    people, _ = rows(role="mentee")
+    assert {p.first_name for p in people} == {"Plain", "Blocked", "Gone"}
+    people, page = rows(role="blocked")
+    assert [p.first_name for p in people] == ["Blocked"]  # a deleted account is not a blocked one
+    assert ">Blocked<" in page and "Inactive" not in page
+    _, page = rows(query="Gone")
+    assert ">Deleted<" in page
+
+
+def test_the_people_list_asks_the_same_queries_for_ten_people_or_thirty(client, staff):
+    from accounts.tests.factories import staff_member
+
+    client.force_login(staff)
+    url = reverse("dashboard:people")
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    for _ in range(3):
+        MentorFactory(), staff_member("Manager", mfa=False)
+    count()  # the first page of a session also reads what the session keeps once
+    few = count()
+    for _ in range(10):
+        MentorFactory(), staff_member("Support", mfa=False), UserFactory()
+    assert count() == few
+
+
+def test_a_blocked_person_is_not_offered_the_mentor_role_and_cannot_be_given_it(client, staff):
+    person = UserFactory(is_active=False)
+    client.force_login(staff)
+    page = client.get(reverse("dashboard:person_detail", args=[person.pk])).content.decode()
+    assert "Make mentor" not in page and "Unblock account" in page
+
+    response = client.post(reverse("dashboard:person_role", args=[person.pk]), follow=True)
+    assert "Unblock them before making them a mentor" in response.content.decode()
+    person.refresh_from_db()
+    assert not person.is_mentor
