@@ -108,5 +108,16 @@ class PackageForm(forms.ModelForm):
 
 
 class StaffPaymentFilterForm(forms.Form):
+    # As the list's badges read to staff: a payment given back whole is "Refunded", not "Paid".
+    STATUS_CHOICES = [
+        ("", _("Any")),
+        (Payment.Status.PROCESSING, Payment.Status.PROCESSING.label),
+        (Payment.Status.REQUIRES_ACTION, _("Waiting for the client's bank")),
+        (Payment.Status.SUCCEEDED, Payment.Status.SUCCEEDED.label),
+        ("partly_refunded", _("Partly refunded")),
+        ("refunded", _("Refunded")),
+        (Payment.Status.FAILED, Payment.Status.FAILED.label),
+    ]
+
     query = forms.CharField(label=_("Invoice, email or name"), required=False, max_length=100)
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any")), *Payment.Status.choices])
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=STATUS_CHOICES)

@@ -181,8 +181,19 @@ def money_per_day(*, days: list, start, end) -> list[dict]:
 
 
 def staff_payments(*, status: str = "", query: str = "") -> QuerySet[Payment]:
+    """
+    Payments for staff. ``status`` is a payment status, where "succeeded" leaves out payments given back
+    whole, or "refunded" (given back whole) or "partly_refunded"; as ``Payment.is_fully_refunded`` reads.
+    """
     rows = Payment.objects.select_related("payer", "mentor", "booking__slot", "package")
-    if status:
+    paid = Q(status=Payment.Status.SUCCEEDED, amount__gt=0)
+    if status == "refunded":
+        rows = rows.filter(paid, refunded__gte=F("amount"))
+    elif status == "partly_refunded":
+        rows = rows.filter(paid, refunded__gt=0, refunded__lt=F("amount"))
+    elif status == Payment.Status.SUCCEEDED:
+        rows = rows.filter(status=status).exclude(amount__gt=0, refunded__gte=F("amount"))
+    elif status:
         rows = rows.filter(status=status)
     for word in query.split()[:5]:
         rows = rows.filter(

@@ -80,3 +80,27 @@ def test_staff_list_and_filter_payments_in_fixed_queries(client, staff, ledger, 
     Payment.objects.filter(pk=ledger[1].pk).update(refunded=F("amount"))  # given back whole: no longer "Paid"
     found = client.get(reverse("dashboard:payments"), {"query": ledger[1].invoice_number}).content.decode()
     assert '<span class="badge text-bg-secondary">Refunded</span>' in found
+
+
+def test_staff_filter_payments_by_what_their_badges_say(client, staff, ledger):
+    """$50 paid and half refunded, $80 paid, one declined; then the $80 given back whole."""
+    client.force_login(staff)
+
+    def invoices(status: str) -> list[str]:
+        page = client.get(reverse("dashboard:payments"), {"status": status})
+        return sorted(str(p.amount) for p in page.context["page"].object_list)
+
+    assert invoices("succeeded") == ["50.00", "80.00"]
+    assert invoices("partly_refunded") == ["50.00"]
+    assert invoices("refunded") == []
+    Payment.objects.filter(pk=ledger[1].pk).update(refunded=F("amount"))
+    assert invoices("succeeded") == ["50.00"]  # the list reads "Refunded" for it, so "Paid" leaves it out
+    assert invoices("refunded") == ["80.00"]
+    assert invoices("failed") == ["80.00"]
+
+
+def test_staff_read_a_payment_waiting_for_the_bank_as_the_clients_bank(client, staff, ledger):
+    Payment.objects.filter(pk=ledger[1].pk).update(status=Payment.Status.REQUIRES_ACTION)
+    client.force_login(staff)
+    page = client.get(reverse("dashboard:payments"), {"status": "requires_action"}).content.decode()
+    assert "Waiting for the client&#x27;s bank" in page and "your bank" not in page
