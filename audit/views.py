@@ -39,8 +39,8 @@ def staff_change_list(request):
         date_from=values.get("date_from"),
         date_to=values.get("date_to"),
     )
+    page = page_of(request, rows, PAGE_SIZE)
+    selectors.name_related(page.object_list)
     return render(
-        request,
-        "audit/change_list.html",
-        {"form": form, "page": page_of(request, rows, PAGE_SIZE), "querystring": filters_querystring(request)},
+        request, "audit/change_list.html", {"form": form, "page": page, "querystring": filters_querystring(request)}
     )

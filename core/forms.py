@@ -1,6 +1,7 @@
 """Form fields several apps need."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 MAX_ID_DIGITS = 18  # a bigint has 19; anything longer cannot be an id (and overflows SQLite's integers)
 
@@ -22,9 +23,21 @@ class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
 
 
 class FilterForm(forms.Form):
-    """GET filter forms: every field optional, invalid values simply ignored."""
+    """
+    GET filter forms: every field optional. A value that is not valid is left out, its error shown
+    beside its field, and the other filters still apply; so is a "To" date before the "From" date.
+    """
+
+    def clean(self):
+        cleaned_data = super().clean()
+        date_from, date_to = cleaned_data.get("date_from"), cleaned_data.get("date_to")
+        if date_from and date_to and date_from > date_to:
+            self.add_error("date_to", _("This date is before the “From” date."))
+        return cleaned_data
 
     def values(self) -> dict:
-        if not self.is_valid():
-            return {name: "" if not isinstance(f, forms.DateField) else None for name, f in self.fields.items()}
-        return self.cleaned_data
+        self.is_valid()
+        return {
+            name: self.cleaned_data.get(name, None if isinstance(field, forms.DateField) else "")
+            for name, field in self.fields.items()
+        }

@@ -83,11 +83,11 @@ def _choices(content_type, key) -> dict:
     return {str(value): label for value, label in field.flatchoices}
 
 
-def _lines(changes, *, labels_from, values_from) -> list[tuple[str, object, object]]:
+def _lines(changes, *, labels_from, values_from, related_names=None) -> list[tuple[str, object, object]]:
     lines = []
     for key, value in (changes or {}).items():
         field = _label(key, labels_from)
-        labels = _choices(values_from, key)
+        labels = _choices(values_from, key) or (related_names or {}).get(key)
 
         def shown(item, labels=labels):
             return labels.get(str(item), _shown(item)) if labels else _shown(item)
@@ -103,13 +103,19 @@ def _lines(changes, *, labels_from, values_from) -> list[tuple[str, object, obje
 
 
 @register.filter
-def change_lines(changes, content_type=None) -> list[tuple[str, object, object]]:
+def change_lines(entry) -> list[tuple[str, object, object]]:
     """
-    ``{"field": [before, after], "note": value, "groups": {"operation": "add", "objects": [...]}}`` as rows
-    of (field label, before, after); ``before`` is None where there is only a value. Pass a recorded
-    change's content type to label its fields, and the values of fields with choices, as the model does.
+    A recorded change's ``{"field": [before, after], "groups": {"operation": "add", "objects": [...]}}``
+    as rows of (field label, before, after), ``before`` None where there is only a value: its fields
+    labelled, and the values of fields with choices shown, as the model does; the ids of its foreign
+    keys by name where ``audit.selectors.name_related`` found them.
     """
-    return _lines(changes, labels_from=content_type, values_from=content_type)
+    return _lines(
+        entry.changes,
+        labels_from=entry.content_type,
+        values_from=entry.content_type,
+        related_names=getattr(entry, "related_names", None),
+    )
 
 
 @register.filter

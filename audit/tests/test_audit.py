@@ -408,3 +408,31 @@ def test_the_admin_blocks_and_unblocks_through_the_services_and_never_edits_the_
     form = admin_client.get(reverse("admin:accounts_user_change", args=[person.pk])).context["adminform"].form
     assert not {"is_active", "is_staff", "is_superuser", "groups"} & set(form.fields)
     assert User.objects.filter(pk=person.pk, is_staff=False).exists()
+
+
+def test_the_change_log_names_the_person_a_request_was_assigned_to(staff_client, staff):
+    from support import services as support_services
+    from support.models import SupportRequest
+
+    colleague = staff_member("Support", first_name="Oksana", last_name="Melnyk")
+    request = SupportRequest.objects.create(email="client@example.com", subject="other", message="Please")
+    support_services.support_request_assign(request=request, to=colleague, by=staff)
+    page = staff_client.get(reverse("dashboard:audit_changes"), {"model": "support.supportrequest"})
+    text = re.sub(r"\s+", " ", page.content.decode())
+    assert "Oksana M" in text and f"> {colleague.pk}</dd>" not in text
+
+
+def test_a_filter_that_is_not_valid_says_so_and_the_others_still_apply(staff_client, staff):
+    blocked = UserFactory(first_name="Findable")
+    account_services.user_deactivate(user=blocked, by=staff)
+    account_services.user_deactivate(user=UserFactory(first_name="Other"), by=staff)
+
+    response = staff_client.get(reverse("dashboard:audit"), {"person": "Findable", "ip": "not-an-address"})
+    assert [e.target_label for e in response.context["page"].object_list] == [blocked.display_name]
+    assert "Enter a valid IPv4 or IPv6 address." in response.content.decode()
+
+    today = timezone.localdate()
+    before = (today - dt.timedelta(days=3)).isoformat()
+    response = staff_client.get(reverse("dashboard:audit"), {"date_from": today.isoformat(), "date_to": before})
+    assert "This date is before the “From” date." in response.content.decode()
+    assert len(response.context["page"].object_list) == 2  # from today on, the "To" left out
