@@ -64,3 +64,16 @@ def label(name: str) -> str:
     """A stored name as pages show it: a known language in the active language, another as written."""
     known = KNOWN.get(name)
     return str(known[0]) if known else name
+
+
+def stored_names_matching(word: str) -> list[str]:
+    """
+    The stored names of the known languages that a search word is part of, in any of their spellings or
+    in the active language: "українськ" and "Ukrainian" give ["Ukrainian"] (the field keeps English names).
+    """
+    word = word.casefold()
+    return [
+        name
+        for name, (shown, spellings) in KNOWN.items()
+        if any(word in spelling.casefold() for spelling in (name, str(shown), *spellings))
+    ]

@@ -185,6 +185,14 @@ def _language_pattern(language: str) -> str:
     return rf"(^|,)\s*{re.escape(language)}\s*(,|$)"
 
 
+def _any_language(names: list[str]) -> Q:
+    """Profiles whose languages name any of ``names`` (nothing for none)."""
+    matches = Q(pk__in=[])
+    for name in names:
+        matches |= Q(languages__icontains=name)
+    return matches
+
+
 def mentor_directory(
     *,
     query: str = "",
@@ -198,8 +206,9 @@ def mentor_directory(
 ) -> QuerySet[MentorProfile]:
     """
     Listed mentors, filtered and sorted for the directory. Every filter combines with the others:
-    ``query`` words (up to five, all must match) look in the name, headline, bio, languages and topic
-    names; ``language`` matches one whole item of the languages field, in any case; ``this_week``
+    ``query`` words (up to five, all must match) look in the name, headline, bio, languages (in any of
+    their known spellings: "українська" finds "Ukrainian") and topic names, in English and Ukrainian;
+    ``language`` matches one whole item of the languages field, in any case; ``this_week``
     keeps mentors with a bookable slot in the next 7 days. Sorted by the soonest free slot, by price
     (then soonest), or by rating (the highest average first, more reviews first among equals, mentors
     without reviews last; kept on the profile by the reviews app). No row is repeated, so the
@@ -229,6 +238,7 @@ def mentor_directory(
             | Q(bio__icontains=word)
             | Q(languages__icontains=word)
             | Q(Exists(topic_named))
+            | _any_language(language_names.stored_names_matching(word))
         )
     if sort == SORT_PRICE:
         order = ("price", "next_free_slot")

@@ -11,6 +11,8 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.urls import register_converter
 
+        from core import sqlite
         from core.converters import IdConverter
 
         register_converter(IdConverter, "id")
+        sqlite.install()

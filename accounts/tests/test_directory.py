@@ -131,6 +131,28 @@ def test_the_text_query_searches_names_headline_bio_languages_and_topics(client,
 
 
 @pytest.mark.parametrize(
+    "query",
+    ["програмування", "ПРОГРАМ", "українська", "українськ", "англійська", "десять", "ОЛЕНА", "Ukrainian"],
+)
+def test_the_text_query_finds_what_the_ukrainian_page_shows_in_any_case(client, query):
+    """
+    The cards show topics and languages in the reader's language: searching those words finds the
+    mentor, whatever the case (also on SQLite, whose own LIKE folds only ASCII letters).
+    """
+    programming = TopicFactory(name="Programming", name_uk="Програмування")
+    ListedMentorFactory(
+        first_name="Олена",
+        last_name="Коваленко",
+        profile__topics=[programming],
+        profile__languages="Ukrainian, English",
+        profile__bio="Десять років у розробці.",
+        listed__start=NOW + dt.timedelta(days=1),
+    )
+    _mentor("Other", "Person", topics=[TopicFactory(name="Fitness")], languages="German", price=20, days=1)
+    assert _names(client, {"q": query}) == ["Олена Коваленко"]
+
+
+@pytest.mark.parametrize(
     ("params", "expected"),
     [
         ({"q": "english", "topic": "python", "this_week": "on"}, ["Anna Python"]),
