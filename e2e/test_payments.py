@@ -108,3 +108,11 @@ def test_a_mentee_buys_a_package_and_books_with_a_session_of_it(new_page, site):
     expect(page.locator(".alert-success")).to_contain_text("Booked with a session of your package")
     page.goto("/payments/")
     expect(page.locator("main")).to_contain_text("4 of 5 sessions left")
+    # The unused four are given back after seeing what comes back; the card then says so.
+    page.get_by_role("link", name="Refund unused sessions").click()
+    expect(page.locator("main")).to_contain_text("4 of 5 sessions are unused.")
+    refund = page.get_by_role("button", name=re.compile(r"^Refund \$"))
+    amount = refund.inner_text().removeprefix("Refund ")
+    refund.click()
+    expect(page.locator(".alert-success")).to_contain_text(f"The unused sessions are refunded: {amount}")
+    expect(page.locator("main")).to_contain_text(f"{amount} refunded")

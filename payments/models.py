@@ -5,11 +5,12 @@ the payment is raised by a conditional update), and check constraints keep every
 every split whole (fee + mentor's share = amount) and every payment's refunds within what was paid.
 """
 
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Round
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -102,8 +103,10 @@ class Payment(models.Model):
             models.CheckConstraint(
                 condition=Q(platform_fee__gte=0, mentor_share__gte=0), name="payments_payment_split_not_negative"
             ),
+            # Rounded to the cent: SQLite sums decimals as floats (17.91 + 101.49 is not 119.40 there).
             models.CheckConstraint(
-                condition=Q(amount=F("platform_fee") + F("mentor_share")), name="payments_payment_split_whole"
+                condition=Q(amount=Round(F("platform_fee") + F("mentor_share"), 2)),
+                name="payments_payment_split_whole",
             ),
             models.CheckConstraint(
                 condition=Q(refunded__gte=0, refunded__lte=F("amount")), name="payments_payment_refund_within_paid"
@@ -183,8 +186,10 @@ class Refund(models.Model):
             models.CheckConstraint(
                 condition=Q(platform_fee__gte=0, mentor_share__gte=0), name="payments_refund_split_not_negative"
             ),
+            # Rounded to the cent: SQLite sums decimals as floats (17.91 + 101.49 is not 119.40 there).
             models.CheckConstraint(
-                condition=Q(amount=F("platform_fee") + F("mentor_share")), name="payments_refund_split_whole"
+                condition=Q(amount=Round(F("platform_fee") + F("mentor_share"), 2)),
+                name="payments_refund_split_whole",
             ),
         ]
         indexes = [models.Index(fields=["created_at"], name="payments_refund_created")]
@@ -226,6 +231,11 @@ class PackagePurchase(models.Model):
 
     def is_usable(self, now=None) -> bool:
         return self.credits_left > 0 and self.refunded_at is None and self.expires_at > (now or timezone.now())
+
+    @property
+    def unused_value(self) -> Decimal:
+        """What its unused sessions are worth: their share of the price paid, rounded down to the cent."""
+        return (self.payment.amount * self.credits_left / self.sessions).quantize(CENT, rounding=ROUND_DOWN)
 
 
 class CreditUse(models.Model):

@@ -312,6 +312,18 @@ def booking_pay_with_credit(*, booking: Booking, payer: User, now=None) -> Credi
     return use
 
 
+def package_refund_quote(*, purchase: PackagePurchase, now=None) -> Decimal:
+    """
+    What giving back the package's unused sessions would refund now (``PackagePurchase.unused_value``),
+    or PaymentError saying why nothing can be: none left, already refunded, or expired.
+    """
+    if purchase.refunded_at is not None or purchase.credits_left == 0:
+        raise PaymentError(_("This package has no unused sessions to refund."), "nothing")
+    if purchase.expires_at <= (now or timezone.now()):
+        raise PaymentError(_("This package has expired; its unused sessions can no longer be refunded."), "expired")
+    return purchase.unused_value
+
+
 def package_refund_unused(*, purchase: PackagePurchase, by: User, now=None) -> Refund | None:
     """Give back the unused sessions of a package, pro rata (rounded down to the cent), before it expires."""
     now = now or timezone.now()
@@ -319,11 +331,7 @@ def package_refund_unused(*, purchase: PackagePurchase, by: User, now=None) -> R
         raise PaymentError(_("This is not your package."), "forbidden")
     with transaction.atomic():
         locked = PackagePurchase.objects.select_for_update().select_related("payment").get(pk=purchase.pk)
-        if locked.refunded_at is not None or locked.credits_left == 0:
-            raise PaymentError(_("This package has no unused sessions to refund."), "nothing")
-        if locked.expires_at <= now:
-            raise PaymentError(_("This package has expired; its unused sessions can no longer be refunded."), "expired")
-        amount = (locked.payment.amount * locked.credits_left / locked.sessions).quantize(CENT, rounding=ROUND_DOWN)
+        amount = package_refund_quote(purchase=locked, now=now)
         PackagePurchase.objects.filter(pk=locked.pk).update(credits_left=0, refunded_at=now)
         refund = _refund(
             locked.payment, amount, reason=Refund.Reason.UNUSED_CREDITS, key=f"package:{locked.pk}", now=now

@@ -143,9 +143,19 @@ def payment_list(request):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def purchase_refund(request, pk):
-    purchase = get_object_or_404(PackagePurchase, pk=pk, mentee=request.user)
+    """Give back a package's unused sessions: the amount is shown first, then refunded on confirming."""
+    purchase = get_object_or_404(
+        PackagePurchase.objects.select_related("package", "payment", "mentor"), pk=pk, mentee=request.user
+    )
+    if request.method == "GET":
+        try:
+            amount = services.package_refund_quote(purchase=purchase)
+        except PaymentError as error:
+            messages.error(request, error.message)
+            return redirect("payments:list")
+        return render(request, "payments/purchase_refund.html", {"purchase": purchase, "amount": amount})
     try:
         refund = services.package_refund_unused(purchase=purchase, by=request.user)
     except PaymentError as error:

@@ -1472,7 +1472,7 @@ ID_URLS = {
     "payments:checkout_credit": ("hold", "post", "mentee"),
     "payments:confirm": ("bank_step", "get post", "mentee"),
     "payments:package_buy": ("package", "get post", "mentee"),
-    "payments:purchase_refund": ("purchase", "post", "mentee"),
+    "payments:purchase_refund": ("purchase", "get post", "mentee"),
     "payments:package_toggle": ("package", "post", "mentor"),
     "reviews:create": ("completed", "get post", "mentee"),
     "reviews:reply": ("review", "post", "mentor"),

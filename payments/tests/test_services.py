@@ -179,6 +179,16 @@ def test_the_database_refuses_a_refund_above_what_was_paid_or_a_broken_split(pai
         Refund.objects.create(
             payment=payment, amount=-1, platform_fee=0, mentor_share=-1, reason="x", idempotency_key="y"
         )
+    with pytest.raises(IntegrityError), transaction.atomic():  # a cent out
+        Refund.objects.create(
+            payment=payment, amount=Decimal("10"), platform_fee=Decimal("1.50"), mentor_share=Decimal("8.49"),
+            reason="x", idempotency_key="z",
+        )  # fmt: skip
+    # a whole split whose parts do not add up exactly as floats (SQLite's arithmetic) is whole all the same
+    Refund.objects.create(
+        payment=payment, amount=Decimal("119.40"), platform_fee=Decimal("17.91"), mentor_share=Decimal("101.49"),
+        reason="x", idempotency_key="w",
+    )  # fmt: skip
 
 
 def test_refunds_in_parts_give_back_exactly_the_fee_and_the_share_of_the_whole(paid):

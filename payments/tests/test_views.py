@@ -1,6 +1,7 @@
 """The checkout, the bank's step, the Payments and Earnings pages, packages, and what schedule pages show."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -239,13 +240,30 @@ def test_a_package_credit_books_from_the_checkout(held, client):
     assert "comes back to you" in client.get(reverse("schedule:booking_cancel", args=[held.pk])).content.decode()
 
 
-def test_a_mentee_refunds_unused_package_sessions_from_the_payments_page(mentor, mentee, client):
-    package = Package.objects.create(mentor=mentor, title="Five", sessions=5, price=200)
+def test_a_mentee_refunds_unused_package_sessions_from_the_payments_page_after_seeing_the_amount(
+    mentor, mentee, client, django_assert_num_queries
+):
+    package = Package.objects.create(mentor=mentor, title="Five", sessions=5, price=199)
     services.package_buy(package=package, payer=mentee, card=card(), idempotency_key="g" * 32)
+    purchase = PackagePurchase.objects.get()
+    PackagePurchase.objects.filter(pk=purchase.pk).update(credits_left=3)  # two were used
     client.force_login(mentee)
-    response = client.post(reverse("payments:purchase_refund", args=[PackagePurchase.objects.get().pk]), follow=True)
-    assert "The unused sessions are refunded: $200" in response.content.decode()
-    assert Refund.objects.get().amount == Decimal(200)
+    url = reverse("payments:purchase_refund", args=[purchase.pk])
+    assert f'href="{url}"' in client.get(reverse("payments:list")).content.decode()  # a link, not a button
+
+    client.get(reverse("home"))
+    # session, user, the purchase with its package, payment and mentor (the header's counts are cached)
+    with django_assert_num_queries(3):
+        page = re.sub(r"\s+", " ", client.get(url).content.decode())
+    assert "3 of 5 sessions are unused." in page and "You get back $119.40." in page  # 199 × 3/5, down to the cent
+    assert "Refund $119.40" in page and not Refund.objects.exists()
+
+    response = client.post(url, follow=True)
+    assert "The unused sessions are refunded: $119.40" in response.content.decode()
+    assert Refund.objects.get().amount == Decimal("119.40")
+    assert "$119.40 refunded" in response.content.decode()  # the card says what came back, not "0 of 5 left"
+    response = client.get(url, follow=True)  # once only
+    assert "This package has no unused sessions to refund." in response.content.decode()
 
 
 def test_the_package_pages_and_the_bank_step_cost_a_fixed_number_of_queries(
