@@ -99,3 +99,14 @@ def is_valid_timezone(name: str) -> bool:
 def validate_timezone(value: str) -> None:
     if not is_valid_timezone(value):
         raise ValidationError(_("%(value)s is not a known time zone."), params={"value": value})
+
+
+def validate_offered_timezone(value: str) -> None:
+    """A zone a person may pick (the profile's list): not a legacy alias such as "US/Eastern" or "Factory"."""
+    if value not in _offered_set():
+        raise ValidationError(_("%(value)s is not a known time zone."), params={"value": value})
+
+
+@functools.cache
+def _offered_set() -> frozenset[str]:
+    return frozenset(_offered_names())

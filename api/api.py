@@ -38,6 +38,7 @@ from notifications import services as notification_services
 from notifications.models import Notification
 from schedule import selectors as schedule_selectors
 from schedule import services as schedule_services
+from schedule.models import Booking
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]{1,100}")
 
@@ -76,11 +77,13 @@ class MentorViewSet(viewsets.ReadOnlyModelViewSet):
     def list(self, request, *args, **kwargs):
         # A page of the directory is the same for everyone: kept like the home page's list (under the
         # directory's cache version, which every visible change bumps, for a minute at most), per host,
-        # search (however its parameters are ordered: the links in it are equivalent) and language. A
-        # query with any other parameter is answered uncached, so made-up parameters cannot fill the cache.
+        # search (however its parameters are ordered: the links in it are equivalent, but a parameter
+        # given twice keeps its values' order, as the last one counts) and language. A query with any
+        # other parameter is answered uncached, so made-up parameters cannot fill the cache.
         if not set(request.query_params) <= LIST_PARAMETERS or len(request.get_full_path()) > 500:
             return super().list(request, *args, **kwargs)
-        query = urlencode(sorted((k, v) for k, values in request.query_params.lists() for v in values))
+        pairs = ((k, v) for k, values in request.query_params.lists() for v in values)
+        query = urlencode(sorted(pairs, key=lambda pair: pair[0]))
         cache_key = directory.key("api-mentors", request.build_absolute_uri(request.path), query, get_language())
         data = cache.get(cache_key)
         if data is None:
@@ -117,7 +120,12 @@ class MentorViewSet(viewsets.ReadOnlyModelViewSet):
         )
         return Response(s.SlotSerializer(slots, many=True, context={"zone": zone}).data)
 
-    @extend_schema(summary="Follow a mentor (POST) or stop (DELETE)", request=None, responses=s.FollowResultSerializer)
+    @extend_schema(
+        methods=["POST", "DELETE"],
+        summary="Follow a mentor (POST) or stop (DELETE)",
+        request=None,
+        responses={200: s.FollowResultSerializer},
+    )
     @action(detail=True, methods=["post", "delete"], permission_classes=SIGNED_IN)
     def follow(self, request, slug=None):
         """Followers are told about each new article of the mentor, at once and in their notifications."""
@@ -146,7 +154,7 @@ class MentorViewSet(viewsets.ReadOnlyModelViewSet):
 class BookingViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
-    """Sessions I take part in (as the client or the mentor), and my holds waiting for payment."""
+    """Sessions I take part in (as the client or the mentor), and my holds: waiting for payment, or ended unpaid."""
 
     serializer_class = s.BookingSerializer
     permission_classes = SIGNED_IN
@@ -172,14 +180,23 @@ class BookingViewSet(
             booking = book(slot_id=slot_id, mentee=request.user, note=data.validated_data["note"])
         return Response(self.get_serializer(booking).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary="Cancel a booking", request=s.BookingCancelSerializer, responses=s.BookingSerializer)
+    @extend_schema(
+        summary="Cancel a booking",
+        description="A time held for payment (status `pending`) is given up instead: nothing is charged, the "
+        "time is free again at once, and the booking reads `expired`.",
+        request=s.BookingCancelSerializer,
+        responses=s.BookingSerializer,
+    )
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         booking = self.get_object()
         data = s.BookingCancelSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         with refusals():
-            schedule_services.booking_cancel(booking=booking, by=request.user, reason=data.validated_data["reason"])
+            if booking.status == Booking.Status.PENDING:
+                schedule_services.booking_hold_release(booking=booking, by=request.user)
+            else:
+                schedule_services.booking_cancel(booking=booking, by=request.user, reason=data.validated_data["reason"])
         return Response(self.get_serializer(self.get_queryset().get(pk=booking.pk)).data)
 
     @extend_schema(
@@ -388,9 +405,13 @@ class ArticleViewSet(viewsets.ModelViewSet):
         return self._shown(article)
 
     @extend_schema(
-        summary="Comments on an article (GET), or write one (POST)",
+        methods=["GET"], summary="Comments on an article, oldest first", responses=s.CommentSerializer(many=True)
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Write a comment on an article",
         request=s.CommentSerializer,
-        responses=s.CommentSerializer(many=True),
+        responses={201: s.CommentSerializer},
     )
     @action(detail=True, methods=["get", "post"])
     def comments(self, request, slug=None):

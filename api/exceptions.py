@@ -2,6 +2,7 @@
 
 import contextlib
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
@@ -30,22 +31,47 @@ class Invalid(exceptions.APIException):
         self.field = getattr(error, "field", None)
 
 
+class Forbidden(Refused):
+    """A service said this person may not (not the author, not a mentor, address not confirmed)."""
+
+    status_code = status.HTTP_403_FORBIDDEN
+
+
+class Limited(Refused):
+    """A service's own limit (so many comments an hour) was reached: try again later."""
+
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+
+
 # Codes of ArticleError that are about a value sent, not about the state of things.
-VALUE_CODES = frozenset({"nul", "empty", "too_long", "topics", "cover", "past", "too_far", "value"})
+ARTICLE_VALUE_CODES = frozenset(
+    {"nul", "empty", "too_long", "topics", "cover", "past", "too_far", "value", "control_characters"}
+)
+# Codes of either that say who may not, whatever the state of things.
+FORBIDDEN_CODES = frozenset({"forbidden", "not_author", "not_mentor", "unverified", "blocked"})
 
 
 @contextlib.contextmanager
 def refusals():
-    """A service's refusal (BookingError, ArticleError) as the API's answer: 400 for a bad value, else 409."""
+    """
+    A service's refusal (BookingError, ArticleError) as the API's answer: 400 for a bad value, 403 for
+    someone who may not, 429 for a limit reached, else 409 (the state of things says no).
+    """
     try:
         yield
     except (BookingError, ArticleError) as error:
-        raise (Invalid(error) if error.code in VALUE_CODES else Refused(error)) from None
+        if isinstance(error, ArticleError) and error.code in ARTICLE_VALUE_CODES:
+            raise Invalid(error) from None
+        if error.code in FORBIDDEN_CODES:
+            raise Forbidden(error) from None
+        raise (Limited(error) if error.code == "rate" else Refused(error)) from None
 
 
 def handler(exc, context):
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(_("Not found."))
+    elif isinstance(exc, (RequestDataTooBig, TooManyFieldsSent)):  # Django's limits on what it reads
+        exc = exceptions.ParseError(_("The request is too large."), code="too_large")
     response = exception_handler(exc, context)
     if response is None:
         return None

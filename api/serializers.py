@@ -10,7 +10,8 @@ from rest_framework import serializers
 
 from accounts import images
 from accounts.models import MentorProfile, Topic, User
-from accounts.timezones import validate_timezone
+from accounts.timezones import validate_offered_timezone, validate_timezone
+from accounts.validators import validate_no_control_characters
 from articles.models import (
     BODY_MAX_LENGTH,
     COMMENT_MAX_LENGTH,
@@ -216,10 +217,11 @@ class NotificationReadSerializer(serializers.Serializer):
 
 
 class ProfileSerializer(ModelSerializer):
-    timezone = serializers.CharField(max_length=64, validators=[validate_timezone])
+    # As the profile form checks them: a zone from its list, names without control characters.
+    timezone = serializers.CharField(max_length=64, validators=[validate_offered_timezone])
     language = serializers.ChoiceField(choices=settings.LANGUAGES)
-    first_name = serializers.CharField(max_length=150)
-    last_name = serializers.CharField(max_length=150, allow_blank=True)
+    first_name = serializers.CharField(max_length=150, validators=[validate_no_control_characters])
+    last_name = serializers.CharField(max_length=150, allow_blank=True, validators=[validate_no_control_characters])
 
     class Meta:
         model = User

@@ -1,4 +1,4 @@
-"""axe-core on every main page: no serious or critical violations. Screenshots of each page too."""
+"""axe-core on every main page: no serious or critical violations, nothing wider than a phone. Screenshots too."""
 
 import os
 from pathlib import Path
@@ -159,6 +159,10 @@ def test_main_pages_have_no_serious_accessibility_violations(new_page, site, who
                 found = _serious(axe.run(page))
                 if found:
                     problems[name] = found
+            else:  # nothing may widen a phone's page: a sideways scroll hides half of everything
+                width = page.evaluate("document.documentElement.scrollWidth")
+                if width > 390:
+                    problems[f"{name} (phone)"] = f"the page is {width}px wide on a 390px screen"
             # Scroll through the page so lazily loaded photos are in the screenshot.
             page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
             page.wait_for_load_state("networkidle")

@@ -173,9 +173,13 @@ def bookings_for_user(*, user: User) -> QuerySet[Booking]:
 
 
 def bookings_with_own_holds(*, user: User) -> QuerySet[Booking]:
-    """``bookings_for_user`` and the user's own holds waiting for payment (the API lists both)."""
+    """
+    ``bookings_for_user`` and the user's own holds, waiting for payment or run out / given up (the API
+    lists them all: a client that held a time reads what became of it, not a 404).
+    """
+    own_holds = Q(mentee=user, status__in=(Booking.Status.PENDING, Booking.Status.EXPIRED))
     return Booking.objects.filter(
-        Q(mentee=user, status__in=Booking.ACTIVE) | Q(Q(mentee=user) | Q(mentor=user), status__in=Booking.SETTLED)
+        own_holds | Q(Q(mentee=user) | Q(mentor=user), status__in=Booking.SETTLED)
     ).select_related("slot", "slot__mentor", "mentee")
 
 

@@ -94,3 +94,14 @@ def test_signing_in_without_a_choice_on_this_device_keeps_the_profiles_language(
     )
     user.refresh_from_db()
     assert user.language == "uk"
+
+
+def test_the_signed_in_message_is_in_the_language_of_the_page_that_shows_it(client):
+    """A Ukrainian phone signs in to an English profile: the pages turn English, and so does the message."""
+    user = UserFactory(language="en", first_name="Anna")
+    ukrainian = {"accept-language": "uk-UA,uk;q=0.9"}
+    response = client.post(
+        reverse("account_login"), {"login": user.email, "password": PASSWORD}, headers=ukrainian, follow=True
+    )
+    page = response.content.decode()
+    assert '<html lang="en">' in page and "Successfully signed in as Anna" in page

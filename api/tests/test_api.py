@@ -127,6 +127,22 @@ def test_a_paid_mentors_time_is_held_for_the_payment(as_user, paid_mentor, mente
     assert body["price"] == "40.00"
 
 
+def test_a_held_time_is_given_up_by_cancelling_it_and_reads_expired_after(as_user, paid_mentor, mentee):
+    slot = free_slot(paid_mentor, days=5)
+    client = as_user(mentee)
+    held = client.post(reverse("api:booking-list"), {"slot": slot.pk}, format="json").json()
+    move = client.post(reverse("api:booking-reschedule", args=[held["id"]]), {"slot": slot.pk}, format="json")
+    assert move.status_code == 409 and move.json()["code"] == "held"  # not "cancelled"
+    assert "pay for it, or give it up" in move.json()["message"]
+
+    response = client.post(reverse("api:booking-cancel", args=[held["id"]]), {}, format="json")
+    assert response.status_code == 200 and response.json()["status"] == "expired"
+    assert Slot.objects.get(pk=slot.pk).status == Slot.Status.AVAILABLE  # free again at once
+    assert client.get(reverse("api:booking-detail", args=[held["id"]])).json()["status"] == "expired"
+    again = client.post(reverse("api:booking-cancel", args=[held["id"]]), {}, format="json")
+    assert again.status_code == 409 and again.json()["code"] == "expired"
+
+
 def test_a_taken_slot_is_refused_with_the_sites_message(as_user, free_mentor, mentee):
     slot = free_slot(free_mentor)
     BookingFactory(slot=slot)
@@ -286,6 +302,32 @@ def test_my_profile_reads_and_changes_through_the_service(as_user, mentee):
     assert mentee.timezone == "America/New_York" and mentee.email != "x@example.com"
 
 
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"first_name": "Pe\u202etro"},  # a right-to-left override
+        {"first_name": "Pe\ntro"},
+        {"last_name": "Sav\tchuk"},
+        {"timezone": "Factory"},  # names zoneinfo knows but the profile's list does not offer
+        {"timezone": "US/Eastern"},
+    ],
+    ids=["rtl", "newline", "tab", "factory", "legacy-zone"],
+)
+def test_my_profile_refuses_what_the_profile_form_refuses(as_user, mentee, change):
+    before = (mentee.first_name, mentee.last_name, mentee.timezone)
+    response = as_user(mentee).patch(reverse("api:me"), change, format="json")
+    assert response.status_code == 400 and set(response.json()["fields"]) == set(change)
+    mentee.refresh_from_db()
+    assert (mentee.first_name, mentee.last_name, mentee.timezone) == before
+
+
+def test_a_body_larger_than_django_reads_is_a_json_400(as_user, mentee, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = as_user(mentee).patch(reverse("api:me"), {"first_name": "x" * 2000}, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"code": "too_large", "message": "The request is too large."}
+
+
 def test_anonymous_profile_and_notifications_are_a_401(api):
     for name in ("api:me", "api:notification-list", "api:booking-list"):
         assert api.get(reverse(name)).status_code == 401
@@ -408,6 +450,16 @@ def test_the_mentor_list_is_served_from_the_cache_until_the_directory_changes(
     assert [m["slug"] for m in listed["results"]] == [mentors[1].mentor_profile.slug]  # gone at once
 
 
+def test_a_parameter_given_twice_is_cached_by_the_value_that_counts(api):
+    cheap, dear = (ListedMentorFactory(profile__price=price, listed__start=soon(3)) for price in (10, 90))
+    cheap.mentor_profile.__class__.objects.filter(pk=dear.mentor_profile.pk).update(rating_average=5, review_count=1)
+    url = reverse("api:mentor-list")
+    by_rating = api.get(url + "?sort=price&sort=rating").json()["results"]
+    by_price = api.get(url + "?sort=rating&sort=price").json()["results"]  # the last one counts, cached or not
+    assert [m["slug"] for m in by_rating] == [dear.mentor_profile.slug, cheap.mentor_profile.slug]
+    assert [m["slug"] for m in by_price] == [cheap.mentor_profile.slug, dear.mentor_profile.slug]
+
+
 def test_my_bookings_take_a_fixed_number_of_queries(as_user, mentee, django_assert_num_queries):
     for _ in range(8):
         BookingFactory(mentee=mentee)
@@ -423,3 +475,30 @@ def test_a_change_made_with_a_token_names_its_owner_in_the_audit_log(as_user, me
     entry = LogEntry.objects.get_for_object(mentee).latest("timestamp")
     assert entry.changes_dict["first_name"][1] == "Renamed"
     assert entry.actor == mentee
+
+
+@pytest.mark.parametrize(
+    ("error", "status"),
+    [
+        ("ArticleError:control_characters", 400),  # a value sent
+        ("ArticleError:past", 400),  # a publication time in the past: a value
+        ("BookingError:past", 409),  # a slot already started: the state of things
+        ("BookingError:notice", 409),
+        ("ArticleError:not_mentor", 403),  # who may not
+        ("ArticleError:not_author", 403),
+        ("BookingError:forbidden", 403),
+        ("ArticleError:unverified", 403),
+        ("ArticleError:rate", 429),  # a limit reached
+    ],
+)
+def test_a_services_refusal_gets_the_status_that_says_why(error, status):
+    from rest_framework.exceptions import APIException
+
+    from api.exceptions import refusals
+    from articles.errors import ArticleError
+    from schedule.services import BookingError
+
+    kind, code = error.split(":")
+    with pytest.raises(APIException) as raised, refusals():
+        raise {"ArticleError": ArticleError, "BookingError": BookingError}[kind]("No.", code=code)
+    assert raised.value.status_code == status and raised.value.get_codes() == code

@@ -74,7 +74,7 @@ def test_publishing_a_public_article_again_keeps_its_date(as_user):
 
 def test_a_mentee_cannot_write_and_a_read_token_cannot_either(as_user):
     response = as_user(UserFactory()).post(reverse("api:article-list"), {"title": "T", "body": "B"}, format="json")
-    assert response.status_code == 409 and response.json()["code"] == "not_mentor"
+    assert response.status_code == 403 and response.json()["code"] == "not_mentor"
     response = as_user(MentorFactory(), scope="read").post(
         reverse("api:article-list"), {"title": "T", "body": "B"}, format="json"
     )

@@ -311,7 +311,9 @@ def booking_cancel(
     with transaction.atomic():
         locked = Booking.objects.select_for_update(of=("self",)).select_related("slot").filter(pk=booking.pk).first()
         if locked is None or locked.status != Booking.Status.CONFIRMED:
-            raise BookingError(_("This booking is already cancelled."), code="already_cancelled")
+            raise _hold_refusal(locked) or BookingError(
+                _("This booking is already cancelled."), code="already_cancelled"
+            )
         slot = locked.slot
         if slot.start <= now:
             raise BookingError(_("This session has already started and can no longer be cancelled."), code="started")
@@ -391,6 +393,17 @@ def booking_reschedule(
         raise SlotTakenError() from None
 
 
+def _hold_refusal(booking: Booking | None) -> BookingError | None:
+    """Why a time held for payment, or one whose hold ended, cannot be cancelled or moved (None for others)."""
+    if booking is not None and booking.status == Booking.Status.PENDING:
+        return BookingError(
+            _("This time is held for your payment: pay for it, or give it up to choose another."), code="held"
+        )
+    if booking is not None and booking.status == Booking.Status.EXPIRED:
+        return BookingError(_("This time was not paid for and is no longer held."), code="expired")
+    return None
+
+
 def move_refusal(booking: Booking, *, now: dt.datetime | None = None) -> BookingError | None:
     """
     Why the booking cannot be moved now (cancelled, within the minimum notice, moved the most times
@@ -398,7 +411,9 @@ def move_refusal(booking: Booking, *, now: dt.datetime | None = None) -> Booking
     """
     now = now or timezone.now()
     if booking.status != Booking.Status.CONFIRMED:
-        return BookingError(_("This booking is cancelled and cannot be moved."), code="cancelled")
+        return _hold_refusal(booking) or BookingError(
+            _("This booking is cancelled and cannot be moved."), code="cancelled"
+        )
     if booking.slot.start < now + dt.timedelta(minutes=settings.BOOKING_MIN_NOTICE_MINUTES):
         return BookingError(
             _("A session can be moved up to %(notice)s before it starts; this one starts sooner.")
