@@ -162,8 +162,9 @@ def admin_login_redirect(request):
 
 
 def mentor_list(request):
-    """``/mentors/``, a natural guess (the part before a mentor's own address): the directory."""
-    return redirect(reverse("home") + "#mentors")
+    """``/mentors/``, a natural guess (the part before a mentor's own address): the directory, searched as asked."""
+    query = request.GET.urlencode()
+    return redirect(reverse("home") + (f"?{query}" if query else "") + "#mentors")
 
 
 def register_moved(request):

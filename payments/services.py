@@ -395,8 +395,11 @@ class Quote:
         return self.reason == Refund.Reason.MENTEE_CANCELLED
 
 
-def cancel_quote(*, booking: Booking, by: User, now=None) -> Quote | None:
-    """The refund cancelling ``booking`` now would make; None when it was not paid for."""
+def cancel_quote(*, booking: Booking, by: User, now=None, start: dt.datetime | None = None) -> Quote | None:
+    """
+    The refund cancelling ``booking`` now would make; None when it was not paid for. With ``start``, as
+    if it began then (a time it may be moved to: the move keeps the refund cap, the policy counts anew).
+    """
     now = now or timezone.now()
     mentee_cancels = by.pk == booking.mentee_id
     reason = Refund.Reason.MENTEE_CANCELLED if mentee_cancels else Refund.Reason.MENTOR_CANCELLED
@@ -407,7 +410,8 @@ def cancel_quote(*, booking: Booking, by: User, now=None) -> Quote | None:
     if payment is None and use is None:
         return None
     terms, cap = (payment.policy, payment.refund_cap) if payment else (use.purchase.payment.policy, use.refund_cap)
-    percent = min(cap, policy.refund_percent(terms, start=booking.slot.start, at=now)) if mentee_cancels else 100
+    start = start or booking.slot.start
+    percent = min(cap, policy.refund_percent(terms, start=start, at=now)) if mentee_cancels else 100
     if payment is None:
         return Quote(percent, Decimal(0), Decimal(0), use.purchase.payment.currency, True, reason)
     amount = min(policy.share_of(payment.amount, percent), payment.refundable)

@@ -360,6 +360,8 @@ def test_a_manager_cannot_deactivate_a_superuser(client):
 def test_the_address_above_a_mentor_s_page_leads_to_the_directory(client):
     response = client.get("/mentors/")
     assert response.status_code == 302 and response["Location"] == "/#mentors"
+    response = client.get("/mentors/?q=python&topic=careers")  # a shared search keeps its filters
+    assert response.status_code == 302 and response["Location"] == "/?q=python&topic=careers#mentors"
 
 
 def test_the_account_menu_is_named_once_by_the_persons_name_the_avatar_beside_it_is_decorative(client, mentee):

@@ -48,15 +48,24 @@ def package_credit_note(mentor, user):
 
 
 @register.inclusion_tag("payments/_move_refund_note.html")
-def move_refund_note(booking, user):
+def move_refund_note(booking, user, chosen=None):
     """
     Before a client moves a paid session: the move keeps the refund that cancelling now would give
-    (``services.on_booking_moved``), said when that is less than all of it. Nothing for the mentor.
+    (``services.on_booking_moved``), said when that is less than all of it; and, once a new time is
+    ``chosen``, what cancelling it would give when it is so much sooner that the policy gives less.
+    Nothing for the mentor.
     """
-    quote = None
-    if user.pk == booking.mentee_id:
-        quote = services.cancel_quote(booking=booking, by=user, now=timezone.now())
-    return {"quote": quote if quote is not None and quote.percent < 100 else None}
+    if user.pk != booking.mentee_id:
+        return {}
+    now = timezone.now()
+    quote = services.cancel_quote(booking=booking, by=user, now=now)
+    after = None
+    if quote is not None and chosen:
+        after = services.cancel_quote(booking=booking, by=user, now=now, start=chosen.start)
+    return {
+        "quote": quote if quote is not None and quote.percent < 100 else None,
+        "after": after if after is not None and after.percent < quote.percent else None,
+    }
 
 
 @register.inclusion_tag("payments/_packages.html", takes_context=True)
