@@ -180,7 +180,7 @@ def test_an_upcoming_booking_page_asks_nothing_about_reviews(client, mentor, men
     assert "Leave a review" not in page and "review-" not in page
 
 
-def test_the_booking_page_with_a_review_lets_the_mentor_reply_and_either_side_report(
+def test_the_booking_page_with_a_review_lets_the_mentor_reply_and_report_and_the_client_report_a_reply(
     client, session, mentee, mentor, django_assert_num_queries
 ):
     review = services.review_create(booking=session, by=mentee, rating=5, text="Great", now=NOW)
@@ -196,7 +196,10 @@ def test_the_booking_page_with_a_review_lets_the_mentor_reply_and_either_side_re
     client.force_login(mentee)
     page = client.get(session.get_absolute_url()).content.decode()
     assert reverse("reviews:reply", args=[review.pk]) not in page
-    assert reverse("reviews:report", args=[review.pk]) in page
+    assert reverse("reviews:report", args=[review.pk]) not in page  # nothing to object to in one's own words
+    services.review_reply(review=review, by=mentor, text="Thanks, but you were late.", now=NOW)
+    page = client.get(session.get_absolute_url()).content.decode()
+    assert reverse("reviews:report", args=[review.pk]) in page  # the client may object to the mentor's reply
 
 
 # --- Replies and reports ---
@@ -256,6 +259,7 @@ def test_a_reply_never_returns_off_the_site(client, review, mentor):
 
 @pytest.mark.parametrize("side", ["mentee", "mentor"])
 def test_either_side_reports_the_review_once(client, review, mentee, mentor, side):
+    services.review_reply(review=review, by=mentor, text="Thanks", now=NOW)  # what the client may object to
     client.force_login(mentee if side == "mentee" else mentor)
     url = reverse("reviews:report", args=[review.pk])
     empty = client.post(url, {"reason": ""}, follow=True)
