@@ -1,10 +1,13 @@
 """Sign-up, email verification, sign-in, throttling and password reset on django-allauth."""
 
+import datetime as dt
 import re
 
 import pytest
+import time_machine
 from allauth.account.models import EmailAddress
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import MentorProfile, User
 from accounts.tests.factories import PASSWORD, UserFactory
@@ -384,3 +387,16 @@ def test_the_security_page_query_count_is_pinned(client, mentee, django_assert_n
 def test_the_sign_in_and_sign_up_pages_query_count_is_pinned(client, name, django_assert_num_queries):
     with django_assert_num_queries(1):  # allauth looks for Google/GitHub apps stored in the database too
         assert client.get(reverse(name)).status_code == 200
+
+
+def test_a_lost_confirmation_link_is_sent_again_after_signing_in_from_the_check_your_email_page(client, mailoutbox):
+    client.post(reverse("account_signup"), _signup())
+    page = client.get(reverse("account_email_verification_sent")).content.decode()
+    again = f"{reverse('account_login')}?next={reverse('account_email')}"
+    assert f'href="{again}"' in page and "Sign in and send the link again" in page
+
+    response = client.post(again, {"login": "ivan@example.com", "password": NEW_PASSWORD})
+    assert response["Location"] == reverse("account_email")
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=5)):  # allauth sends one every few minutes
+        client.post(reverse("account_email"), {"action_send": "", "email": "ivan@example.com"})
+    assert len(mailoutbox) == 2 and "/accounts/confirm-email/" in mailoutbox[1].body
