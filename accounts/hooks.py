@@ -29,8 +29,21 @@ PERSON_STAYED = "person_stayed"
 # registration order), in a fixed number of queries whatever the number of rows.
 PERSON_EXPORTED = "person_exported"
 
+# (user) -> {key: note}: before the person asks to leave, what they would lose that they can still act
+# on (unused package sessions to refund); notes are safe HTML, shown on the "Your data and leaving" page.
+LEAVING_WARNINGS = "leaving_warnings"
+
 _callbacks: dict[str, list[Callable]] = {
-    event: [] for event in (ACCESS_ENDED, STAFF_ROLE_GIVEN, PERSON_ERASED, PERSON_LEFT, PERSON_STAYED, PERSON_EXPORTED)
+    event: []
+    for event in (
+        ACCESS_ENDED,
+        STAFF_ROLE_GIVEN,
+        PERSON_ERASED,
+        PERSON_LEFT,
+        PERSON_STAYED,
+        PERSON_EXPORTED,
+        LEAVING_WARNINGS,
+    )
 }
 
 
@@ -45,7 +58,7 @@ def fire(event: str, **facts) -> None:
 
 
 def collect(event: str, **facts) -> dict:
-    """Every callback's dict, merged in registration order (``PERSON_EXPORTED``)."""
+    """Every callback's dict, merged in registration order (``PERSON_EXPORTED``, ``LEAVING_WARNINGS``)."""
     merged: dict = {}
     for callback in _callbacks[event]:
         merged.update(callback(**facts))

@@ -33,7 +33,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.i18n import set_language as django_set_language
 
-from accounts import directory, export, selectors, services
+from accounts import directory, export, hooks, selectors, services
 from accounts.adapters import KEEP_ACCOUNT_SESSION_KEY, account_to_keep
 from accounts.forms import AccountDeleteForm, DirectoryFilterForm, MentorProfileForm, ProfileForm, SignupForm
 from core import presence
@@ -222,6 +222,7 @@ def leave(request):
             "form": form,
             "upcoming_sessions": schedule_selectors.upcoming_session_count(user=user),
             "grace_days": settings.ACCOUNT_DELETION_GRACE_DAYS,
+            "warnings": list(hooks.collect(hooks.LEAVING_WARNINGS, user=user).values()),
         },
     )
 

@@ -204,3 +204,13 @@ def staff_payments(*, status: str = "", query: str = "") -> QuerySet[Payment]:
             | Q(mentor__last_name__icontains=word)
         )
     return rows
+
+
+def refundable_purchases(*, user: User, now: dt.datetime | None = None) -> list[PackagePurchase]:
+    """The person's packages whose unused sessions can still be refunded (``services.package_refund_quote``)."""
+    now = now or timezone.now()
+    return list(
+        PackagePurchase.objects.filter(mentee=user, credits_left__gt=0, refunded_at__isnull=True, expires_at__gt=now)
+        .select_related("payment")
+        .order_by("expires_at", "pk")
+    )

@@ -134,9 +134,25 @@ def test_the_leave_page_query_count_is_pinned(client, mentor, mentee, django_ass
     for hours in (24, 48, 72):
         _book(mentor, mentee, hours)
     client.force_login(mentee)
-    # session, user, the count of upcoming sessions, the header's unread counts (one query)
-    with django_assert_num_queries(4):
+    # session, user, the count of upcoming sessions, packages to refund first, the header's unread counts
+    with django_assert_num_queries(5):
         assert client.get(LEAVE).status_code == 200
+
+
+def test_unused_package_sessions_are_named_with_their_worth_before_leaving(client, mentor, mentee):
+    from payments import services as payment_services
+    from payments.models import Package
+    from payments.tests.factories import card
+
+    package = Package.objects.create(mentor=mentor, title="Five", sessions=5, price=199)
+    payment_services.package_buy(package=package, payer=mentee, card=card(), idempotency_key="p" * 32)
+    client.force_login(mentee)
+    page = client.get(LEAVE).content.decode()
+    assert "You have 5 unused package sessions, worth $199. Refund them first" in page
+    assert f'<a href="{reverse("payments:list")}">My packages</a>' in page
+    purchase = package.purchases.get()
+    payment_services.package_refund_unused(purchase=purchase, by=mentee)
+    assert "unused package" not in client.get(LEAVE).content.decode()
 
 
 # --- Download my data ---
