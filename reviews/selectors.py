@@ -101,6 +101,23 @@ def booking_review(*, booking: Booking, viewer, now: dt.datetime | None = None) 
     return BookingReview(review=review, can_review=can_review, deadline=review_deadline(booking))
 
 
+def reviewable_ids(*, bookings, viewer, now: dt.datetime | None = None) -> frozenset[int]:
+    """
+    Of ``bookings`` (with their slots), the ids of those ``viewer`` may review now (``review_refusal``):
+    one query for the ones not reviewed yet, none when no booking could be.
+    """
+    now = now or timezone.now()
+    candidates = {
+        booking.pk
+        for booking in bookings
+        if review_refusal(booking=booking, user=viewer, now=now, has_review=False) is None
+    }
+    if not candidates:
+        return frozenset()
+    reviewed = Review.objects.filter(booking_id__in=candidates).values_list("booking_id", flat=True)
+    return frozenset(candidates - set(reviewed))
+
+
 def visible_reviews(*, mentor_id: int, viewer=None) -> QuerySet[Review]:
     """A mentor's reviews as the public sees them: hidden ones left out, newest first, with their writers."""
     reviews = Review.objects.filter(mentor_id=mentor_id, is_hidden=False).select_related("mentee")

@@ -167,6 +167,7 @@ def review_create(*, booking: Booking, by: User, rating: int, text: str = "", no
         except IntegrityError:  # the same client, a moment ago (a double click on two tabs)
             raise ReviewError(_("You have already reviewed this session."), code="already") from None
         _rating_refresh(locked.mentor_id)
+        directory.changed(directory.user_namespace(locked.mentee_id))  # "Leave a review" leaves their history
         notify(
             recipient=locked.mentor,
             kind=RECEIVED_KIND,

@@ -77,6 +77,13 @@ def booking_review(context, booking):
     }
 
 
+@register.simple_tag(takes_context=True)
+def reviewable_bookings(context, bookings) -> frozenset[int]:
+    """``{% reviewable_bookings page.object_list as reviewable %}``: the ids the viewer may still review."""
+    request = context.get("request")
+    return selectors.reviewable_ids(bookings=bookings, viewer=request.user) if request is not None else frozenset()
+
+
 @register.inclusion_tag("reviews/_mentor_reviews.html", takes_context=True)
 def mentor_reviews(context, profile):
     """

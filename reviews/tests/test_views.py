@@ -530,3 +530,23 @@ def test_staff_read_reviews_in_the_admin_but_change_them_on_the_dashboard(client
     page = admin_client.get(reverse("admin:reviews_review_change", args=[review.pk]))
     assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
     assert admin_client.get(reverse("admin:reviews_review_add")).status_code == 403
+
+
+def test_my_consultations_offers_leave_a_review_on_a_session_waiting_for_one_until_it_has_one(
+    client, session, mentee, mentor, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    url = reverse("schedule:booking_list")
+    client.force_login(mentee)
+    client.get(reverse("home"))
+    cache.clear()
+    # session, user, holds, calendar feed, upcoming (ids), past (ids + rows), which of them are reviewed, the header
+    with django_assert_num_queries(9):
+        page = client.get(url).content.decode()
+    assert f'href="{_create_url(session)}"' in page and "Leave a review" in page
+    client.force_login(mentor)
+    assert _create_url(session) not in client.get(url).content.decode()  # the mentor does not review
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.review_create(booking=session, by=mentee, rating=5, text="", now=NOW)
+    client.force_login(mentee)
+    assert _create_url(session) not in client.get(url).content.decode()  # the cached list follows at once
