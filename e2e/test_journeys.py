@@ -323,3 +323,21 @@ def test_a_mentee_joins_a_waitlist_and_hears_when_a_time_opens(new_page, site, s
     site.python("from schedule import services; services.waitlist_sweep()")  # the every-minute job, now
     message = smtp_sink.wait_for(lambda m: address in m["To"] and "New times with" in str(m["Subject"]))
     assert "Nadia Hassan" in str(message["Subject"])
+
+
+def test_a_mentee_subscribes_to_their_sessions_with_a_private_calendar_link(new_page, site):
+    page = new_page()
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    login(page, "petro.savchuk@example.com")
+    page.goto("/bookings/")
+    page.get_by_role("button", name="Get my calendar link").click()
+    link = page.get_by_label("Your calendar link")
+    url = link.input_value()
+    assert re.fullmatch(r"http://[^/]+/calendar/[A-Za-z0-9_-]{20,64}\.ics", url), url  # a secret, hard to guess
+    page.get_by_role("button", name="Copy the link").click()
+    expect(page.get_by_role("button", name="Copied")).to_be_visible()
+    assert page.evaluate("navigator.clipboard.readText()") == url
+
+    feed = page.request.get(url)  # what Google Calendar, Outlook or Apple Calendar fetch
+    assert feed.ok and feed.headers["content-type"].startswith("text/calendar")
+    assert "BEGIN:VCALENDAR" in feed.text() and "BEGIN:VEVENT" in feed.text()

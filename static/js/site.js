@@ -56,10 +56,16 @@
 
 /*
  * A "Copy" button: <button data-copy="#field"> copies the field's value (the field stays selectable
- * by hand where the clipboard is not allowed).
+ * by hand where the clipboard is not allowed). One drawn "hidden" shows only where it can work (with
+ * scripts and a clipboard); with data-copied="Copied" it says so once done.
  */
 (function () {
   "use strict";
+  if (navigator.clipboard) {
+    document.querySelectorAll("[data-copy][hidden]").forEach(function (button) {
+      button.hidden = false;
+    });
+  }
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-copy]");
     if (!button) {
@@ -73,6 +79,9 @@
     if (navigator.clipboard) {
       navigator.clipboard.writeText(field.value).then(function () {
         button.classList.add("active");
+        if (button.hasAttribute("data-copied")) {
+          button.textContent = button.getAttribute("data-copied");
+        }
       });
     }
   });
