@@ -490,6 +490,7 @@ class ApiRootView(APIView):
         names = {
             "mentors": "api:mentor-list",
             "bookings": "api:booking-list",
+            "articles": "api:article-list",
             "notifications": "api:notification-list",
             "me": "api:me",
             "topics": "api:topics",

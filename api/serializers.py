@@ -6,6 +6,8 @@ import zoneinfo
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts import images
@@ -107,9 +109,11 @@ class SlotSerializer(ModelSerializer):
     def _local(self, moment) -> str:
         return moment.astimezone(self.context["zone"]).isoformat()
 
+    @extend_schema_field(OpenApiTypes.DATETIME)
     def get_start(self, slot) -> str:
         return self._local(slot.start)
 
+    @extend_schema_field(OpenApiTypes.DATETIME)
     def get_end(self, slot) -> str:
         return self._local(slot.end)
 

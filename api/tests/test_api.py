@@ -502,3 +502,10 @@ def test_a_services_refusal_gets_the_status_that_says_why(error, status):
     with pytest.raises(APIException) as raised, refusals():
         raise {"ArticleError": ArticleError, "BookingError": BookingError}[kind]("No.", code=code)
     assert raised.value.status_code == status and raised.value.get_codes() == code
+
+
+def test_the_api_root_links_every_resource(api):
+    links = api.get("/api/v1/").json()
+    assert set(links) == {"mentors", "bookings", "articles", "notifications", "me", "topics"}
+    for url in links.values():
+        assert api.get(url).status_code in (200, 401)  # each one answers (some need a sign-in)
