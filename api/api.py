@@ -29,7 +29,7 @@ from accounts import services as account_services
 from accounts.forms import DirectoryFilterForm
 from accounts.models import Topic
 from api import serializers as s
-from api.exceptions import refusals
+from api.exceptions import api_error, refusals
 from api.permissions import SIGNED_IN
 from articles import selectors as article_selectors
 from articles import services as article_services
@@ -144,10 +144,11 @@ class MentorViewSet(viewsets.ReadOnlyModelViewSet):
     create=extend_schema(
         summary="Book a free time",
         request=s.BookingCreateSerializer,
-        responses={201: s.BookingSerializer},
+        responses={201: s.BookingSerializer, 200: s.BookingSerializer},
         description=(
             "Books the slot at once with a free mentor. With a paid mentor the time is held for the payment "
-            "(status `pending`, `hold_expires_at`): pay on `checkout_url` before it runs out."
+            "(status `pending`, `hold_expires_at`): pay on `checkout_url` before it runs out. The same request "
+            "again, when the first one's answer was lost, answers 200 with the booking it made."
         ),
     ),
 )
@@ -176,8 +177,14 @@ class BookingViewSet(
             if schedule_selectors.needs_payment(slot_id=slot_id)
             else schedule_services.booking_create
         )
-        with refusals():
+        try:
             booking = book(slot_id=slot_id, mentee=request.user, note=data.validated_data["note"])
+        except schedule_services.BookingError as error:
+            mine = schedule_selectors.own_active_booking(slot_id=slot_id, mentee=request.user)
+            if mine is None:
+                raise api_error(error) from None
+            # A retried request (the answer to the first one was lost): the booking it made, not "taken".
+            return Response(self.get_serializer(self.get_queryset().get(pk=mine.pk)).data)
         return Response(self.get_serializer(booking).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(

@@ -60,11 +60,16 @@ def refusals():
     try:
         yield
     except (BookingError, ArticleError) as error:
-        if isinstance(error, ArticleError) and error.code in ARTICLE_VALUE_CODES:
-            raise Invalid(error) from None
-        if error.code in FORBIDDEN_CODES:
-            raise Forbidden(error) from None
-        raise (Limited(error) if error.code == "rate" else Refused(error)) from None
+        raise api_error(error) from None
+
+
+def api_error(error: BookingError | ArticleError) -> exceptions.APIException:
+    """The API's answer to a service's refusal (``refusals``)."""
+    if isinstance(error, ArticleError) and error.code in ARTICLE_VALUE_CODES:
+        return Invalid(error)
+    if error.code in FORBIDDEN_CODES:
+        return Forbidden(error)
+    return Limited(error) if error.code == "rate" else Refused(error)
 
 
 def handler(exc, context):

@@ -172,6 +172,11 @@ def bookings_for_user(*, user: User) -> QuerySet[Booking]:
     )
 
 
+def own_active_booking(*, slot_id: int, mentee: User) -> Booking | None:
+    """The mentee's booking or hold of this slot, if they have one (a double submit finds the first)."""
+    return Booking.objects.filter(slot_id=slot_id, mentee=mentee, status__in=Booking.ACTIVE).first()
+
+
 def bookings_with_own_holds(*, user: User) -> QuerySet[Booking]:
     """
     ``bookings_for_user`` and the user's own holds, waiting for payment or run out / given up (the API

@@ -265,7 +265,7 @@ def booking_confirm(request, slot_pk):
                 expected_start=form.expected_start(),
             )
         except BookingError as error:
-            mine = Booking.objects.filter(slot_id=slot_pk, mentee=request.user, status__in=Booking.ACTIVE).first()
+            mine = selectors.own_active_booking(slot_id=slot_pk, mentee=request.user)
             if mine is not None:  # a double submit or a refresh: the first request already booked or held it
                 if mine.is_pending:
                     return redirect("payments:checkout", mine.pk)
@@ -285,7 +285,7 @@ def booking_confirm(request, slot_pk):
     )
     profile_url = slot.mentor.mentor_profile.get_absolute_url()
     if slot.status != Slot.Status.AVAILABLE or slot.start < selectors.bookable_after():
-        mine = Booking.objects.filter(slot=slot, mentee=request.user, status__in=Booking.ACTIVE).first()
+        mine = selectors.own_active_booking(slot_id=slot.pk, mentee=request.user)
         if mine is not None:
             return redirect("payments:checkout", mine.pk) if mine.is_pending else redirect(mine)
         messages.error(request, _("This slot is no longer available. Please choose another time."))

@@ -143,6 +143,15 @@ def test_a_held_time_is_given_up_by_cancelling_it_and_reads_expired_after(as_use
     assert again.status_code == 409 and again.json()["code"] == "expired"
 
 
+def test_a_retried_booking_request_answers_with_the_booking_it_made_not_taken(as_user, free_mentor, mentee):
+    slot = free_slot(free_mentor)
+    client = as_user(mentee)
+    first = client.post(reverse("api:booking-list"), {"slot": slot.pk}, format="json")
+    again = client.post(reverse("api:booking-list"), {"slot": slot.pk}, format="json")  # the answer was lost
+    assert first.status_code == 201 and again.status_code == 200
+    assert again.json()["id"] == first.json()["id"] and Booking.objects.count() == 1
+
+
 def test_a_taken_slot_is_refused_with_the_sites_message(as_user, free_mentor, mentee):
     slot = free_slot(free_mentor)
     BookingFactory(slot=slot)
