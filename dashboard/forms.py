@@ -81,6 +81,10 @@ class StaffCancelForm(forms.Form):
     )
 
 
+class MailFilterForm(FilterForm):
+    to = forms.CharField(label=_("Recipient"), required=False, max_length=254)
+
+
 class MaintenanceForm(forms.Form):
     retry_after_minutes = forms.IntegerField(
         label=_("Expected length (minutes)"),

@@ -31,6 +31,7 @@ from core.paging import filters_querystring, page_of
 from dashboard import selectors
 from dashboard.forms import (
     BookingFilterForm,
+    MailFilterForm,
     MaintenanceForm,
     PeopleFilterForm,
     SlotFilterForm,
@@ -522,12 +523,20 @@ def mail_list(request):
     status = request.GET.get("status", "")
     if status in {"0", "1", "2", "3"}:  # post_office's statuses; anything else shows every row
         rows = rows.filter(status=int(status))
+    else:
+        status = ""
+    form = MailFilterForm(request.GET)
+    recipient = form.values()["to"]
+    if recipient:
+        rows = rows.filter(to__icontains=recipient)
     page = _page(request, rows)
     page.object_list = list(page.object_list)
     for email in page.object_list:
         email.kind_label, email.shown_subject = schedule_emails.describe(email)
     return render(
-        request, "dashboard/mail_list.html", {"page": page, "status": status, "querystring": _querystring(request)}
+        request,
+        "dashboard/mail_list.html",
+        {"page": page, "status": status, "form": form, "recipient": recipient, "querystring": _querystring(request)},
     )
 
 

@@ -783,7 +783,7 @@ def dashboard_bookings_export(w):
 @form
 def dashboard_mail(w):
     """The delivery log's ``?status=`` is read by the view itself (an outbox status number)."""
-    return Form(reverse("dashboard:mail"), {}, ["status", "page"], user=w["staff"], method="get", valid=200)
+    return Form(reverse("dashboard:mail"), {}, ["status", "to", "page"], user=w["staff"], method="get", valid=200)
 
 
 @form

@@ -398,6 +398,24 @@ def test_staff_retry_failed_mail_from_the_delivery_log(client, staff):
     assert email.status == STATUS.requeued
 
 
+def test_staff_find_a_recipients_mail_in_the_delivery_log_within_a_status(client, staff):
+    for address, status in (("olena@example.com", STATUS.failed), ("OLENA@example.com", STATUS.sent)):
+        Email.objects.create(from_email="a@example.com", to=[address], subject="s", status=status)
+    Email.objects.create(from_email="a@example.com", to=["petro@example.com"], subject="s", status=STATUS.failed)
+    client.force_login(staff)
+
+    def recipients(**params):
+        page = client.get(reverse("dashboard:mail"), params)
+        return sorted(email.to[0] for email in page.context["page"].object_list), page.content.decode()
+
+    assert recipients(to="olena")[0] == ["OLENA@example.com", "olena@example.com"]  # any case
+    found, page = recipients(to="olena", status="1")
+    assert found == ["olena@example.com"]
+    assert 'href="?status=0&amp;to=olena"' in page  # the status links keep the search
+    assert recipients(to="nobody")[0] == []
+    assert len(recipients(to="x" * 300, status="<b>")[0]) == 3  # too long, and not a status: both ignored
+
+
 def test_the_figures_are_recomputed_after_a_booking(client, staff, mentee, django_capture_on_commit_callbacks):
     from schedule import services
 
