@@ -32,6 +32,8 @@ def keep_the_language_chosen_before_signing_in(sender, request, user, **kwargs):
     chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "") if request is not None else ""
     if chosen in dict(settings.LANGUAGES) and chosen != user.language:
         user_set_language(user=user, language=chosen)
-    if request is not None and user.language in dict(settings.LANGUAGES):
+    # Only within a request the middleware started (a test client's login builds a bare one): the
+    # language is the request's, set again by the middleware on the next.
+    if hasattr(request, "LANGUAGE_CODE") and user.language in dict(settings.LANGUAGES):
         translation.activate(user.language)
         request.LANGUAGE_CODE = user.language

@@ -2,7 +2,7 @@
 
 import contextlib
 
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
@@ -75,7 +75,7 @@ def api_error(error: BookingError | ArticleError) -> exceptions.APIException:
 def handler(exc, context):
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(_("Not found."))
-    elif isinstance(exc, (RequestDataTooBig, TooManyFieldsSent)):  # Django's limits on what it reads
+    elif isinstance(exc, (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)):  # Django's limits on a request
         exc = exceptions.ParseError(_("The request is too large."), code="too_large")
     response = exception_handler(exc, context)
     if response is None:

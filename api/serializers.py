@@ -222,7 +222,7 @@ class NotificationReadSerializer(serializers.Serializer):
 
 class ProfileSerializer(ModelSerializer):
     # As the profile form checks them: a zone from its list, names without control characters.
-    timezone = serializers.CharField(max_length=64, validators=[validate_offered_timezone])
+    timezone = serializers.CharField(max_length=64)
     language = serializers.ChoiceField(choices=settings.LANGUAGES)
     first_name = serializers.CharField(max_length=150, validators=[validate_no_control_characters])
     last_name = serializers.CharField(max_length=150, allow_blank=True, validators=[validate_no_control_characters])
@@ -231,6 +231,12 @@ class ProfileSerializer(ModelSerializer):
         model = User
         fields = ["id", "email", "first_name", "last_name", "timezone", "language", "is_mentor"]
         read_only_fields = ["id", "email", "is_mentor"]
+
+    def validate_timezone(self, value: str) -> str:
+        """A zone from the profile's list; the one already kept passes too (an old name, sent back unchanged)."""
+        if self.instance is None or value != self.instance.timezone:
+            validate_offered_timezone(value)
+        return value
 
 
 def zone_or_default(name: str | None, user) -> zoneinfo.ZoneInfo:

@@ -330,9 +330,11 @@ def slot_bulk_create(request, pk):
 
 @permission_required("view_dashboard")
 def slot_list(request):
-    # The list starts at today: staff come here for what is ahead. An empty "From" shows everything.
+    # The list starts at today: staff come here for what is ahead. An empty "From" shows everything; a
+    # "To" alone (the past, say) is taken as it is, not refused for coming before today.
     data = request.GET.copy()
-    data.setdefault("date_from", timezone.localdate().isoformat())
+    if "date_to" not in data:
+        data.setdefault("date_from", timezone.localdate().isoformat())
     form = SlotFilterForm(data)
     values = form.values()
     rows = selectors.slots(

@@ -435,7 +435,7 @@ def booking_reschedule(request, pk):
                 )
                 return redirect(booking)
         return redirect(request.path)
-    refusal = services.move_refusal(booking)
+    refusal = services.move_refusal(booking, by=request.user)
     context = {"booking": booking, "slot": booking.slot, "refusal": refusal}
     if refusal is not None:
         return render(request, "schedule/booking_reschedule.html", context)

@@ -105,3 +105,11 @@ def test_the_signed_in_message_is_in_the_language_of_the_page_that_shows_it(clie
     )
     page = response.content.decode()
     assert '<html lang="en">' in page and "Successfully signed in as Anna" in page
+
+
+def test_a_test_clients_sign_in_leaves_the_threads_language_alone(client):
+    from django.utils import translation
+
+    with translation.override("en"):
+        client.force_login(UserFactory(language="uk"))
+        assert translation.get_language() == "en"

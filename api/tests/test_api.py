@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.tests.factories import ListedMentorFactory, MentorFactory, UserFactory, staff_member
 from api.models import Token
 from api.services import token_create
@@ -328,6 +329,15 @@ def test_my_profile_refuses_what_the_profile_form_refuses(as_user, mentee, chang
     assert response.status_code == 400 and set(response.json()["fields"]) == set(change)
     mentee.refresh_from_db()
     assert (mentee.first_name, mentee.last_name, mentee.timezone) == before
+
+
+def test_a_zone_kept_under_an_old_name_may_be_sent_back_unchanged(as_user, mentee):
+    User.objects.filter(pk=mentee.pk).update(timezone="Europe/Kiev")  # kept from before the list was
+    client = as_user(mentee)
+    me = client.get(reverse("api:me")).json()
+    response = client.put(reverse("api:me"), {**me, "first_name": "Petro"}, format="json")
+    assert response.status_code == 200 and response.json()["timezone"] == "Europe/Kiev"
+    assert client.patch(reverse("api:me"), {"timezone": "US/Eastern"}, format="json").status_code == 400
 
 
 def test_a_body_larger_than_django_reads_is_a_json_400(as_user, mentee, settings):

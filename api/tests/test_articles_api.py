@@ -210,3 +210,14 @@ def test_the_article_list_takes_a_fixed_number_of_queries(api, django_assert_num
         article.topics.add(TopicFactory(name="Careers"))
     with django_assert_num_queries(3):  # count, the page with counts and authors, the topics
         assert len(api.get(reverse("api:article-list")).json()["results"]) == 15
+
+
+def test_more_files_than_django_reads_is_a_json_400_and_changes_nothing(as_user, settings):
+    article = ArticleFactory()
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 1
+    url = reverse("api:article-cover", args=[article.slug])
+    response = as_user(article.author).put(url, {"cover": _png(), "other": _png()}, format="multipart")
+    assert response.status_code == 400
+    assert response.json() == {"code": "too_large", "message": "The request is too large."}
+    article.refresh_from_db()
+    assert not article.cover

@@ -5,6 +5,7 @@ import re
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
@@ -289,6 +290,8 @@ def test_the_package_pages_and_the_bank_step_cost_a_fixed_number_of_queries(
 
 def test_moving_a_paid_session_much_sooner_says_first_that_cancelling_it_would_give_back_less(held, client, mentor):
     """Standard policy: all of $50 back up to 24 hours before, half up to 2 hours. The session is in 3 days."""
+    frozen = time_machine.travel(timezone.now(), tick=False)
+    frozen.start()
     client.post(reverse("payments:checkout", args=[held.pk]), CARD)
     url = reverse("schedule:booking_reschedule", args=[held.pk])
 
@@ -302,3 +305,4 @@ def test_moving_a_paid_session_much_sooner_says_first_that_cancelling_it_would_g
     sooner = confirmation(10)
     assert "The new time is sooner: if you cancel it, you get back $25 (50% of $50), less than for today" in sooner
     assert "The new time is sooner" not in confirmation(24 * 5)  # later: the same terms
+    frozen.stop()

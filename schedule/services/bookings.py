@@ -311,7 +311,7 @@ def booking_cancel(
     with transaction.atomic():
         locked = Booking.objects.select_for_update(of=("self",)).select_related("slot").filter(pk=booking.pk).first()
         if locked is None or locked.status != Booking.Status.CONFIRMED:
-            raise _hold_refusal(locked) or BookingError(
+            raise _hold_refusal(locked, by) or BookingError(
                 _("This booking is already cancelled."), code="already_cancelled"
             )
         slot = locked.slot
@@ -393,25 +393,30 @@ def booking_reschedule(
         raise SlotTakenError() from None
 
 
-def _hold_refusal(booking: Booking | None) -> BookingError | None:
-    """Why a time held for payment, or one whose hold ended, cannot be cancelled or moved (None for others)."""
+def _hold_refusal(booking: Booking | None, by: User | None = None) -> BookingError | None:
+    """
+    Why a time held for payment, or one whose hold ended, cannot be cancelled or moved (None for other
+    bookings): in the payer's words to the payer, in plain words to anyone else (staff).
+    """
     if booking is not None and booking.status == Booking.Status.PENDING:
-        return BookingError(
-            _("This time is held for your payment: pay for it, or give it up to choose another."), code="held"
-        )
+        if by is not None and by.pk == booking.mentee_id:
+            message = _("This time is held for your payment: pay for it, or give it up to choose another.")
+        else:
+            message = _("This time is held for a payment; it is not a booking yet.")
+        return BookingError(message, code="held")
     if booking is not None and booking.status == Booking.Status.EXPIRED:
         return BookingError(_("This time was not paid for and is no longer held."), code="expired")
     return None
 
 
-def move_refusal(booking: Booking, *, now: dt.datetime | None = None) -> BookingError | None:
+def move_refusal(booking: Booking, *, now: dt.datetime | None = None, by: User | None = None) -> BookingError | None:
     """
     Why the booking cannot be moved now (cancelled, within the minimum notice, moved the most times
     allowed), or None when it can: the move checks it on the locked row, the pages before offering one.
     """
     now = now or timezone.now()
     if booking.status != Booking.Status.CONFIRMED:
-        return _hold_refusal(booking) or BookingError(
+        return _hold_refusal(booking, by) or BookingError(
             _("This booking is cancelled and cannot be moved."), code="cancelled"
         )
     if booking.slot.start < now + dt.timedelta(minutes=settings.BOOKING_MIN_NOTICE_MINUTES):
@@ -441,7 +446,7 @@ def _move(
     locked = Booking.objects.select_for_update(of=("self",)).select_related("slot").filter(pk=booking.pk).first()
     if locked is None:
         raise BookingError(_("This booking is cancelled and cannot be moved."), code="cancelled")
-    refusal = move_refusal(locked, now=now)
+    refusal = move_refusal(locked, now=now, by=by)
     if refusal is not None:
         raise refusal
     old = locked.slot

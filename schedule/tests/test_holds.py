@@ -128,6 +128,19 @@ def test_a_confirmed_booking_cannot_be_given_up_as_a_hold(held):
     assert held.status == Booking.Status.CONFIRMED
 
 
+def test_cancelling_or_moving_a_hold_says_why_to_the_payer_and_to_staff(held, slot):
+    from accounts.tests.factories import staff_member
+
+    other = SlotFactory(mentor=slot.mentor, start=at(72), end=at(73))
+    for by, words in ((held.mentee, "held for your payment"), (staff_member("Admin"), "not a booking yet")):
+        with pytest.raises(BookingError, match=words):
+            services.booking_cancel(booking=held, by=by, reason="x", now=NOW)
+    with pytest.raises(BookingError, match="held for your payment"):
+        services.booking_reschedule(booking=held, new_slot_id=other.pk, by=held.mentee, now=NOW)
+    held.refresh_from_db()
+    assert held.status == Booking.Status.PENDING
+
+
 def test_the_database_refuses_a_second_active_booking_on_a_held_slot(held, slot):
     with pytest.raises(IntegrityError):
         Booking.objects.create(slot=slot, mentor=slot.mentor, mentee=UserFactory())
