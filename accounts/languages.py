@@ -69,9 +69,12 @@ def label(name: str) -> str:
 def stored_names_matching(word: str) -> list[str]:
     """
     The stored names of the known languages that a search word is part of, in any of their spellings or
-    in the active language: "українськ" and "Ukrainian" give ["Ukrainian"] (the field keeps English names).
+    in the active language: "українськ" and "Ukrainian" give ["Ukrainian"] (the field keeps English names);
+    none for a word shorter than three letters.
     """
     word = word.casefold()
+    if len(word) < 3:  # "a" is part of nearly every name: the word is still looked for as it is
+        return []
     return [
         name
         for name, (shown, spellings) in KNOWN.items()
