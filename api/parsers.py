@@ -1,4 +1,9 @@
-"""The API's JSON parser: text that is not valid Unicode, or nesting without end, is the request's fault."""
+"""
+The API's JSON parser: text that is not valid Unicode, nesting without end, or what is not JSON at all
+is the request's fault, said in the reader's language.
+"""
+
+import json
 
 from django.utils.translation import gettext as _
 from rest_framework import parsers
@@ -27,6 +32,14 @@ class JSONParser(parsers.JSONParser):
             surrogate = _has_lone_surrogate(data)
         except RecursionError:  # "[[[[…": nested deeper than any request of ours
             raise ParseError(_("The JSON is nested too deeply.")) from None
+        except ParseError as error:  # DRF's says it in English, with Python's words for the cause
+            cause = error.__context__
+            if isinstance(cause, json.JSONDecodeError):
+                raise ParseError(
+                    _("The body is not valid JSON (line %(line)s, column %(column)s).")
+                    % {"line": cause.lineno, "column": cause.colno}
+                ) from None
+            raise ParseError(_("The body is not valid JSON.")) from None  # a number too long, say
         if surrogate:
             raise ParseError(_("The JSON holds text that is not valid Unicode."))
         return data

@@ -155,6 +155,11 @@ PAGES = [
     ("dashboard support desk", "/dashboard/support/", "staff0@bench.example"),
     ("dashboard maintenance switch", "/dashboard/maintenance/", "staff0@bench.example"),
     ("buy a package, mentee", lambda: _package_url("mentor1@bench.example"), "mentee0@bench.example"),
+    (
+        "refund a package's unused sessions (confirmation), mentee",
+        lambda: _purchase_refund_url("mentor1@bench.example", "mentee1@bench.example"),
+        "mentee1@bench.example",
+    ),
     # Reviews (seed_reviews): every bench session that took place has one, but one of mentee0's.
     ("mentor page with reviews", "/mentors/bench-mentor-0/", None),
     ("home, sorted by rating", "/?sort=rating", None),
@@ -503,6 +508,25 @@ def _package_url(email: str) -> str:
         mentor=mentor, title="Five sessions", sessions=5, price=200
     )
     return f"/payments/packages/{package.pk}/buy/"
+
+
+def _purchase_refund_url(mentor_email: str, mentee_email: str) -> str:
+    """The refund confirmation of a package ``mentee_email`` bought from ``mentor_email`` (bought here if none)."""
+    from payments import services as payment_services
+    from payments.models import PackagePurchase
+    from payments.tests.factories import card
+
+    mentee = User.objects.get(email=mentee_email)
+    purchase = PackagePurchase.objects.filter(
+        mentee=mentee, credits_left__gt=0, refunded_at__isnull=True, expires_at__gt=timezone.now()
+    ).first()
+    if purchase is None:
+        package = Package.objects.get(pk=_package_url(mentor_email).split("/")[-3])
+        payment = payment_services.package_buy(
+            package=package, payer=mentee, card=card(), idempotency_key=secrets.token_hex(16)
+        )
+        purchase = payment.purchase
+    return f"/payments/packages/bought/{purchase.pk}/refund/"
 
 
 def _first_booking(email: str) -> Booking:

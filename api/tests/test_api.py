@@ -425,6 +425,26 @@ def test_json_that_python_reads_but_cannot_store_or_write_back_is_a_clear_400(as
     assert (mentee.language, mentee.timezone) == ("en", "America/New_York")
 
 
+@pytest.mark.parametrize(
+    ("body", "english", "ukrainian"),
+    [
+        (
+            '{"language": ',
+            "The body is not valid JSON (line 1, column 14).",
+            "Тіло запиту — не коректний JSON (рядок 1, стовпець 14).",
+        ),
+        ('{"n": ' + "9" * 5000 + "}", "The body is not valid JSON.", "Тіло запиту — не коректний JSON."),
+    ],
+    ids=["cut-short", "number-too-long"],
+)
+def test_a_body_that_is_not_json_is_said_so_in_the_readers_language(as_user, mentee, body, english, ukrainian):
+    client = as_user(mentee)
+    response = client.patch("/api/v1/me/", body, content_type="application/json")
+    assert response.status_code == 400 and response.json() == {"code": "parse_error", "message": english}
+    User.objects.filter(pk=mentee.pk).update(language="uk")
+    assert client.patch("/api/v1/me/", body, content_type="application/json").json()["message"] == ukrainian
+
+
 # --- Query counts: constant with the data ---
 
 
