@@ -69,14 +69,16 @@ def label(name: str) -> str:
 def stored_names_matching(word: str) -> list[str]:
     """
     The stored names of the known languages that a search word is part of, in any of their spellings or
-    in the active language: "українськ" and "Ukrainian" give ["Ukrainian"] (the field keeps English names);
-    none for a word shorter than three letters.
+    in the active language: "українськ" and "Ukrainian" give ["Ukrainian"] (the field keeps English names).
+    A word shorter than three letters counts only as a whole spelling: "中文" is Chinese, "a" is nothing.
     """
     word = word.casefold()
-    if len(word) < 3:  # "a" is part of nearly every name: the word is still looked for as it is
-        return []
+    partial = len(word) >= 3  # "a" is part of nearly every name; a whole spelling ("中文") always counts
     return [
         name
         for name, (shown, spellings) in KNOWN.items()
-        if any(word in spelling.casefold() for spelling in (name, str(shown), *spellings))
+        if any(
+            word == spelling.casefold() or (partial and word in spelling.casefold())
+            for spelling in (name, str(shown), *spellings)
+        )
     ]

@@ -181,10 +181,11 @@ class BookingViewSet(
             booking = book(slot_id=slot_id, mentee=request.user, note=data.validated_data["note"])
         except schedule_services.BookingError as error:
             mine = schedule_selectors.own_active_booking(slot_id=slot_id, mentee=request.user)
-            if mine is None:
+            shown = self.get_queryset().filter(pk=mine.pk).first() if mine is not None else None
+            if shown is None:
                 raise api_error(error) from None
             # A retried request (the answer to the first one was lost): the booking it made, not "taken".
-            return Response(self.get_serializer(self.get_queryset().get(pk=mine.pk)).data)
+            return Response(self.get_serializer(shown).data)
         return Response(self.get_serializer(booking).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(

@@ -1,6 +1,7 @@
 """Staff pages. Every view is behind ``staff_required`` and changes state only through the services."""
 
 import csv
+import datetime as dt
 import zoneinfo
 
 from django.contrib import messages
@@ -331,10 +332,15 @@ def slot_bulk_create(request, pk):
 @permission_required("view_dashboard")
 def slot_list(request):
     # The list starts at today: staff come here for what is ahead. An empty "From" shows everything; a
-    # "To" alone (the past, say) is taken as it is, not refused for coming before today.
+    # "To" alone before today (the past) is taken as it is, not refused for coming before "From".
     data = request.GET.copy()
-    if "date_to" not in data:
-        data.setdefault("date_from", timezone.localdate().isoformat())
+    today = timezone.localdate()
+    try:
+        past_only = dt.date.fromisoformat(data.get("date_to", "")) < today
+    except ValueError:
+        past_only = False
+    if not past_only:
+        data.setdefault("date_from", today.isoformat())
     form = SlotFilterForm(data)
     values = form.values()
     rows = selectors.slots(

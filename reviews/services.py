@@ -202,11 +202,13 @@ def review_reply(*, review: Review, by: User, text: str, now: dt.datetime | None
 
 def review_report(*, review: Review, by: User, reason: str, now: dt.datetime | None = None) -> ReviewReport:
     """
-    Either side of the session asks staff to look at its review (the client may object to the reply);
-    once each. Staff decide whether to hide it.
+    Either side of the session asks staff to look at its review: the mentor at the review, the client
+    at the mentor's reply (so not before there is one); once each. Staff decide whether to hide it.
     """
     if by.pk not in (review.mentee_id, review.mentor_id):
         raise ReviewError(_("Only the two people of this session can report its review."), code="not_participant")
+    if by.pk == review.mentee_id and not review.reply:
+        raise ReviewError(_("There is no reply to report: these are your own words."), code="no_reply")
     reason = check_reason(reason)
     if ReviewReport.objects.filter(review=review, reporter=by).exists():
         raise ReviewError(_("You have already reported this review."), code="already")

@@ -172,9 +172,14 @@ def bookings_for_user(*, user: User) -> QuerySet[Booking]:
     )
 
 
-def own_active_booking(*, slot_id: int, mentee: User) -> Booking | None:
-    """The mentee's booking or hold of this slot, if they have one (a double submit finds the first)."""
-    return Booking.objects.filter(slot_id=slot_id, mentee=mentee, status__in=Booking.ACTIVE).first()
+def own_active_booking(*, slot_id: int, mentee: User, now: dt.datetime | None = None) -> Booking | None:
+    """
+    The mentee's booking of this slot, or their hold of it that has not run out, if they have one (a
+    double submit finds what the first one made).
+    """
+    now = now or timezone.now()
+    live = Q(status=Booking.Status.CONFIRMED) | Q(status=Booking.Status.PENDING, hold_expires_at__gt=now)
+    return Booking.objects.filter(live, slot_id=slot_id, mentee=mentee).first()
 
 
 def bookings_with_own_holds(*, user: User) -> QuerySet[Booking]:

@@ -340,3 +340,11 @@ def test_a_language_written_in_ukrainian_or_english_is_one_language_shown_in_the
         assert profile.language_list == ["Українська", "Польська", "Klingon"]
     page = client.get("/", {"language": "Ukrainian"}).content.decode()
     assert f'href="{profile.get_absolute_url()}"' in page and '<option value="Ukrainian" selected>' in page
+
+
+def test_a_short_word_names_a_language_only_as_a_whole_spelling():
+    from accounts.languages import stored_names_matching
+
+    assert stored_names_matching("中文") == ["Chinese"]  # two letters, a whole native name
+    assert stored_names_matching("a") == [] and stored_names_matching("ка") == []  # part of nearly every name
+    assert stored_names_matching("україн") == ["Ukrainian"]

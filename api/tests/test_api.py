@@ -153,6 +153,17 @@ def test_a_retried_booking_request_answers_with_the_booking_it_made_not_taken(as
     assert again.json()["id"] == first.json()["id"] and Booking.objects.count() == 1
 
 
+def test_a_retried_hold_request_answers_with_the_hold_until_it_runs_out(as_user, paid_mentor, mentee, settings):
+    slot = free_slot(paid_mentor, days=5)
+    client = as_user(mentee)
+    first = client.post(reverse("api:booking-list"), {"slot": slot.pk}, format="json").json()
+    again = client.post(reverse("api:booking-list"), {"slot": slot.pk}, format="json")
+    assert again.status_code == 200 and again.json()["id"] == first["id"] and again.json()["status"] == "pending"
+    Booking.objects.filter(pk=first["id"]).update(hold_expires_at=timezone.now() - dt.timedelta(minutes=1))
+    later = client.post(reverse("api:booking-list"), {"slot": slot.pk}, format="json")  # run out, not yet swept
+    assert later.status_code != 200  # never the hold that ran out: a new one (201) or a refusal
+
+
 def test_a_taken_slot_is_refused_with_the_sites_message(as_user, free_mentor, mentee):
     slot = free_slot(free_mentor)
     BookingFactory(slot=slot)
@@ -431,9 +442,9 @@ def test_json_that_python_reads_but_cannot_store_or_write_back_is_a_clear_400(as
         (
             '{"language": ',
             "The body is not valid JSON (line 1, column 14).",
-            "Тіло запиту — не коректний JSON (рядок 1, стовпець 14).",
+            "Тіло запиту — некоректний JSON (рядок 1, стовпець 14).",
         ),
-        ('{"n": ' + "9" * 5000 + "}", "The body is not valid JSON.", "Тіло запиту — не коректний JSON."),
+        ('{"n": ' + "9" * 5000 + "}", "The body is not valid JSON.", "Тіло запиту — некоректний JSON."),
     ],
     ids=["cut-short", "number-too-long"],
 )

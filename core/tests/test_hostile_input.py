@@ -1099,7 +1099,7 @@ def review_report(w):
         reverse("reviews:report", args=[review.pk]),
         {"reason": "Not true", "next": review.booking.get_absolute_url()},
         ["reason", "next"],
-        user=w["mentee"],
+        user=w["mentor"],  # the mentor reports the review (the client only a reply, and this one has none)
         free_text={"reason"},
         accepts={"next"},
     )

@@ -460,9 +460,12 @@ def test_the_staff_slot_list_starts_at_today_unless_asked_otherwise(client, staf
     assert shown == [ahead]
     assert set(everything) == {past, ahead}
     until = (past.start + dt.timedelta(days=1)).date().isoformat()
-    response = client.get(reverse("dashboard:slots"), {"date_to": until})  # a "To" alone: everything up to it
+    response = client.get(reverse("dashboard:slots"), {"date_to": until})  # a past "To" alone: the past up to it
     assert list(response.context["page"].object_list) == [past]
     assert "before the “From” date" not in response.content.decode()
+    week = (ahead.start + dt.timedelta(days=1)).date().isoformat()
+    assert list(client.get(reverse("dashboard:slots"), {"date_to": week}).context["page"].object_list) == [ahead]
+    assert list(client.get(reverse("dashboard:slots"), {"date_to": ""}).context["page"].object_list) == [ahead]
 
 
 def test_the_csv_export_never_hands_a_spreadsheet_a_formula(client, staff):

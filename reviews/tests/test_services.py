@@ -273,6 +273,7 @@ def test_an_empty_or_too_long_reply_is_refused(review, mentor, text, message):
 
 @pytest.mark.parametrize("side", ["mentee", "mentor"])
 def test_either_side_reports_a_review_once(review, mentee, mentor, side):
+    services.review_reply(review=review, by=mentor, text="Thanks", now=NOW)  # what the client may object to
     by = mentee if side == "mentee" else mentor
     report = services.review_report(review=review, by=by, reason=" Unfair ", now=NOW)
     assert (report.reporter, report.reason) == (by, "Unfair")
@@ -282,6 +283,7 @@ def test_either_side_reports_a_review_once(review, mentee, mentor, side):
 
 
 def test_both_sides_may_report_the_same_review(review, mentee, mentor):
+    services.review_reply(review=review, by=mentor, text="Read the notes next time", now=NOW)
     services.review_report(review=review, by=mentee, reason="The reply is rude", now=NOW)
     services.review_report(review=review, by=mentor, reason="Not true", now=NOW)
     assert ReviewReport.objects.filter(review=review).count() == 2
@@ -295,9 +297,9 @@ def test_someone_outside_the_session_cannot_report_its_review(review, staff):
 
 
 @pytest.mark.parametrize(("reason", "message"), [("", "say briefly why"), ("x" * 301, "under 300 characters")])
-def test_a_report_needs_a_short_reason(review, mentee, reason, message):
+def test_a_report_needs_a_short_reason(review, mentor, reason, message):
     with pytest.raises(services.ReviewError, match=message):
-        services.review_report(review=review, by=mentee, reason=reason, now=NOW)
+        services.review_report(review=review, by=mentor, reason=reason, now=NOW)
     assert not ReviewReport.objects.exists()
 
 
@@ -414,3 +416,11 @@ def test_staff_who_do_not_moderate_content_cannot_hide_a_review(review, role):
         services.review_hide(review=review, by=staff_member(role), reason="No", now=NOW)
     review.refresh_from_db()
     assert not review.is_hidden
+
+
+def test_the_client_reports_the_mentors_reply_not_their_own_words(session, mentee, mentor):
+    review = services.review_create(booking=session, by=mentee, rating=2, text="Late", now=NOW)
+    with pytest.raises(services.ReviewError, match="no reply to report"):
+        services.review_report(review=review, by=mentee, reason="Mine", now=NOW)
+    services.review_reply(review=review, by=mentor, text="You were late", now=NOW)
+    assert services.review_report(review=review, by=mentee, reason="Not true", now=NOW).reporter == mentee

@@ -77,12 +77,15 @@
     }
     field.select();
     if (navigator.clipboard) {
-      navigator.clipboard.writeText(field.value).then(function () {
-        button.classList.add("active");
-        if (button.hasAttribute("data-copied")) {
-          button.textContent = button.getAttribute("data-copied");
-        }
-      });
+      navigator.clipboard.writeText(field.value).then(
+        function () {
+          button.classList.add("active");
+          if (button.hasAttribute("data-copied")) {
+            button.textContent = button.getAttribute("data-copied");
+          }
+        },
+        function () {} // not allowed here: the field stays selected, to copy by hand
+      );
     }
   });
 })();
