@@ -18,8 +18,14 @@ PAGE_SIZE = 20
 
 @login_required
 def notification_list(request):
-    """The whole history, newest first; works without JavaScript."""
+    """
+    The whole history, newest first; works without JavaScript. What the page shows counts as read
+    once shown (as an inbox does), so the bell stops counting it; it is marked *New* this one time.
+    """
     page = Paginator(selectors.history(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    shown_unread = [notification.pk for notification in page.object_list if notification.read_at is None]
+    if shown_unread:
+        services.notifications_mark_read(user=request.user, ids=shown_unread)
     return render(request, "notifications/notification_list.html", {"page": page})
 
 

@@ -1,6 +1,7 @@
 """In-app notifications: written with the change they tell about, shown in the reader's language, read and cleared."""
 
 import datetime as dt
+from unittest.mock import patch
 
 import pytest
 from django.db import connection
@@ -132,14 +133,34 @@ def test_the_page_lists_the_history_and_opening_one_marks_it_read(client, mentee
     booking = _book(mentee, mentor)
     client.force_login(mentor)
     page = client.get(reverse("notifications:list")).content.decode()
-    assert "Mia Mentee booked a session with you" in page and "Mark all as read" in page
+    assert "Mia Mentee booked a session with you" in page
 
     notification = Notification.objects.get()
+    Notification.objects.update(read_at=None)
     response = client.post(reverse("notifications:open", args=[notification.pk]))
 
     assert response["Location"] == booking.get_absolute_url()
     notification.refresh_from_db()
     assert notification.read_at is not None
+
+
+def test_the_page_marks_what_it_shows_read_and_the_bell_stops_counting_it(client, mentee, mentor):
+    for _ in range(3):
+        _book(mentee, mentor)
+    client.force_login(mentor)
+    assert client.get(reverse("notifications:latest")).json()["unread"] == 3
+
+    with patch("notifications.views.PAGE_SIZE", 2):
+        first = client.get(reverse("notifications:list")).content.decode()
+        assert first.count(">New<") == 2  # shown as new this once
+        assert Notification.objects.filter(recipient=mentor, read_at__isnull=True).count() == 1
+        assert "data-notifications-count>1<" in first and "Mark all as read" in first  # the one on page 2
+
+        again = client.get(reverse("notifications:list")).content.decode()
+        assert ">New<" not in again and "data-notifications-count>1<" in again
+
+        client.get(reverse("notifications:list") + "?page=2")
+    assert client.get(reverse("notifications:latest")).json()["unread"] == 0
 
 
 def test_nobody_opens_or_reads_another_persons_notification(client, mentee, mentor):
@@ -183,6 +204,10 @@ def test_the_notifications_page_query_count_is_pinned(client, mentee, mentor, dj
     client.get(reverse("notifications:list"))
     # session, user, count for the paginator, the page of notifications (the header count is cached)
     with django_assert_num_queries(4):
+        assert client.get(reverse("notifications:list")).status_code == 200
+    _book(mentee, mentor)
+    # ... and when one is new: marking it read, and the header's count again
+    with django_assert_num_queries(6):
         assert client.get(reverse("notifications:list")).status_code == 200
 
 
