@@ -38,9 +38,16 @@ class Forbidden(Refused):
 
 
 class Limited(Refused):
-    """A service's own limit (so many comments an hour) was reached: try again later."""
+    """
+    A service's own limit (so many comments an hour) was reached: try again later, after the error's
+    ``retry_after`` seconds when it knows them (DRF's handler sends them as Retry-After, as for its throttles).
+    """
 
     status_code = status.HTTP_429_TOO_MANY_REQUESTS
+
+    def __init__(self, error):
+        super().__init__(error)
+        self.wait = getattr(error, "retry_after", None)
 
 
 # Codes of ArticleError that are about a value sent, not about the state of things.

@@ -467,6 +467,7 @@ def comment_create(*, article: Article, author: User, body: str, now: dt.datetim
             )
             % {"limit": limit},
             code="rate",
+            retry_after=ratelimit.seconds_left(window_seconds=3600, now=now),
         )
     comment = Comment(article=article, author=author, body=body, created_at=now)
     comment.full_clean()

@@ -11,6 +11,12 @@ def take(key: str, *, limit: int, window_seconds: int, now: dt.datetime | None =
     return count(key, window_seconds=window_seconds, now=now) <= limit
 
 
+def seconds_left(*, window_seconds: int, now: dt.datetime | None = None) -> int:
+    """How long until the current window ends and a refused caller may try again (a 429's Retry-After)."""
+    now = now or timezone.now()
+    return max(1, window_seconds - int(now.timestamp()) % window_seconds)
+
+
 def count(key: str, *, window_seconds: int, now: dt.datetime | None = None) -> int:
     """Count one more under ``key`` in the current window and return the window's count so far."""
     now = now or timezone.now()

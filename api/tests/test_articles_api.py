@@ -221,3 +221,17 @@ def test_more_files_than_django_reads_is_a_json_400_and_changes_nothing(as_user,
     assert response.json() == {"code": "too_large", "message": "The request is too large."}
     article.refresh_from_db()
     assert not article.cover
+
+
+def test_a_comment_over_the_hourly_limit_is_429_saying_when_to_try_again(as_user, settings):
+    settings.ARTICLE_COMMENTS_PER_HOUR = 1
+    article = ArticleFactory()
+    client = as_user(UserFactory())
+    url = reverse("api:article-comments", args=[article.slug])
+    assert client.post(url, {"body": "One"}, format="json").status_code == 201
+
+    refused = client.post(url, {"body": "Two"}, format="json")
+
+    assert refused.status_code == 429 and refused.json()["code"] == "rate"
+    assert 1 <= int(refused["Retry-After"]) <= 3600  # until the hour's window ends
+    assert Comment.objects.count() == 1

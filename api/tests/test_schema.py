@@ -52,3 +52,23 @@ def test_the_schema_and_the_docs_are_served(client):
     assert "<script>" not in page  # the start-up script is a file of its own (the CSP allows no inline script)
     script = client.get(reverse("api:docs") + "?script=")
     assert script["Content-Type"].startswith("application/javascript") and b"SwaggerUIBundle" in script.content
+
+
+@pytest.mark.django_db
+def test_the_schema_says_which_endpoints_are_open_and_the_errors_each_can_give(client):
+    schema = yaml.safe_load(client.get(reverse("api:schema")).content)
+    paths = schema["paths"]
+
+    def is_open(path, method):
+        return {} in paths[path][method]["security"]
+
+    assert is_open("/api/v1/mentors/", "get") and is_open("/api/v1/articles/{slug}/comments/", "get")
+    assert not is_open("/api/v1/articles/{slug}/comments/", "post") and not is_open("/api/v1/bookings/", "get")
+
+    booking = paths["/api/v1/bookings/"]["post"]["responses"]
+    assert {"201", "400", "401", "403", "409", "429"} <= set(booking)
+    assert booking["409"] == {"$ref": "#/components/responses/Refused"}
+    assert "401" not in paths["/api/v1/mentors/"]["get"]["responses"]
+    assert "404" in paths["/api/v1/mentors/{slug}/"]["get"]["responses"]
+    error = schema["components"]["schemas"]["Error"]
+    assert error["required"] == ["code", "message"] and "fields" in error["properties"]
