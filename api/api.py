@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import get_language
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import generics, mixins, status, viewsets
+from rest_framework import exceptions, generics, mixins, status, viewsets
 from rest_framework.decorators import action, api_view, authentication_classes, permission_classes, schema
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import SAFE_METHODS
@@ -280,8 +280,13 @@ class TopicListView(generics.ListAPIView):
 
 @extend_schema_view(
     list=extend_schema(
-        summary="Published articles",
+        summary="Published articles (or all of yours)",
         parameters=[
+            OpenApiParameter(
+                "mine",
+                bool,
+                description="true: your own articles, drafts and scheduled ones too, newest first (signed in).",
+            ),
             OpenApiParameter("q", str, description="Words to find in the title or the text."),
             OpenApiParameter("topic", str, description="A topic's slug."),
             OpenApiParameter("author", str, description="The author's mentor slug."),
@@ -311,6 +316,11 @@ class ArticleViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self):
         params = self.request.query_params
+        if params.get("mine") in ("true", "1"):
+            if not self.request.user.is_authenticated:
+                raise exceptions.NotAuthenticated()
+            mine = article_selectors.my_articles(author=self.request.user)
+            return mine.select_related("author", "author__mentor_profile").prefetch_related("topics")
         topic, author_slug = params.get("topic", ""), params.get("author", "")
         if any(value and not SLUG.fullmatch(value) for value in (topic, author_slug)):
             return Article.objects.none()  # no topic or mentor has such an address

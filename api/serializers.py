@@ -332,6 +332,14 @@ class ArticleWriteSerializer(serializers.Serializer):
             raise serializers.ValidationError(_("Choose a date between 2000 and 2100."))
         return value
 
+    def validate(self, values):
+        if values.get("publish_at") is not None and values.get("publish") is not True:
+            raise serializers.ValidationError(
+                {"publish_at": _("A publishing time needs publish: true (it is when the article goes out).")},
+                code="publish_at_without_publish",
+            )
+        return values
+
 
 class ImageUploadField(serializers.FileField):
     """A file; one refused while it streamed in (``core.uploads``) is "too large", not "empty"."""

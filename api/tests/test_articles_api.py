@@ -235,3 +235,37 @@ def test_a_comment_over_the_hourly_limit_is_429_saying_when_to_try_again(as_user
     assert refused.status_code == 429 and refused.json()["code"] == "rate"
     assert 1 <= int(refused["Retry-After"]) <= 3600  # until the hour's window ends
     assert Comment.objects.count() == 1
+
+
+def test_a_mentor_lists_their_own_articles_drafts_included(api, as_user):
+    mentor = MentorFactory()
+    draft = ArticleFactory(author=mentor, status=Article.Status.DRAFT, published_at=None)
+    scheduled = ArticleFactory(author=mentor, published_at=timezone.now() + dt.timedelta(days=2))
+    published = ArticleFactory(author=mentor)
+    ArticleFactory()  # someone else's
+
+    mine = as_user(mentor).get(reverse("api:article-list"), {"mine": "true"}).json()["results"]
+
+    assert {a["slug"] for a in mine} == {draft.slug, scheduled.slug, published.slug}
+    assert {a["status"] for a in mine} >= {"draft"}
+    api.credentials()  # no token
+    refused = api.get(reverse("api:article-list"), {"mine": "true"})
+    assert refused.status_code == 401 and refused.json()["code"] == "not_authenticated"
+
+
+def test_a_publishing_time_without_publish_is_refused_not_ignored(as_user):
+    mentor = MentorFactory()
+    client = as_user(mentor)
+    later = (timezone.now() + dt.timedelta(days=1)).isoformat()
+    created = client.post(reverse("api:article-list"), {"title": "T", "body": "B", "publish_at": later}, format="json")
+    assert created.status_code == 400 and "publish_at" in created.json()["fields"]
+    assert not Article.objects.exists()
+
+    draft = ArticleFactory(author=mentor, status=Article.Status.DRAFT, published_at=None)
+    url = reverse("api:article-detail", args=[draft.slug])
+    for body in ({"publish_at": later}, {"publish_at": later, "publish": False}):
+        assert client.patch(url, body, format="json").status_code == 400
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.DRAFT and draft.published_at is None
+    scheduled = client.patch(url, {"publish_at": later, "publish": True}, format="json").json()
+    assert scheduled["status"] == "published" and scheduled["published_at"]
