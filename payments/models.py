@@ -197,6 +197,18 @@ class Refund(models.Model):
     def __str__(self):
         return f"{self.amount} {self.payment.currency}"
 
+    @property
+    def reason_to_client(self) -> str:
+        """Why, as told to the client it is given back to (who is "the client" to staff)."""
+        return _REASONS_TO_CLIENT.get(self.reason) or self.get_reason_display()
+
+
+_REASONS_TO_CLIENT = {
+    Refund.Reason.MENTEE_CANCELLED: _("You cancelled the session"),
+    Refund.Reason.MENTOR_CANCELLED: _("The mentor cancelled the session"),
+    Refund.Reason.STAFF_CANCELLED: _("We cancelled the session"),
+}
+
 
 class PackagePurchase(models.Model):
     """A package a mentee paid for: credits to book that mentor's slots, until it expires."""

@@ -130,3 +130,15 @@ def test_the_corrections_to_allauth_s_and_django_s_ukrainian_are_their_strings_a
         assert lookup("Reset My Password") == "Відновити пароль"  # not "Відновити Мій Пароль"
         assert lookup("Sessions") == "Сеанси"  # the signed-in devices, not our "Консультації" (consultations)
         assert lookup("Your password can’t be entirely numeric.") == "Пароль не може складатися лише з цифр."
+
+
+def test_allauth_s_ukrainian_says_avtentyfikatsiia_as_ours_does():
+    """allauth's catalogue says «аутентифікація» where ours says «автентифікація» (the spelling of 2019): one word."""
+    import allauth
+    from django.utils import translation
+
+    theirs = polib.pofile(str(Path(allauth.__file__).parent / "locale" / "uk" / "LC_MESSAGES" / "django.po"))
+    spelled = [e.msgid for e in theirs if not e.obsolete and not e.msgid_plural and "утентифік" in e.msgstr.lower()]
+    assert spelled
+    with translation.override("uk"):
+        assert [msgid for msgid in spelled if "утентифік" in translation.gettext(msgid).lower()] == []

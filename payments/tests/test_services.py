@@ -223,6 +223,7 @@ def test_a_client_cancelling_gets_back_exactly_what_the_policy_says(paid, hours_
         assert refund.platform_fee == (Decimal(refunded) * Decimal("0.15")).quantize(Decimal("0.01"))
         [notice] = queued(emails.REFUND)
         assert f"${refunded.removesuffix('.00')}" in notice.subject
+        assert "You cancelled the session." in notice.message  # not "Cancelled by the client", to the client
         assert Notification.objects.filter(recipient=paid.mentee, kind=services.REFUND_KIND).count() == 1
     else:
         assert not Refund.objects.exists() and not queued(emails.REFUND)
@@ -232,6 +233,7 @@ def test_the_mentor_cancelling_refunds_in_full_even_at_the_last_minute(paid):
     schedule_services.booking_cancel(booking=paid, by=paid.mentor, now=paid.slot.start - dt.timedelta(minutes=5))
     refund = Refund.objects.get()
     assert refund.amount == Decimal(50) and refund.reason == Refund.Reason.MENTOR_CANCELLED
+    assert "The mentor cancelled the session." in queued(emails.REFUND)[0].message
     notice = Notification.objects.get(recipient=paid.mentee, kind=services.REFUND_KIND)
     with timezone.override(zoneinfo.ZoneInfo("Europe/Kyiv")):
         text = notice.text
