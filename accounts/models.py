@@ -111,6 +111,29 @@ class User(AbstractUser):
         return self.get_full_name() or self.email.split("@")[0]
 
     @property
+    def short_name(self) -> str:
+        """
+        "Petro S.": the first name and the initial of the last one; enough to be a real person, not
+        enough to find them. Empty without a first name (never any part of the email address).
+        """
+        if self.deleted_at is not None:
+            return gettext("Deleted user")
+        first, last = self.first_name.strip(), self.last_name.strip()
+        if not first:
+            return ""
+        return f"{first} {last[0]}." if last else first
+
+    @property
+    def public_name(self) -> str:
+        """
+        How pages anyone can read name this person (a comment): a mentor by their full name, as their
+        public profile does; anyone else by ``short_name``. Empty when there is no name to show.
+        """
+        if self.is_mentor and self.deleted_at is None:
+            return self.get_full_name()
+        return self.short_name
+
+    @property
     def initials(self) -> str:
         parts = [p for p in (self.first_name, self.last_name) if p]
         if not parts:

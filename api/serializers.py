@@ -354,8 +354,21 @@ class CoverUploadSerializer(serializers.Serializer):
     cover = ImageUploadField(help_text=_("JPEG, PNG or WEBP up to 5 MB; cropped to 1200 × 630."))
 
 
+class CommenterSerializer(ModelSerializer):
+    """A comment's author as the article's page names them: "Petro S.", a mentor by full name."""
+
+    name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["id", "name"]
+
+    def get_name(self, user) -> str:
+        return user.public_name or _("A reader")
+
+
 class CommentSerializer(ModelSerializer):
-    author = PersonSerializer(read_only=True)
+    author = CommenterSerializer(read_only=True)
 
     class Meta:
         model = Comment

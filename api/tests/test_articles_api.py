@@ -151,6 +151,7 @@ def test_comments_read_by_anyone_written_edited_and_removed_by_the_right_people(
         reverse("api:article-comments", args=[article.slug]), {"body": "Great & <useful>"}, format="json"
     )
     assert written.status_code == 201 and written.json()["body"] == "Great & <useful>"
+    assert written.json()["author"]["name"] == reader.short_name  # "Petro S.", as the page signs it
     url = reverse("api:comment-detail", args=[written.json()["id"]])
     assert client.patch(url, {"body": "Edited"}, format="json").json()["body"] == "Edited"
 

@@ -310,6 +310,23 @@ def test_a_reader_comments_likes_and_follows(client, article, mentee):
     assert 'aria-pressed="true"' in page and "Unfollow" in page
 
 
+def test_comments_name_a_reader_petro_s_and_never_by_their_email(client, article, mentee):
+    mentee.first_name, mentee.last_name = "Petro", "Savchuk"
+    mentee.save()
+    nameless = UserFactory(first_name="", last_name="", email="john.private.1985@example.com")
+    CommentFactory(article=article, author=mentee, body="First")
+    CommentFactory(article=article, author=nameless, body="Second")
+    CommentFactory(article=article, author=article.author, body="Third")
+
+    page = client.get(article.get_absolute_url()).content.decode()
+
+    assert "<strong>Petro S.</strong>" in page and "Savchuk" not in page
+    assert "<strong>A reader</strong>" in page and "john.private" not in page
+    assert f"<strong>{article.author.get_full_name()}</strong>" in page  # a mentor's name is public anyway
+    client.force_login(mentee)
+    assert "Signed “Petro S.”, for anyone to read." in client.get(article.get_absolute_url()).content.decode()
+
+
 def test_an_unverified_reader_is_told_to_confirm_and_nothing_is_stored(client, article):
     reader = UserFactory(email_verified=False)
     client.force_login(reader)

@@ -27,12 +27,7 @@ def reviewer(user) -> str:
     A review is signed with the client's first name and the initial of their last name ("Petro S."):
     enough to be a real person, not enough to find them. No first name: "A client".
     """
-    if user.deleted_at is not None:
-        return user.display_name
-    first, last = user.first_name.strip(), user.last_name.strip()
-    if not first:
-        return _("A client")
-    return f"{first} {last[0]}." if last else first
+    return user.short_name or _("A client")
 
 
 _FILLED_STAR = '<i class="bi bi-star-fill"></i>'
