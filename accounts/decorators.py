@@ -4,7 +4,10 @@ import functools
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from accounts.selectors import roles_allowed
 
 
 def role_required(test, message):
@@ -26,8 +29,28 @@ staff_required = role_required(lambda user: user.is_staff, _("The dashboard is f
 
 
 def permission_required(*codenames: str):
-    """A staff page or action: staff holding one of ``accounts.<codename>`` (through a role, or as superuser)."""
-    return role_required(
-        lambda user: any(user.has_staff_perm(codename) for codename in codenames),
-        _("Your staff role does not allow this."),
-    )
+    """
+    A staff page or action: staff holding one of ``accounts.<codename>`` (through a role, or as
+    superuser). Refused, the 403 names the roles that may (looked up only then).
+    """
+
+    def decorator(view):
+        @functools.wraps(view)
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if not any(request.user.has_staff_perm(codename) for codename in codenames):
+                raise PermissionDenied(_refusal(request.user, codenames))
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def _refusal(user, codenames) -> str:
+    if not user.is_staff:
+        return gettext("This page is for staff only.")
+    roles = roles_allowed(codenames)
+    if not roles:
+        return gettext("Your staff role does not allow this.")
+    return gettext("Your staff role does not allow this. It needs the role: %(roles)s.") % {"roles": " / ".join(roles)}

@@ -27,6 +27,7 @@ from collections import Counter
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
 from django.db.models import (
     Aggregate,
     BooleanField,
@@ -281,6 +282,16 @@ def deletion_to_keep(*, user_id: int, now: dt.datetime | None = None) -> Account
 # what they are called on pages (the group names stay English: they are the database's).
 STAFF_ROLES = ("Support", "Manager", "Admin")
 ROLE_NAMES = {"Support": gettext_lazy("Support"), "Manager": gettext_lazy("Manager"), "Admin": gettext_lazy("Admin")}
+
+
+def roles_allowed(codenames) -> list[str]:
+    """The staff roles holding any of these ``accounts`` permissions, least to most, as pages call them."""
+    held = set(
+        Group.objects.filter(
+            name__in=STAFF_ROLES, permissions__content_type__app_label="accounts", permissions__codename__in=codenames
+        ).values_list("name", flat=True)
+    )
+    return [str(ROLE_NAMES[role]) for role in STAFF_ROLES if role in held]
 
 
 def staff_role_of(user: User) -> str:

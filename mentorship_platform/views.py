@@ -1,12 +1,13 @@
 """Error pages in the site's style. They render without the database so they work when it is down."""
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 
 
-def _error(request, template, status):
-    return render(request, template, status=status)
+def _error(request, template, status, context=None):
+    return render(request, template, context, status=status)
 
 
 def bad_request(request, exception=None):
@@ -14,7 +15,9 @@ def bad_request(request, exception=None):
 
 
 def permission_denied(request, exception=None):
-    return _error(request, "403.html", 403)
+    """The refusal's own words when it has them ("It needs the role: Manager / Admin."): they are ours, translated."""
+    reason = str(exception) if isinstance(exception, PermissionDenied) and exception.args else ""
+    return _error(request, "403.html", 403, {"reason": reason})
 
 
 def page_not_found(request, exception=None):

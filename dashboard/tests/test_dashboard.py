@@ -238,6 +238,15 @@ def test_dashboard_sends_a_role_that_does_not_see_the_figures_to_its_own_first_p
         assert f'href="{reverse(home)}">Dashboard<' in client.get(response["Location"]).content.decode()
 
 
+def test_a_refused_staff_member_is_told_which_role_the_page_needs(client, objects):
+    client.force_login(staff_member("Support"))
+    page = client.get(reverse("dashboard:slots")).content.decode()
+    assert "Your staff role does not allow this. It needs the role: Manager / Admin." in page
+    client.force_login(objects["person"])  # not staff: no roles named
+    page = client.get(reverse("dashboard:slots")).content.decode()
+    assert "This page is for staff only." in page and "Manager" not in page
+
+
 def test_staff_with_no_dashboard_page_at_all_are_refused(client):
     client.force_login(staff_member(None))  # staff without a role
     assert client.get(reverse("dashboard:stats")).status_code == 403
