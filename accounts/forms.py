@@ -34,6 +34,7 @@ class TimezoneField(forms.ChoiceField):
                     "data-filter-label": _("Filter time zones"),
                     "data-filter-placeholder": _("Type a city or an offset, e.g. Kyiv or +2"),
                     "data-no-match": _("No time zone matches; all zones are listed."),
+                    "data-matches": _("Matching zones: %(count)s. Chosen: %(zone)s."),
                 }
             ),
         )

@@ -57,7 +57,9 @@ def home(request):
     def render_page():
         mentors_html = directory.cached_html(directory.key("home", *parts), lambda: _render_directory(request, search))
         return render(
-            request, "accounts/home.html", {"mentors_html": mentors_html, "show_hero": not search.is_filtered}
+            request,
+            "accounts/home.html",
+            {"mentors_html": mentors_html, "show_hero": not search.is_filtered, "query": search.query},
         )
 
     return directory.anonymous_page(request, directory.key("home-page", *parts), render_page)

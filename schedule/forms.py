@@ -222,11 +222,13 @@ class WeeklyHoursForm(forms.Form):
             ranges = []
             for n in range(RANGES_PER_DAY):
                 start, end = f"d{weekday}_{n}_start", f"d{weekday}_{n}_end"
+                # Each range named apart ("Monday, hours 2: from"): a screen reader hears three a day.
+                named = {"day": name, "number": n + 1}
                 self.fields[start] = forms.TimeField(
-                    label=_("%(day)s, from") % {"day": name}, required=False, widget=TimeInput
+                    label=_("%(day)s, hours %(number)s: from") % named, required=False, widget=TimeInput
                 )
                 self.fields[end] = forms.TimeField(
-                    label=_("%(day)s, until") % {"day": name}, required=False, widget=TimeInput
+                    label=_("%(day)s, hours %(number)s: until") % named, required=False, widget=TimeInput
                 )
                 ranges.append((self[start], self[end]))
             self.days.append((name, ranges))

@@ -871,7 +871,9 @@ def dashboard_booking_cancel(w):
 
 @form
 def notifications_page(w):
-    return Form(reverse("notifications:list"), {}, ["page"], user=w["mentor"], method="get", valid=200)
+    """Opening the history marks what it shows read: once, first; then no page number changes anything."""
+    url = reverse("notifications:list")
+    return Form(url, {}, ["page"], user=w["mentor"], method="get", valid=200, prepare=lambda client: client.get(url))
 
 
 @form

@@ -69,17 +69,36 @@
       .catch(function () { /* the next reconnect tries again */ });
   }
 
+  // The error is the message box's description while it shows (aria-invalid, aria-describedby).
   function showError(text) {
     if (!errorBox) return;
     errorBox.textContent = text || "";
     errorBox.classList.toggle("d-none", !text);
+    var field = form && form.querySelector("textarea");
+    if (!field) return;
+    if (!errorBox.id) errorBox.id = "message-error";
+    var described = (field.getAttribute("aria-describedby") || "").split(" ").filter(function (id) {
+      return id && id !== errorBox.id;
+    });
+    if (text) {
+      described.push(errorBox.id);
+      field.setAttribute("aria-invalid", "true");
+    } else {
+      field.removeAttribute("aria-invalid");
+    }
+    if (described.length) field.setAttribute("aria-describedby", described.join(" "));
+    else field.removeAttribute("aria-describedby");
   }
 
   if (form && window.fetch && window.FormData) {
+    var sending = false;
     form.addEventListener("submit", function (event) {
       event.preventDefault();
+      // Not button.disabled: a disabled button drops the keyboard focus to the page's start.
+      if (sending) return;
+      sending = true;
       var button = form.querySelector("button[type=submit]");
-      button.disabled = true;
+      button.setAttribute("aria-disabled", "true");
       fetch(form.action, {
         method: "POST",
         body: new FormData(form),
@@ -94,12 +113,17 @@
             showError("");
             form.reset();
             append(result.data.message);
+            form.querySelector("textarea").focus(); // ready for the next one
           } else {
             showError(result.data.error);
+            form.querySelector("textarea").focus();
           }
         })
         .catch(function () { form.submit(); }) // no answer: send the plain form instead
-        .finally(function () { button.disabled = false; });
+        .finally(function () {
+          sending = false;
+          button.removeAttribute("aria-disabled");
+        });
     });
   }
 

@@ -13,9 +13,21 @@
   var csrf = bell.querySelector("input[name=csrfmiddlewaretoken]");
   var delay = 1000;
 
+  var toggle = bell.querySelector("[data-bs-toggle]");
+  var announcer = bell.querySelector("[data-notifications-announce]");
+
   function showCount(unread) {
-    count.textContent = unread > 99 ? "99+" : String(unread);
+    var shown = unread > 99 ? "99+" : String(unread);
+    count.textContent = shown;
     count.classList.toggle("d-none", unread === 0);
+    // The bell's name carries the count: its aria-label would otherwise hide the badge from screen readers.
+    toggle.setAttribute("aria-label", unread ? bell.dataset.labelUnread.replace("%(count)s", shown) : bell.dataset.label);
+  }
+
+  function announce(text) {
+    if (!announcer) return;
+    announcer.textContent = "";
+    window.setTimeout(function () { announcer.textContent = bell.dataset.announceText.replace("%(text)s", text); }, 100);
   }
 
   function showMessagesCount(unread) {
@@ -45,6 +57,12 @@
     var when = document.createElement("span");
     when.className = "d-block small text-body-secondary";
     when.textContent = notification.when || "";
+    if (!notification.read) { // said in words, not only by the background
+      var fresh = document.createElement("span");
+      fresh.className = "fw-semibold";
+      fresh.textContent = " · " + bell.dataset.newText;
+      when.appendChild(fresh);
+    }
     body.append(text, when);
     button.append(icon, body);
     form.appendChild(button);
@@ -89,6 +107,7 @@
       }
       if (data.type !== "notification") return;
       showCount(data.unread);
+      announce(data.text);
       if (bell.querySelector(".dropdown-menu.show")) load();
       bell.dispatchEvent(new CustomEvent("notification", { detail: data }));
     });

@@ -75,19 +75,37 @@
     if (!field) {
       return;
     }
-    field.select();
-    if (navigator.clipboard) {
-      navigator.clipboard.writeText(field.value).then(
-        function () {
-          button.classList.add("active");
-          if (button.hasAttribute("data-copied")) {
-            button.textContent = button.getAttribute("data-copied");
-          }
-        },
-        function () {} // not allowed here: the field stays selected, to copy by hand
-      );
+    // The focus stays on the button (selecting the field would move it there and talk over "Copied").
+    var byHand = function () { field.select(); };
+    if (!navigator.clipboard) {
+      byHand();
+      return;
     }
+    navigator.clipboard.writeText(field.value).then(
+      function () {
+        button.classList.add("active");
+        if (button.hasAttribute("data-copied")) {
+          button.textContent = button.getAttribute("data-copied");
+        }
+      },
+      byHand // not allowed here: the field is selected, to copy by hand
+    );
   });
+})();
+
+/*
+ * After a refused submit, the focus goes to what to fix (WCAG 3.3.1): the form's own errors
+ * (crispy's, data-form-errors) or else its first field marked invalid, so keyboard and screen-reader
+ * users start there instead of at the top of the page.
+ */
+(function () {
+  "use strict";
+  var target = document.querySelector("main [data-form-errors], main form .is-invalid, main form [aria-invalid=true]");
+  if (!target || document.activeElement && document.activeElement !== document.body) {
+    return;
+  }
+  target.focus({ preventScroll: true });
+  target.scrollIntoView({ block: "center" });
 })();
 
 /*

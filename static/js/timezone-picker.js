@@ -85,8 +85,12 @@
       });
       var none = words.length > 0 && matches.length === 0;
       show(none ? entries : matches);
-      status.textContent = none ? select.getAttribute("data-no-match") || "" : "";
       input.classList.toggle("is-invalid", none);
+      if (none) {
+        input.setAttribute("aria-invalid", "true");
+      } else {
+        input.removeAttribute("aria-invalid");
+      }
       var kept = matches.some(function (entry) {
         return entry.option.value === current;
       });
@@ -95,6 +99,17 @@
       } else {
         select.value = matches[0].option.value;
         select.dispatchEvent(new Event("change", { bubbles: true }));
+      }
+      // Said, not only shown: how many match and which zone the select now holds.
+      var chosen = select.options[select.selectedIndex];
+      if (none) {
+        status.textContent = select.getAttribute("data-no-match") || "";
+      } else if (words.length && chosen) {
+        status.textContent = (select.getAttribute("data-matches") || "")
+          .replace("%(count)s", String(matches.length))
+          .replace("%(zone)s", chosen.textContent);
+      } else {
+        status.textContent = "";
       }
     }
 
