@@ -188,6 +188,13 @@ class MentorProfileForm(forms.ModelForm):
     def clean_cancellation_policy(self):
         return self.cleaned_data.get("cancellation_policy") or self.instance.cancellation_policy
 
+    def clean_meeting_url(self):
+        """Said plainly: an http:// link is a link, but the model takes https only ("Enter a valid URL" hid why)."""
+        url = self.cleaned_data.get("meeting_url", "")
+        if url and not url.lower().startswith("https://"):
+            raise forms.ValidationError(_("The link must start with https:// (a secure link)."), code="https")
+        return url
+
 
 # --- The mentor directory's filters ---
 

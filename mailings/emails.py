@@ -9,6 +9,7 @@ Reply-To of the mentor, and goes at low priority: booking mail never waits behin
 """
 
 import dataclasses
+from email.header import decode_header, make_header
 from email.utils import formataddr, parseaddr
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from post_office.models import PRIORITY, STATUS, Email
 
 from core.mail import KIND_HEADER, MAILING
@@ -74,8 +76,9 @@ def prepare(*, message, mentor, run_id: int) -> Prepared:
     with translation.override(mentor.language):
         text = render_to_string("emails/mailing.txt", context)
         html = render_to_string("emails/mailing.html", context)
+        sender = gettext("%(name)s via %(site)s") % {"name": mentor.display_name, "site": settings.MAILINGS_SENDER_NAME}
     _name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
-    name = formatting.one_line(f"{mentor.display_name} via {settings.MAILINGS_SENDER_NAME}")
+    name = formatting.one_line(sender)
     return Prepared(
         subject=formatting.one_line(message.subject),
         text=text,
@@ -133,5 +136,12 @@ def preview(*, message, mentor, client_name: str, address: str) -> dict:
         "subject": row.subject,
         "text": row.message,
         "body_html": mark_safe(body_html),  # cleaned by nh3, variables escaped: the same audited spot
-        "from": row.from_email,
+        "from": _readable(row.from_email),
     }
+
+
+def _readable(header: str) -> str:
+    """An address header as people read it: "Ігор Мельник via …", not its encoded form (=?utf-8?b?…?=)."""
+    name, address = parseaddr(header)
+    name = str(make_header(decode_header(name))) if name else ""
+    return f"{name} <{address}>" if name else address

@@ -184,7 +184,7 @@ class MailingRun(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting")
         QUEUEING = "queueing", _("Queueing")
-        DONE = "done", _("Queued")
+        DONE = "done", _("Handed over for sending")
         SKIPPED = "skipped", _("Not sent")
 
     mailing = models.ForeignKey(Mailing, on_delete=models.CASCADE, related_name="runs", verbose_name=_("mailing"))

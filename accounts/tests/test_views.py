@@ -73,6 +73,16 @@ def test_a_negative_price_is_refused(client, mentor):
     assert response.context["form"].errors["price"]
 
 
+def test_an_http_meeting_link_is_refused_saying_it_must_be_https(client, mentor):
+    client.force_login(mentor)
+    data = {"headline": "x", "years_experience": 1, "price": "5", "session_minutes": 60}
+    response = client.post(reverse("accounts:mentor_profile_edit"), {**data, "meeting_url": "http://zoom.us/j/1"})
+    assert response.context["form"].errors["meeting_url"] == ["The link must start with https:// (a secure link)."]
+    assert MentorProfile.objects.get(user=mentor).meeting_url == ""
+    client.post(reverse("accounts:mentor_profile_edit"), {**data, "meeting_url": "HTTPS://zoom.us/j/1"})
+    assert MentorProfile.objects.get(user=mentor).meeting_url.lower() == "https://zoom.us/j/1"
+
+
 def test_an_unknown_mentor_is_a_404(client):
     response = client.get(reverse("accounts:mentor_detail", kwargs={"slug": "nobody"}))
     assert response.status_code == 404

@@ -92,6 +92,15 @@ def test_a_mentor_writes_a_message_and_sees_the_preview(client, mentor, clients)
         assert not re.search(r'<option value="[0-9]+" selected>', page), other
 
 
+def test_the_preview_shows_a_cyrillic_sender_as_written_and_says_via_in_the_mentor_s_language(client, mentor):
+    mentor.first_name, mentor.last_name, mentor.language = "Ігор", "Мельник", "uk"
+    mentor.save()
+    message = MessageFactory(mentor=mentor)
+    client.force_login(mentor)
+    page = client.get(reverse("mailings:message_edit", args=[message.pk])).content.decode()
+    assert "Ігор Мельник через Mentorship &lt;" in page and "=?utf-8?" not in page
+
+
 def test_the_message_form_s_help_is_in_the_mentor_s_language(client, mentor):
     mentor.language = "uk"
     mentor.save(update_fields=["language"])
