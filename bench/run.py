@@ -738,6 +738,21 @@ def reschedule_posts() -> dict:
     }
 
 
+def refused_reply_posts() -> dict:
+    """mentor0 sending empty replies to reviews: the page that gives the form back with its error."""
+    mentor = User.objects.get(email="mentor0@bench.example")
+    ids = list(Review.objects.filter(mentor=mentor, reply="").values_list("pk", flat=True)[:CONNECTIONS])
+    cookie = session_cookie(mentor.email)
+    jobs = [(cookie, [(f"/reviews/{pk}/reply/", {"reply": ""})] * 5000) for pk in ids]
+    latencies, statuses, elapsed = run_posts(jobs)
+    return {
+        "requests": len(latencies),
+        "rps": len(latencies) / elapsed,
+        "not_200": sum(1 for s in statuses if s != 200),
+        **percentiles(latencies),
+    }
+
+
 def uncached_render_ms(path: str, repeat: int = 30) -> float:
     """Median time to render a page with the cache emptied before each request (one request at a time)."""
     client = Client()
@@ -941,6 +956,8 @@ def main():
         say(f"  checkout POST: {pays['rps']:.0f} req/s, p95 {pays['p95']:.1f} ms, {pays['payments_made']} paid")
         moves = reschedule_posts()
         say(f"  reschedule POST: {moves['rps']:.0f} req/s, p95 {moves['p95']:.1f} ms, {moves['moves_made']} moves")
+        refused = refused_reply_posts()
+        say(f"  refused reply POST: {refused['rps']:.0f} req/s, p95 {refused['p95']:.1f} ms")
         contention = race()
         say(f"  50 POSTs on one slot: {contention['bookings']} booking, slowest {contention['slowest_ms']:.0f} ms")
     finally:
@@ -1000,6 +1017,19 @@ def main():
             "-",
             "-",
             pays["non_redirect"],
+        ]
+    )
+    rows.append(
+        [
+            "refused review reply POST (form again)",
+            f"{refused['rps']:.0f}",
+            f"{refused['p50']:.1f}",
+            f"{refused['p95']:.1f}",
+            f"{refused['p99']:.1f}",
+            f"{refused['rps'] / template_rps:.0%}",
+            "-",
+            "-",
+            refused["not_200"],
         ]
     )
     rows.append(

@@ -63,15 +63,14 @@ def review_reply(request, pk):
     """The mentor's one public reply to a review of their session."""
     review = get_object_or_404(Review, pk=pk, mentor=request.user)
     form = ReplyForm(request.POST)
-    if form.is_valid():
-        try:
-            services.review_reply(review=review, by=request.user, text=form.cleaned_data["reply"])
-        except services.ReviewError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Your reply is published under the review."))
+    if not form.is_valid():  # the words kept, on a page of their own: the reply form folds away on its page
+        return _retry(request, review, form, default=reverse("reviews:mine"))
+    try:
+        services.review_reply(review=review, by=request.user, text=form.cleaned_data["reply"])
+    except services.ReviewError as error:
+        messages.error(request, error.message)
     else:
-        messages.error(request, _form_errors(form))
+        messages.success(request, _("Your reply is published under the review."))
     return redirect(f"{form.back(reverse('reviews:mine'))}#review-{review.pk}")
 
 
@@ -83,17 +82,25 @@ def review_report(request, pk):
     if review is None:
         raise Http404
     form = ReportForm(request.POST)
-    if form.is_valid():
-        try:
-            services.review_report(review=review, by=request.user, reason=form.cleaned_data["reason"])
-        except services.ReviewError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Thank you. Staff will look at this review."))
-    else:
-        messages.error(request, _form_errors(form))
     default = reverse("schedule:booking_detail", args=[review.booking_id])
+    if not form.is_valid():
+        return _retry(request, review, form, default=default)
+    try:
+        services.review_report(review=review, by=request.user, reason=form.cleaned_data["reason"])
+    except services.ReviewError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Thank you. Staff will look at this review."))
     return redirect(f"{form.back(default)}#review-{review.pk}")
+
+
+def _retry(request, review, form, *, default: str):
+    """A refused reply or report again, with its error and the words written, and the way back."""
+    return render(
+        request,
+        "reviews/review_retry.html",
+        {"review": review, "form": form, "back": f"{form.back(default)}#review-{review.pk}"},
+    )
 
 
 @mentor_required

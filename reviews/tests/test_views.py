@@ -228,12 +228,30 @@ def test_a_second_or_empty_reply_is_refused_with_a_message(client, review, mento
     client.force_login(mentor)
     url = reverse("reviews:reply", args=[review.pk])
     empty = client.post(url, {"reply": "  "}, follow=True)
-    assert "Please write a few words." in _messages(empty)
+    assert "Please write a few words." in empty.content.decode()
     client.post(url, {"reply": "First"})
     second = client.post(url, {"reply": "Second"}, follow=True)
     assert "You have already replied to this review." in _messages(second)
     review.refresh_from_db()
     assert review.reply == "First"
+
+
+@pytest.mark.parametrize(("name", "field"), [("reply", "reply"), ("report", "reason")])
+def test_a_refused_reply_or_report_keeps_the_words_written_with_the_error_and_the_way_back(
+    client, review, mentor, name, field
+):
+    client.force_login(mentor)
+    back = mentor.mentor_profile.get_absolute_url()
+    too_long = "Thank you & <b>all</b> " * 200
+    before = _state()
+
+    response = client.post(reverse(f"reviews:{name}", args=[review.pk]), {field: too_long, "next": back})
+
+    page = response.content.decode()
+    assert response.status_code == 200 and 'class="invalid-feedback' in page
+    assert "Thank you &amp; &lt;b&gt;all&lt;/b&gt;" in page  # kept, escaped
+    assert f'href="{back}#review-{review.pk}"' in page
+    assert _state() == before
 
 
 @pytest.mark.parametrize("name", ["reply", "report"])
@@ -263,7 +281,7 @@ def test_either_side_reports_the_review_once(client, review, mentee, mentor, sid
     client.force_login(mentee if side == "mentee" else mentor)
     url = reverse("reviews:report", args=[review.pk])
     empty = client.post(url, {"reason": ""}, follow=True)
-    assert "Please say briefly why." in _messages(empty)
+    assert "Please say briefly why." in empty.content.decode()
     response = client.post(url, {"reason": "Not true"}, follow=True)
     assert "Thank you. Staff will look at this review." in _messages(response)
     assert response.redirect_chain[0][0] == f"{review.booking.get_absolute_url()}#review-{review.pk}"
@@ -550,3 +568,12 @@ def test_my_consultations_offers_leave_a_review_on_a_session_waiting_for_one_unt
         services.review_create(booking=session, by=mentee, rating=5, text="", now=NOW)
     client.force_login(mentee)
     assert _create_url(session) not in client.get(url).content.decode()  # the cached list follows at once
+
+
+def test_the_refused_reply_page_query_count_is_pinned(client, review, mentor, django_assert_num_queries):
+    client.force_login(mentor)
+    url = reverse("reviews:reply", args=[review.pk])
+    client.post(url, {"reply": ""})
+    # session, user, the review, and the mentor and client it names (the header's counts are cached)
+    with django_assert_num_queries(4):
+        assert client.post(url, {"reply": ""}).status_code == 200
