@@ -111,9 +111,7 @@ def slot_bulk_create(request):
 def weekly_hours(request):
     """Standing weekly hours: set once, published for the whole horizon and rolled forward daily."""
     schedule = WeeklySchedule.objects.filter(mentor=request.user).prefetch_related("hours").first()
-    default_minutes = schedule.session_minutes if schedule else profile_session_minutes(request.user)
-    initial = WeeklyHoursForm.initial_for(schedule) | ({} if schedule else {"session_minutes": default_minutes})
-    form = WeeklyHoursForm(request.POST or None, initial=initial, default_minutes=default_minutes)
+    form = _weekly_form(request, schedule, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             result = services.weekly_schedule_save(mentor=request.user, **form.service_arguments())
@@ -126,12 +124,22 @@ def weekly_hours(request):
                 % {"created": result.created, "removed": result.removed},
             )
             return redirect("schedule:weekly_hours")
+    return _weekly_page(request, schedule, form, DateOverrideForm(), status=400 if request.method == "POST" else 200)
+
+
+def _weekly_form(request, schedule, data=None) -> WeeklyHoursForm:
+    default_minutes = schedule.session_minutes if schedule else profile_session_minutes(request.user)
+    initial = WeeklyHoursForm.initial_for(schedule) | ({} if schedule else {"session_minutes": default_minutes})
+    return WeeklyHoursForm(data, initial=initial, default_minutes=default_minutes)
+
+
+def _weekly_page(request, schedule, form, override_form, *, status: int):
     overrides = schedule.overrides.filter(date__gte=timezone.localdate()) if schedule else []
     return render(
         request,
         "schedule/weekly_hours.html",
-        {"form": form, "schedule": schedule, "overrides": overrides, "override_form": DateOverrideForm()},
-        status=400 if request.method == "POST" else 200,
+        {"form": form, "schedule": schedule, "overrides": overrides, "override_form": override_form},
+        status=status,
     )
 
 
@@ -139,21 +147,21 @@ def weekly_hours(request):
 @require_POST
 def date_override_add(request):
     form = DateOverrideForm(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
-        return redirect("schedule:weekly_hours")
-    try:
-        services.date_override_add(mentor=request.user, **form.cleaned_data)
-    except BookingError as error:
-        messages.error(request, error.message)
-    else:
-        if form.cleaned_data["kind"] == DateOverride.Kind.DAY_OFF:
-            text = _("%(day)s is now a day off: its free times are taken down; booked sessions stay.")
+    if form.is_valid():
+        try:
+            services.date_override_add(mentor=request.user, **form.cleaned_data)
+        except BookingError as error:
+            form.add_error(None, error.message)
         else:
-            text = _("The extra hours on %(day)s are added and open for booking.")
-        messages.success(request, text % {"day": when(form.cleaned_data["date"], "day_month")})
-    return redirect("schedule:weekly_hours")
+            if form.cleaned_data["kind"] == DateOverride.Kind.DAY_OFF:
+                text = _("%(day)s is now a day off: its free times are taken down; booked sessions stay.")
+            else:
+                text = _("The extra hours on %(day)s are added and open for booking.")
+            messages.success(request, text % {"day": when(form.cleaned_data["date"], "day_month")})
+            return redirect("schedule:weekly_hours")
+    # Refused: the page again, the date form keeping what was typed, its errors beside their fields.
+    schedule = WeeklySchedule.objects.filter(mentor=request.user).prefetch_related("hours").first()
+    return _weekly_page(request, schedule, _weekly_form(request, schedule), form, status=400)
 
 
 @mentor_required

@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 
 from accounts import directory
@@ -92,14 +93,19 @@ def _minutes_between(start: dt.time, end: dt.time) -> int:
     return (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
 
 
-def _check_fits_a_session(start: dt.time, end: dt.time, session_minutes: int) -> None:
-    """A range shorter than one session would publish nothing: said, rather than saved to no effect."""
+def _check_fits_a_session(start: dt.time, end: dt.time, session_minutes: int, weekday: int | None = None) -> None:
+    """
+    A range shorter than one session would publish nothing: said, rather than saved to no effect;
+    for weekly hours, on which day ("Monday, 18:00–18:30 is shorter ...").
+    """
     if _minutes_between(start, end) < session_minutes:
-        raise BookingError(
-            _("%(start)s–%(end)s is shorter than one session (%(length)s): no time would be offered.")
-            % {"start": f"{start:%H:%M}", "end": f"{end:%H:%M}", "length": duration(session_minutes)},
-            code="too_short",
-        )
+        values = {"start": f"{start:%H:%M}", "end": f"{end:%H:%M}", "length": duration(session_minutes)}
+        if weekday is None:
+            text = _("%(start)s–%(end)s is shorter than one session (%(length)s): no time would be offered.")
+        else:
+            values["day"] = WEEKDAYS[weekday]
+            text = _("%(day)s, %(start)s–%(end)s is shorter than one session (%(length)s): no time would be offered.")
+        raise BookingError(text % values, code="too_short")
 
 
 def _check_ranges(hours: list[tuple[int, dt.time, dt.time]], *, session_minutes: int) -> None:
@@ -110,7 +116,7 @@ def _check_ranges(hours: list[tuple[int, dt.time, dt.time]], *, session_minutes:
             raise BookingError(_("Choose a day of the week."), code="weekday")
         if end <= start:
             raise BookingError(_("Each range of hours must end after it starts."), code="end_before_start")
-        _check_fits_a_session(start, end, session_minutes)
+        _check_fits_a_session(start, end, session_minutes, weekday)
     ordered = sorted(hours)
     for (day_a, _start_a, end_a), (day_b, start_b, _end_b) in itertools.pairwise(ordered):
         if day_a == day_b and start_b < end_a:

@@ -7,7 +7,7 @@ import pytest
 
 from accounts.tests.factories import MentorFactory, UserFactory
 from schedule import services
-from schedule.models import Booking, DateOverride, Slot
+from schedule.models import Booking, DateOverride, Slot, WeeklySchedule
 from schedule.services import BookingError
 
 pytestmark = pytest.mark.django_db
@@ -362,3 +362,37 @@ def test_a_time_the_mentor_hid_stays_hidden():
     services.slot_set_hidden(slot=slot, hidden=True)
     save(mentor)
     assert Slot.objects.get(pk=slot.pk).status == Slot.Status.HIDDEN
+
+
+def test_a_refused_date_change_shows_the_page_with_its_error_beside_the_field_and_keeps_what_was_typed(
+    client, django_assert_num_queries
+):
+    from django.urls import reverse
+
+    mentor = MentorFactory(timezone="Europe/Kyiv")
+    client.force_login(mentor)
+    client.post(reverse("schedule:weekly_hours"), _form())
+    url = reverse("schedule:date_override_add")
+
+    empty = client.post(url, {"date": "", "kind": "extra", "start": "10:00", "end": "12:00"})
+    assert empty.status_code == 400
+    assert empty.context["override_form"].errors["date"]
+    page = empty.content.decode()
+    assert 'value="10:00"' in page and 'value="12:00"' in page  # kept
+    day = Slot.objects.filter(mentor=mentor).order_by("start").last().start.date()
+    client.post(url, {"date": day.isoformat(), "kind": "off"})
+    again = client.post(url, {"date": day.isoformat(), "kind": "off"})  # the service says no: twice the same day
+    assert again.status_code == 400 and again.context["override_form"].non_field_errors()
+    assert DateOverride.objects.count() == 1
+    # session, user, the schedule with its hours, the date changes ahead, and the ops app counting the
+    # 400 (a savepoint around one UPDATE)
+    with django_assert_num_queries(8):
+        client.post(url, {"date": "", "kind": "off"})
+
+
+def test_weekly_hours_too_short_for_a_session_say_on_which_day():
+    mentor = MentorFactory(timezone="Europe/Kyiv")
+    with pytest.raises(BookingError) as too_short:
+        save(mentor, hours=[(0, dt.time(9), dt.time(12)), (2, dt.time(10), dt.time(10, 20))])
+    assert too_short.value.message.startswith("Wednesday, 10:00–10:20 is shorter than one session (1 hour)")
+    assert not WeeklySchedule.objects.exists()
