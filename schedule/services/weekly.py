@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from accounts import directory
@@ -103,7 +104,7 @@ def _check_fits_a_session(start: dt.time, end: dt.time, session_minutes: int, we
         if weekday is None:
             text = _("%(start)s–%(end)s is shorter than one session (%(length)s): no time would be offered.")
         else:
-            values["day"] = WEEKDAYS[weekday]
+            values["day"] = capfirst(WEEKDAYS[weekday])  # Django's Ukrainian names are lower case
             text = _("%(day)s, %(start)s–%(end)s is shorter than one session (%(length)s): no time would be offered.")
         raise BookingError(text % values, code="too_short")
 
