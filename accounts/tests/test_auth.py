@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import MentorProfile, User
-from accounts.tests.factories import PASSWORD, UserFactory
+from accounts.tests.factories import PASSWORD, ListedMentorFactory, MentorFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -241,6 +241,15 @@ def test_sign_in_is_by_email_in_any_case(client):
     user = UserFactory(email="olga@example.com")
     response = _sign_in(client, "OLGA@example.com")
     assert response.status_code == 302 and _signed_in_user(client) == user.pk
+
+
+def test_a_mentor_not_listed_yet_signs_in_to_the_profile_checklist_a_listed_one_to_the_directory(client):
+    unready = MentorFactory(email="new.mentor@example.com")
+    MentorProfile.objects.filter(user=unready).update(headline="")
+    assert _sign_in(client, unready.email)["Location"] == reverse("accounts:mentor_profile_edit")
+    client.logout()
+    listed = ListedMentorFactory(email="listed.mentor@example.com")
+    assert _sign_in(client, listed.email)["Location"] == reverse("home")
 
 
 def test_a_wrong_password_is_refused_with_a_message(client):
