@@ -409,3 +409,14 @@ def test_a_lost_confirmation_link_is_sent_again_after_signing_in_from_the_check_
     with time_machine.travel(timezone.now() + dt.timedelta(minutes=5)):  # allauth sends one every few minutes
         client.post(reverse("account_email"), {"action_send": "", "email": "ivan@example.com"})
     assert len(mailoutbox) == 2 and "/accounts/confirm-email/" in mailoutbox[1].body
+
+
+def test_the_authenticator_page_gives_a_phone_the_secret_to_copy_and_a_link_to_its_app(client):
+    user = UserFactory(email="olga@example.com")
+    _sign_in(client, user.email)
+    url = reverse("mfa_activate_totp")
+    client.post(f"{reverse('account_reauthenticate')}?next={url}", {"password": PASSWORD})  # asked again first
+    page = client.get(url).content.decode()
+    assert 'href="otpauth://totp/' in page
+    secret = re.search(r'id="authenticator_secret" value="([A-Z2-7]+)" readonly', page).group(1)
+    assert len(secret) >= 16 and 'data-copy="#authenticator_secret"' in page
