@@ -122,6 +122,7 @@ PAGES = [
         "mentee0@bench.example",
     ),
     ("calendar feed, mentor (200)", lambda: _feed_url("mentor0@bench.example"), None),
+    ("My clients, mentor", "/clients/", "mentor0@bench.example"),
     ("slot delete question, mentor", lambda: _free_slot_delete_url("mentor0@bench.example"), "mentor0@bench.example"),
     ("mentor page, weekly hours 9-18 (8 weeks)", lambda: _weekly_mentor_url(), None),
     (

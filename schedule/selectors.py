@@ -226,15 +226,23 @@ def past_bookings(*, user: User, now=None) -> QuerySet[Booking]:
 
 
 def mentor_clients(*, mentor: User, now=None) -> QuerySet[User]:
-    """Mentees with at least one confirmed booking with ``mentor``, with counts and last/next session."""
+    """
+    Mentees with at least one confirmed booking with ``mentor``, with counts and last/next session,
+    and those two bookings' ids (the list links them: each page has "Message <name>").
+    """
     now = now or timezone.now()
     mine = Q(bookings__mentor=mentor, bookings__status=Booking.Status.CONFIRMED)
+    theirs = Booking.objects.filter(mentor=mentor, mentee=OuterRef("pk"), status=Booking.Status.CONFIRMED)
     return (
         User.objects.filter(mine)
         .annotate(
             sessions=Count("bookings", filter=mine, distinct=True),
             last_session=Max("bookings__slot__start", filter=mine & Q(bookings__slot__start__lte=now)),
             next_session=Min("bookings__slot__start", filter=mine & Q(bookings__slot__start__gt=now)),
+            last_booking_id=Subquery(
+                theirs.filter(slot__start__lte=now).order_by("-slot__start", "-pk").values("pk")[:1]
+            ),
+            next_booking_id=Subquery(theirs.filter(slot__start__gt=now).order_by("slot__start", "pk").values("pk")[:1]),
         )
         .order_by("first_name", "last_name", "pk")
     )

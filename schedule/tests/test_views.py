@@ -222,6 +222,9 @@ def test_a_mentor_sees_clients_with_counts(client):
     assert client_row == booking.mentee
     assert client_row.sessions == 2
     assert client_row.next_session is not None
+    next_booking = Booking.objects.filter(status=Booking.Status.CONFIRMED).order_by("slot__start").first()
+    assert client_row.next_booking_id == next_booking.pk and client_row.last_booking_id is None
+    assert f'href="{next_booking.get_absolute_url()}"' in response.content.decode()  # its page: "Message …"
 
 
 def test_a_booking_can_be_cancelled_from_the_browser(client, mentee):
@@ -412,3 +415,14 @@ def test_pages_of_sessions_take_a_fixed_number_of_queries(client, mentee, django
     slot = SlotFactory(mentor=mentor)
     with django_assert_num_queries(4):  # session, user, the slot, the header's counts (a new user)
         client.get(reverse("schedule:slot_delete", args=[slot.pk]))
+
+
+def test_the_clients_page_query_count_is_pinned_whatever_the_number_of_clients(client, django_assert_num_queries):
+    mentor = MentorFactory()
+    for _ in range(5):
+        BookingFactory(slot__mentor=mentor)
+    client.force_login(mentor)
+    client.get(reverse("schedule:client_list"))
+    # session, user, the count for the pages, one page of clients with their sessions (the header is cached)
+    with django_assert_num_queries(4):
+        assert client.get(reverse("schedule:client_list")).status_code == 200
