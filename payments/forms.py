@@ -5,6 +5,7 @@ import uuid
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -105,6 +106,12 @@ class PackageForm(forms.ModelForm):
     class Meta:
         model = Package
         fields = ["title", "sessions", "price"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["price"].help_text = _("In %(currency)s, for all its sessions together.") % {
+            "currency": settings.BOOKING_CURRENCY
+        }
 
 
 class StaffPaymentFilterForm(forms.Form):

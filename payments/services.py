@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from audit.models import Event
 from audit.services import event_record
+from core.money import money
 from notifications.services import notify
 from payments import emails, policy, selectors
 from payments.models import CENT, CreditUse, Package, PackagePurchase, Payment, Refund
@@ -357,6 +358,14 @@ def package_save(*, mentor: User, title: str, sessions: int, price: Decimal, pac
     package = package or Package(mentor=mentor)
     if package.mentor_id != mentor.pk:
         raise PaymentError(_("This is not your package."), "forbidden")
+    single = getattr(mentor, "mentor_profile", None)
+    if single is not None and single.is_paid and price > sessions * single.price:
+        # A package dearer than its sessions one by one would only catch a client who did not count.
+        raise PaymentError(
+            _("A package costs at most its sessions booked one by one: %(sessions)d × %(price)s = %(total)s.")
+            % {"sessions": sessions, "price": money(single.price), "total": money(sessions * single.price)},
+            "too_dear",
+        )
     package.title, package.sessions, package.price = title.strip(), sessions, price
     package.full_clean(exclude=["mentor"])
     package.save()

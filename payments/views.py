@@ -221,7 +221,7 @@ def package_manage(request):
         try:
             services.package_save(mentor=request.user, **form.cleaned_data)
         except PaymentError as error:
-            messages.error(request, error.message)
+            form.add_error("price" if error.code == "too_dear" else None, error.message)
         else:
             messages.success(request, _("The package is on offer on your public page."))
             return redirect("payments:package_manage")

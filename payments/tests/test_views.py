@@ -306,3 +306,17 @@ def test_moving_a_paid_session_much_sooner_says_first_that_cancelling_it_would_g
         later = confirmation(24 * 5)
     assert "The new time is sooner: if you cancel it, you get back $25 (50% of $50), less than for today" in sooner
     assert "The new time is sooner" not in later  # later: the same terms
+
+
+def test_a_package_dearer_than_its_sessions_one_by_one_is_refused_beside_its_price(mentor, client):
+    client.force_login(mentor)  # $50 a session
+    page = client.get(reverse("payments:package_manage")).content.decode()
+    assert "In USD, for all its sessions together." in page
+    response = client.post(reverse("payments:package_manage"), {"title": "Five", "sessions": 5, "price": "1000"})
+    assert response.status_code == 400
+    assert response.context["form"].errors["price"] == [
+        "A package costs at most its sessions booked one by one: 5 × $50 = $250."
+    ]
+    assert 'value="Five"' in response.content.decode() and not Package.objects.exists()
+    client.post(reverse("payments:package_manage"), {"title": "Five", "sessions": 5, "price": "250"})
+    assert Package.objects.get().price == 250
