@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import MentorProfile, User
 from schedule import hooks
-from schedule.models import Booking, Slot, WaitlistEntry
+from schedule.models import Booking, DateOverride, Slot, WaitlistEntry
 from schedule.services.bookings import NO_SHOW_GRACE, mentee_sessions_overlapping
 from schedule.services.reminders import due_bookings
 
@@ -245,6 +245,15 @@ def mentor_clients(*, mentor: User, now=None) -> QuerySet[User]:
             next_booking_id=Subquery(theirs.filter(slot__start__gt=now).order_by("slot__start", "pk").values("pk")[:1]),
         )
         .order_by("first_name", "last_name", "pk")
+    )
+
+
+def days_off_among(*, mentor: User, dates) -> list[dt.date]:
+    """Which of these dates (in the mentor's zone) the mentor marked as days off, in order."""
+    return list(
+        DateOverride.objects.filter(schedule__mentor=mentor, kind=DateOverride.Kind.DAY_OFF, date__in=set(dates))
+        .order_by("date")
+        .values_list("date", flat=True)
     )
 
 

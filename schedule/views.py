@@ -1,5 +1,6 @@
 import datetime as dt
 import re
+import zoneinfo
 
 from allauth.account.decorators import verified_email_required
 from django.contrib import messages
@@ -12,7 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -70,11 +71,14 @@ def slot_create(request):
     form = forms["slot_form"]
     if form.is_valid():
         try:
-            services.slot_create(mentor=request.user, start=form.cleaned_data["start"], end=form.cleaned_data["end"])
+            slot = services.slot_create(
+                mentor=request.user, start=form.cleaned_data["start"], end=form.cleaned_data["end"]
+            )
         except BookingError as error:
             messages.error(request, error.message)
         else:
             messages.success(request, _("The slot has been published."))
+            _warn_days_off(request, [slot.start.astimezone(zoneinfo.ZoneInfo(request.user.timezone)).date()])
         return redirect("schedule:mentor_schedule")
     return render(
         request,
@@ -82,6 +86,22 @@ def slot_create(request):
         {"page": None, "days": [], **forms, "form_errors": True},
         status=400,
     )
+
+
+def _warn_days_off(request, dates) -> None:
+    """New one-off times on a day marked off in the weekly hours are offered all the same: said."""
+    days = selectors.days_off_among(mentor=request.user, dates=dates)
+    if days:
+        names = ", ".join(when(day, "day_month") for day in days)
+        messages.warning(
+            request,
+            ngettext(
+                "%(days)s is a day off in your weekly hours; the new times on it are offered all the same.",
+                "%(days)s are days off in your weekly hours; the new times on them are offered all the same.",
+                len(days),
+            )
+            % {"days": names},
+        )
 
 
 @mentor_required
@@ -97,6 +117,7 @@ def slot_bulk_create(request):
         else:
             level = messages.success if result.created else messages.warning
             level(request, result.summary())
+            _warn_days_off(request, result.dates)
         return redirect("schedule:mentor_schedule")
     return render(
         request,

@@ -29,6 +29,7 @@ class BulkResult:
     skipped_past: int
     skipped_overlap: int
     skipped_horizon: int = 0
+    dates: frozenset = frozenset()  # the days (in the mentor's zone) that got new slots
 
     @property
     def skipped(self) -> int:
@@ -253,6 +254,7 @@ def slot_bulk_create(
         skipped_past=skipped_past,
         skipped_overlap=len(future) - len(new_slots),
         skipped_horizon=skipped_horizon,
+        dates=frozenset(slot.start.astimezone(tz).date() for slot in new_slots),
     )
 
 

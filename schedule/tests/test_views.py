@@ -256,8 +256,12 @@ def test_the_invite_download_is_a_calendar_file(client, mentee):
 
 
 def test_a_mentor_creates_a_week_of_availability_in_one_form(client, mentor):
+    from schedule.models import DateOverride, WeeklySchedule
+
     client.force_login(mentor)
     monday = timezone.localdate() + dt.timedelta(days=7 - timezone.localdate().weekday())
+    schedule = WeeklySchedule.objects.create(mentor=mentor, session_minutes=60)
+    DateOverride.objects.create(schedule=schedule, date=monday, kind=DateOverride.Kind.DAY_OFF)
     response = client.post(
         reverse("schedule:slot_bulk_create"),
         {
@@ -272,6 +276,7 @@ def test_a_mentor_creates_a_week_of_availability_in_one_form(client, mentor):
         follow=True,
     )
     assert "15 slots created." in response.content.decode()
+    assert f"{monday.day} {monday:%B} is a day off in your weekly hours" in response.content.decode()
     assert Slot.objects.filter(mentor=mentor).count() == 15
     page = client.get(reverse("schedule:mentor_schedule")).content.decode()
     assert page.count('action="/schedule/slots/') >= 15 and page.count('/delete/"') >= 15  # hide, delete each slot
@@ -289,6 +294,26 @@ def test_a_mentor_adds_one_slot_and_is_told_about_bad_input(client, mentor):
     response = client.post(reverse("schedule:slot_create"), {"date": "not-a-date", "start_time": "09:30"})
     assert response.status_code == 400
     assert Slot.objects.count() == 1
+
+
+def test_new_times_on_a_day_off_are_published_and_the_mentor_is_told(client, mentor):
+    from schedule.models import DateOverride, WeeklySchedule
+
+    schedule = WeeklySchedule.objects.create(mentor=mentor, session_minutes=60)
+    day = timezone.localdate() + dt.timedelta(days=3)
+    DateOverride.objects.create(schedule=schedule, date=day, kind=DateOverride.Kind.DAY_OFF)
+    client.force_login(mentor)
+    one = client.post(
+        reverse("schedule:slot_create"), {"date": day.isoformat(), "start_time": "09:00", "duration": "60"}, follow=True
+    )
+    said = f"{day.day} {day:%B} is a day off in your weekly hours; the new times on it are offered all the same."
+    assert said in one.content.decode() and Slot.objects.count() == 1
+    other = client.post(
+        reverse("schedule:slot_create"),
+        {"date": (day + dt.timedelta(days=1)).isoformat(), "start_time": "09:00", "duration": "60"},
+        follow=True,
+    )
+    assert "day off" not in other.content.decode()
 
 
 def test_the_mentor_schedule_query_count_does_not_grow_with_slots(client):
