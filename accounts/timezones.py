@@ -81,15 +81,42 @@ def timezone_choices(now: dt.datetime | None = None) -> list[tuple[str, list[tup
     active language; the offsets are those of the current quarter of an hour (they move with DST).
     """
     now = now or timezone.now()
-    common, others = _labelled(now.replace(minute=now.minute - now.minute % 15, second=0, microsecond=0))
-    return [(_("Common"), list(common)), (_("All zones"), list(others))]
+    at = now.replace(minute=now.minute - now.minute % 15, second=0, microsecond=0)
+    common = [(name, _common_label(name, at)) for name in COMMON_TIMEZONES]  # in the reader's language
+    return [(_("Common"), common), (_("All zones"), list(_others_labelled(at)))]
+
+
+# The common zones' cities in the reader's language, beside the zone's own name, so that the filter
+# finds "Київ" as well as "Kyiv".
+COMMON_CITIES = {
+    "Europe/Kyiv": _("Kyiv"),
+    "Europe/Warsaw": _("Warsaw"),
+    "Europe/Berlin": _("Berlin"),
+    "Europe/London": _("London"),
+    "America/New_York": _("New York"),
+    "America/Chicago": _("Chicago"),
+    "America/Denver": _("Denver"),
+    "America/Los_Angeles": _("Los Angeles"),
+    "America/Sao_Paulo": _("Sao Paulo"),
+    "Asia/Dubai": _("Dubai"),
+    "Asia/Kolkata": _("Kolkata"),
+    "Asia/Singapore": _("Singapore"),
+    "Asia/Tokyo": _("Tokyo"),
+    "Australia/Sydney": _("Sydney"),
+}
+
+
+def _common_label(name: str, at: dt.datetime) -> str:
+    """ "Europe/Kyiv · Київ (UTC+2)" where the city reads otherwise in the reader's language."""
+    city = str(COMMON_CITIES.get(name, ""))
+    if not city or city in zone_name(name):
+        return timezone_label(name, at)
+    return f"{zone_name(name)} · {city} ({utc_offset(name, at)})"
 
 
 @functools.lru_cache(maxsize=4)
-def _labelled(at: dt.datetime) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
-    common = tuple((name, timezone_label(name, at)) for name in COMMON_TIMEZONES)
-    others = tuple((name, timezone_label(name, at)) for name in _offered_names() if name not in COMMON_TIMEZONES)
-    return common, others
+def _others_labelled(at: dt.datetime) -> tuple[tuple[str, str], ...]:
+    return tuple((name, timezone_label(name, at)) for name in _offered_names() if name not in COMMON_TIMEZONES)
 
 
 def is_valid_timezone(name: str) -> bool:

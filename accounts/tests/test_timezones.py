@@ -40,6 +40,16 @@ def test_labels_carry_the_offset_of_the_moment_daylight_saving_time_included():
     assert winter["All zones"]["Asia/Kathmandu"] == "Asia/Kathmandu (UTC+5:45)"
 
 
+def test_in_ukrainian_the_common_zones_also_name_their_city_so_the_filter_finds_kyiv():
+    from django.utils import translation
+
+    with translation.override("uk"):
+        common = dict(timezone_choices(WINTER)[0][1])
+    assert common["Europe/Kyiv"] == "Europe/Kyiv · Київ (UTC+2)"
+    assert common["America/New_York"] == "America/New York · Нью-Йорк (UTC-5)"
+    assert common["UTC"] == "UTC"
+
+
 @pytest.mark.parametrize(
     ("name", "expected"),
     [("Europe/Kyiv", "UTC+2"), ("America/Chicago", "UTC-6"), ("Asia/Tokyo", "UTC+9"), ("UTC", "UTC+0")],
