@@ -55,14 +55,18 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         """
-        A mentor whose profile is not listed yet starts at its checklist (signed up as a mentor, they
-        would otherwise land on a directory without them); everyone else where allauth would send them.
+        A mentor whose profile still lacks what the directory asks for starts at its checklist (signed
+        up as a mentor, they would otherwise land on a directory without them); everyone else where
+        allauth would send them.
         An explicit ``next`` still wins: allauth asks this only without one.
         """
         user = request.user
         profile = getattr(user, "mentor_profile", None) if user.is_mentor else None
-        if profile is not None and not selectors.mentor_readiness(profile=profile).is_ready:
-            return reverse("accounts:mentor_profile_edit")
+        if profile is not None:
+            readiness = selectors.mentor_readiness(profile=profile)
+            # What the profile lacks, not free time: a mentor booked up is not sent to fill anything in.
+            if not (readiness.has_headline and readiness.has_topic and readiness.has_price):
+                return reverse("accounts:mentor_profile_edit")
         return super().get_login_redirect_url(request)
 
     def respond_user_inactive(self, request: HttpRequest, user: User) -> HttpResponse:

@@ -3,11 +3,11 @@
 import functools
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import roles_allowed
+from core.http import Refusal
 
 
 def role_required(test, message):
@@ -16,7 +16,7 @@ def role_required(test, message):
         @login_required
         def wrapped(request, *args, **kwargs):
             if not test(request.user):
-                raise PermissionDenied(message)
+                raise Refusal(message)
             return view(request, *args, **kwargs)
 
         return wrapped
@@ -39,7 +39,7 @@ def permission_required(*codenames: str):
         @login_required
         def wrapped(request, *args, **kwargs):
             if not any(request.user.has_staff_perm(codename) for codename in codenames):
-                raise PermissionDenied(_refusal(request.user, codenames))
+                raise Refusal(_refusal(request.user, codenames))
             return view(request, *args, **kwargs)
 
         return wrapped

@@ -16,7 +16,6 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.hashers import make_password
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
@@ -37,6 +36,7 @@ from accounts import directory, export, hooks, selectors, services
 from accounts.adapters import KEEP_ACCOUNT_SESSION_KEY, account_to_keep
 from accounts.forms import AccountDeleteForm, DirectoryFilterForm, MentorProfileForm, ProfileForm, SignupForm
 from core import presence
+from core.http import Refusal
 from schedule import picker as schedule_picker
 from schedule import selectors as schedule_selectors
 from schedule.forms import WaitlistForm
@@ -70,6 +70,7 @@ def _render_directory(request, search) -> str:
     now = timezone.now()
     topics = list(selectors.topics_in_use(now=now))
     languages = selectors.languages_in_use(now=now)
+    without_hero = search.is_filtered  # as the page decides, before unknown values are dropped
     search = search.within(topics={t.slug for t in topics}, languages=[name for name, _label in languages])
     mentors = selectors.mentor_directory(**search.filters(), now=now)
     page = Paginator(mentors, MENTORS_PER_PAGE).get_page(search.page)
@@ -83,6 +84,7 @@ def _render_directory(request, search) -> str:
             "topics": topics,
             "pagination_query": search.querystring(page=1),
             "presence": online,
+            "without_hero": without_hero,
         },
         request=request,
     )
@@ -318,7 +320,7 @@ def profile_edit(request):
 @require_http_methods(["GET", "POST"])
 def mentor_profile_edit(request):
     if not request.user.is_mentor:
-        raise PermissionDenied(_("Only mentors have a public profile."))
+        raise Refusal(_("Only mentors have a public profile."))
     profile = services.mentor_profile_ensure(user=request.user)
     form = MentorProfileForm(request.POST or None, instance=profile)
     if request.method == "POST" and form.is_valid():

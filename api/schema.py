@@ -50,7 +50,7 @@ WRITES = {"post", "put", "patch", "delete"}
 # status: (component name, description): one shared answer each, referred to by every operation.
 ERRORS = {
     "400": ("Invalid", "A value is not valid (`fields` says which), or the request is malformed."),
-    "401": ("Unauthenticated", "No token, or a token revoked or expired."),
+    "401": ("Unauthenticated", "A token not valid (revoked, expired, mistyped), or none where one is needed."),
     "403": ("Forbidden", "Not allowed: a read-only token, or not yours to change (`not_author`, `not_mentor`)."),
     "404": ("NotFound", "Nothing here, or not yours to see."),
     "409": ("Refused", "Refused by the state of things (`taken`, `started`, `held`), said in `message`."),
@@ -67,7 +67,7 @@ def _errors(path: str, method: str, operation: dict) -> list[str]:
         status
         for status, applies in (
             ("400", writes or asks),
-            ("401", signed_in),
+            ("401", True),  # an open endpoint sent a bad token says so too
             ("403", writes and signed_in),
             ("404", "{" in path),
             ("409", writes),

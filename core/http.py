@@ -14,3 +14,11 @@ def client_ip(request) -> str | None:
         return get_adapter(request).get_client_ip(request)
     except (PermissionDenied, ImproperlyConfigured):
         return None
+
+
+class Refusal(PermissionDenied):
+    """
+    A 403 in our own words, translated, which the 403 page shows ("It needs the role: Manager / Admin.").
+    Anyone else's PermissionDenied (allauth's, Django's) keeps the page's plain words: theirs may be
+    English or technical.
+    """

@@ -7,7 +7,6 @@ import zoneinfo
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -28,6 +27,7 @@ from audit.models import Event
 from audit.services import event_record
 from core import maintenance as maintenance_mode
 from core.dates import when
+from core.http import Refusal
 from core.paging import filters_querystring, page_of
 from dashboard import selectors
 from dashboard.forms import (
@@ -133,7 +133,7 @@ def stats(request):
     if not request.user.has_staff_perm("view_dashboard"):
         home = staff_home(request.user)
         if home is None:
-            raise PermissionDenied(_("Your staff role does not allow this."))
+            raise Refusal(_("Your staff role does not allow this."))
         return redirect(home)
     key = directory.key("dashboard-stats", get_language(), timezone.get_current_timezone_name())
     body_html = cache.get(key)
@@ -569,7 +569,7 @@ def maintenance(request):
     window = maintenance_mode.current()
     form = MaintenanceForm(request.POST or None)
     if request.method == "POST" and not request.user.has_perm("accounts.run_site"):
-        raise PermissionDenied(_("Your staff role does not allow this."))
+        raise Refusal(_("Your staff role does not allow this."))
     if request.method == "POST":
         action = request.POST.get("action")
         if action not in ("on", "off"):

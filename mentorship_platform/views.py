@@ -1,9 +1,10 @@
 """Error pages in the site's style. They render without the database so they work when it is down."""
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
+
+from core.http import Refusal
 
 
 def _error(request, template, status, context=None):
@@ -15,8 +16,8 @@ def bad_request(request, exception=None):
 
 
 def permission_denied(request, exception=None):
-    """The refusal's own words when it has them ("It needs the role: Manager / Admin."): they are ours, translated."""
-    reason = str(exception) if isinstance(exception, PermissionDenied) and exception.args else ""
+    """Our own refusal's words ("It needs the role: Manager / Admin."); anyone else's stay unsaid (``Refusal``)."""
+    reason = str(exception) if isinstance(exception, Refusal) and exception.args else ""
     return _error(request, "403.html", 403, {"reason": reason})
 
 

@@ -20,8 +20,19 @@ def _sum(field: str, **filters):
 
 
 def packages_on_offer() -> QuerySet[Package]:
-    """Packages a client can buy: switched on, by an active mentor who is still a mentor."""
-    return Package.objects.filter(is_active=True, mentor__is_active=True, mentor__is_mentor=True)
+    """
+    Packages a client can buy: switched on, by an active mentor who is still a mentor and whose
+    sessions are paid for, at no more than its sessions one by one at today's price (a price lowered
+    after the package was made takes it off offer until it is priced again).
+    """
+    return Package.objects.filter(
+        is_active=True,
+        mentor__is_active=True,
+        mentor__is_mentor=True,
+        mentor__mentor_profile__is_free=False,
+        mentor__mentor_profile__price__gt=0,
+        price__lte=F("sessions") * F("mentor__mentor_profile__price"),
+    )
 
 
 def booking_payment(*, booking) -> Payment | None:

@@ -358,23 +358,32 @@ def package_save(*, mentor: User, title: str, sessions: int, price: Decimal, pac
     package = package or Package(mentor=mentor)
     if package.mentor_id != mentor.pk:
         raise PaymentError(_("This is not your package."), "forbidden")
-    single = getattr(mentor, "mentor_profile", None)
-    if single is not None and single.is_paid and price > sessions * single.price:
-        # A package dearer than its sessions one by one would only catch a client who did not count.
-        raise PaymentError(
-            _("A package costs at most its sessions booked one by one: %(sessions)d × %(price)s = %(total)s.")
-            % {"sessions": sessions, "price": money(single.price), "total": money(sessions * single.price)},
-            "too_dear",
-        )
+    _check_package_price(mentor, sessions=sessions, price=price)
     package.title, package.sessions, package.price = title.strip(), sessions, price
     package.full_clean(exclude=["mentor"])
     package.save()
     return package
 
 
+def _check_package_price(mentor: User, *, sessions: int, price: Decimal) -> None:
+    """A package sells paid sessions, for no more than they cost one by one (``selectors.packages_on_offer``)."""
+    single = getattr(mentor, "mentor_profile", None)
+    if single is None or not single.is_paid:
+        raise PaymentError(_("Your sessions are free, so a package would sell nothing."), "too_dear")
+    if price > sessions * single.price:
+        # A package dearer than its sessions one by one would only catch a client who did not count.
+        raise PaymentError(
+            _("A package costs at most its sessions booked one by one: %(sessions)d × %(price)s = %(total)s.")
+            % {"sessions": sessions, "price": money(single.price), "total": money(sessions * single.price)},
+            "too_dear",
+        )
+
+
 def package_set_active(*, package: Package, mentor: User, active: bool) -> Package:
     if package.mentor_id != mentor.pk:
         raise PaymentError(_("This is not your package."), "forbidden")
+    if active:  # offered again at today's price of a session
+        _check_package_price(mentor, sessions=package.sessions, price=package.price)
     package.is_active = active
     package.save(update_fields=["is_active"])
     return package

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -228,7 +229,13 @@ def package_manage(request):
     return render(
         request,
         "payments/package_manage.html",
-        {"form": form, "packages": Package.objects.filter(mentor=request.user)},
+        {
+            "form": form,
+            # "On offer" only where a client can buy it: switched on and priced within today's sessions.
+            "packages": Package.objects.filter(mentor=request.user).annotate(
+                on_offer=Exists(selectors.packages_on_offer().filter(pk=OuterRef("pk")))
+            ),
+        },
         status=400 if form.is_bound else 200,
     )
 
@@ -237,7 +244,11 @@ def package_manage(request):
 @require_POST
 def package_toggle(request, pk):
     package = get_object_or_404(Package, pk=pk, mentor=request.user)
-    services.package_set_active(package=package, mentor=request.user, active=not package.is_active)
+    try:
+        services.package_set_active(package=package, mentor=request.user, active=not package.is_active)
+    except PaymentError as error:
+        messages.error(request, error.message)
+        return redirect("payments:package_manage")
     if package.is_active:
         messages.success(request, _("The package is on offer again."))
     else:

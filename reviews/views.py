@@ -100,6 +100,7 @@ def _retry(request, review, form, *, default: str):
         request,
         "reviews/review_retry.html",
         {"review": review, "form": form, "back": f"{form.back(default)}#review-{review.pk}"},
+        status=400,
     )
 
 

@@ -1,12 +1,11 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import permission_required
-from core.http import client_ip
+from core.http import Refusal, client_ip
 from core.paging import filters_querystring, page_of
 from support import services
 from support.forms import ContactForm, StaffReplyForm, StaffSupportFilterForm
@@ -85,7 +84,7 @@ def _staff_request(pk) -> SupportRequest:
 def staff_detail(request, pk):
     support_request = _staff_request(pk)
     if request.method == "POST" and not request.user.has_perm("accounts.handle_support"):
-        raise PermissionDenied(_("Your staff role does not allow this."))
+        raise Refusal(_("Your staff role does not allow this."))
     form = StaffReplyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

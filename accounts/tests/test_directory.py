@@ -222,6 +222,9 @@ def test_a_filtered_page_hides_the_hero_and_offers_to_clear_the_filters(client, 
     filtered = client.get(HOME, {"sort": "price"}).content.decode()
     assert "How it works" in plain and "Clear filters" not in plain
     assert "How it works" not in filtered and "Clear filters" in filtered
+    for page in (plain, filtered, client.get(HOME, {"topic": "no-such-topic"}).content.decode()):
+        assert page.count("<h1") == 1  # the hero's, or the directory's when the hero is hidden
+    assert "<title>Mentors for “python &amp; &lt;b&gt;”" in client.get(HOME, {"q": "python & <b>"}).content.decode()
 
 
 def test_directory_search_builds_links_and_parameters():

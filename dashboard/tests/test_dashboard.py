@@ -625,3 +625,17 @@ def test_a_blocked_person_is_not_offered_the_mentor_role_and_cannot_be_given_it(
     assert "Unblock them before making them a mentor" in response.content.decode()
     person.refresh_from_db()
     assert not person.is_mentor
+
+
+def test_the_403_page_says_only_our_own_words_never_a_library_s(rf):
+    from django.core.exceptions import PermissionDenied
+
+    from core.http import Refusal
+    from mentorship_platform.views import permission_denied
+
+    request = rf.get("/")
+    request.user = staff_member(None)
+    theirs = permission_denied(request, PermissionDenied("No CSRF token in Cookie.")).content.decode()
+    ours = permission_denied(request, Refusal("This page is for staff only.")).content.decode()
+    assert "No CSRF token" not in theirs and "You do not have permission to open this page." in theirs
+    assert "This page is for staff only." in ours

@@ -8,7 +8,6 @@ from django import template
 from django.utils import timezone
 
 from payments import policy, selectors, services
-from payments.models import Package
 
 register = template.Library()
 
@@ -74,7 +73,7 @@ def mentor_packages(context, mentor):
     request = context.get("request")
     viewer = getattr(request, "user", None)
     return {
-        "packages": list(Package.objects.filter(mentor=mentor, is_active=True)),
+        "packages": list(selectors.packages_on_offer().filter(mentor=mentor)),
         "mentor": mentor,
         "is_own": viewer is not None and viewer.pk == mentor.pk,
     }

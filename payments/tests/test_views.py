@@ -320,3 +320,30 @@ def test_a_package_dearer_than_its_sessions_one_by_one_is_refused_beside_its_pri
     assert 'value="Five"' in response.content.decode() and not Package.objects.exists()
     client.post(reverse("payments:package_manage"), {"title": "Five", "sessions": 5, "price": "250"})
     assert Package.objects.get().price == 250
+
+
+def test_a_package_is_on_offer_only_while_it_is_within_its_sessions_at_today_s_price(mentor, mentee, client):
+    package = Package.objects.create(mentor=mentor, title="Five", sessions=5, price=Decimal("225.00"))
+    profile = mentor.mentor_profile
+    profile.price = Decimal("40")  # now 5 × $40 = $200: the package would cost more
+    profile.save()
+    client.force_login(mentee)
+    assert "Five" not in client.get(profile.get_absolute_url()).content.decode()
+    assert client.post(reverse("payments:package_buy", args=[package.pk]), CARD).status_code in (302, 404)
+    assert not PackagePurchase.objects.exists()
+    client.force_login(mentor)
+    page = client.get(reverse("payments:package_manage")).content.decode()
+    assert "Not offered: dearer than its sessions at your price" in page
+    package.is_active = False
+    package.save()
+    client.post(reverse("payments:package_toggle", args=[package.pk]), follow=True)  # offered again: no
+    package.refresh_from_db()
+    assert not package.is_active
+
+
+def test_a_mentor_with_free_sessions_has_no_package_to_sell(client):
+    free = MentorFactory(profile__price=0, profile__is_free=True)
+    client.force_login(free)
+    response = client.post(reverse("payments:package_manage"), {"title": "Five", "sessions": 5, "price": "1000"})
+    assert response.status_code == 400 and "Your sessions are free" in response.content.decode()
+    assert not Package.objects.exists()

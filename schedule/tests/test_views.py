@@ -224,6 +224,12 @@ def test_a_mentor_sees_clients_with_counts(client):
     assert client_row.next_session is not None
     next_booking = Booking.objects.filter(status=Booking.Status.CONFIRMED).order_by("slot__start").first()
     assert client_row.next_booking_id == next_booking.pk and client_row.last_booking_id is None
+    older, last = (
+        BookingFactory(mentee=booking.mentee, slot__mentor=booking.slot.mentor, slot__start=start, slot__end=end)
+        for start, end in ((in_days(-3, 9), in_days(-3, 10)), (in_days(-1, 9), in_days(-1, 10)))
+    )
+    [client_row] = client.get(reverse("schedule:client_list")).context["page"].object_list
+    assert client_row.last_booking_id == last.pk != older.pk  # the latest past one
     assert f'href="{next_booking.get_absolute_url()}"' in response.content.decode()  # its page: "Message …"
 
 

@@ -14,20 +14,22 @@
   var delay = 1000;
 
   var toggle = bell.querySelector("[data-bs-toggle]");
-  var announcer = bell.querySelector("[data-notifications-announce]");
+  var announcer = document.querySelector("[data-notifications-announce]");
 
   function showCount(unread) {
     var shown = unread > 99 ? "99+" : String(unread);
     count.textContent = shown;
     count.classList.toggle("d-none", unread === 0);
     // The bell's name carries the count: its aria-label would otherwise hide the badge from screen readers.
-    toggle.setAttribute("aria-label", unread ? bell.dataset.labelUnread.replace("%(count)s", shown) : bell.dataset.label);
+    toggle.setAttribute("aria-label", unread ? bell.dataset.labelUnread.replace("%(count)s", function () { return shown; }) : bell.dataset.label);
   }
 
   function announce(text) {
     if (!announcer) return;
     announcer.textContent = "";
-    window.setTimeout(function () { announcer.textContent = bell.dataset.announceText.replace("%(text)s", text); }, 100);
+    window.setTimeout(function () {
+      announcer.textContent = bell.dataset.announceText.replace("%(text)s", function () { return text; });
+    }, 100);
   }
 
   function showMessagesCount(unread) {
