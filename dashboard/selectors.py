@@ -156,7 +156,7 @@ def _person_filter(prefix: str, text: str) -> Q:
 
 
 def slots(*, mentor: str = "", status: str = "", date_from=None, date_to=None):
-    rows = Slot.objects.select_related("mentor").order_by("start", "pk")
+    rows = Slot.objects.select_related("mentor", "mentor__mentor_profile").order_by("start", "pk")
     if mentor:
         rows = rows.filter(_person_filter("mentor", mentor))
     if status:
@@ -197,7 +197,9 @@ def mentor_overview(*, user: User, now=None) -> dict:
     return Slot.objects.filter(mentor=user).aggregate(
         upcoming_free=Count("pk", filter=Q(status=Slot.Status.AVAILABLE, start__gt=now)),
         upcoming_booked=Count("pk", filter=Q(status=Slot.Status.BOOKED, start__gt=now)),
-        completed=Count("bookings", filter=Q(bookings__status=Booking.Status.CONFIRMED, end__lte=now)),
+        completed=Count(
+            "bookings", filter=Q(bookings__status=Booking.Status.CONFIRMED, bookings__no_show="", end__lte=now)
+        ),
     )
 
 

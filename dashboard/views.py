@@ -26,7 +26,7 @@ from accounts.selectors import ROLE_NAMES, staff_role_of
 from audit.models import Event
 from audit.services import event_record
 from core import maintenance as maintenance_mode
-from core.dates import when
+from core.dates import when, zone_name
 from core.http import Refusal
 from core.paging import filters_querystring, page_of
 from dashboard import selectors
@@ -163,11 +163,16 @@ def _person_context(person, **forms):
         "person": person,
         "role_form": StaffRoleForm(initial={"role": staff_role_of(person)}, auto_id="staff_role_%s"),
         "overview": selectors.mentor_overview(user=person) if person.is_mentor else None,
-        "upcoming": selectors.bookings(mentor=person.email)
-        .filter(status=Booking.Status.CONFIRMED, slot__start__gt=timezone.now())
-        .order_by("slot__start")[:10]
+        # By the person, not by a piece of their address; as a mentor and as a client both (a client who
+        # became a mentor keeps the sessions they booked).
+        "upcoming": list(
+            selectors.bookings()
+            .filter(mentor=person, status=Booking.Status.CONFIRMED, slot__start__gt=timezone.now())
+            .order_by("slot__start")[:10]
+        )
         if person.is_mentor
-        else selectors.bookings(mentee=person.email).order_by("-slot__start")[:10],
+        else [],
+        "as_client": list(selectors.bookings().filter(mentee=person).order_by("-slot__start")[:10]),
         **(availability_forms(person) if person.is_mentor else {}),
     }
     context.update(forms)
@@ -303,11 +308,21 @@ def slot_create(request, pk):
         with timezone.override(zoneinfo.ZoneInfo(mentor.timezone)):
             return render(request, "dashboard/person_detail.html", _person_context(mentor, **forms), status=400)
     try:
-        schedule_services.slot_create(mentor=mentor, start=form.cleaned_data["start"], end=form.cleaned_data["end"])
+        slot = schedule_services.slot_create(
+            mentor=mentor, start=form.cleaned_data["start"], end=form.cleaned_data["end"]
+        )
     except BookingError as error:
-        messages.error(request, error.message)
+        if error.code == "overlap":  # the service speaks to the mentor ("one of your slots")
+            messages.error(request, _("This time overlaps one of %(name)s’s slots.") % {"name": mentor.display_name})
+        else:
+            messages.error(request, error.message)
     else:
-        messages.success(request, _("The slot has been published."))
+        with timezone.override(zoneinfo.ZoneInfo(mentor.timezone)):  # said in the mentor's zone, as the form
+            messages.success(
+                request,
+                _("The slot is published: %(when)s, %(zone)s.")
+                % {"when": when(slot.start, "full"), "zone": zone_name(mentor.timezone)},
+            )
     return redirect("dashboard:person_detail", pk=mentor.pk)
 
 
@@ -455,13 +470,19 @@ def booking_export(request):
     writer = csv.writer(_Echo())
     header = ["id", "status", "start_utc", "end_utc", "mentor", "mentor_email", "mentee", "mentee_email", "note"]
 
+    def status(b) -> str:
+        if b.no_show:  # "mentee" or "mentor": who did not come
+            return f"no_show_{b.no_show}"
+        return "completed" if b.is_completed else b.status
+
     def lines():
+        yield "\ufeff"  # a BOM: Excel reads the file as UTF-8 (Cyrillic names), other tools skip it
         yield writer.writerow(header)
         for b in rows.iterator(chunk_size=2000):
             yield writer.writerow(
                 [
                     b.pk,
-                    "completed" if b.is_completed else b.status,
+                    status(b),
                     b.slot.start.isoformat(),
                     b.slot.end.isoformat(),
                     _spreadsheet_safe(b.slot.mentor.display_name),

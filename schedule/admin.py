@@ -23,6 +23,8 @@ class SlotAdmin(admin.ModelAdmin):
 
 @admin.register(Booking)
 class BookingAdmin(admin.ModelAdmin):
+    """Bookings are made by the booking service only (a slot, a hold, a payment): none is added here."""
+
     list_display = ["__str__", "status", "created_at", "cancelled_at"]
     list_filter = ["status"]
     search_fields = ["mentee__email", "slot__mentor__email", "note"]
@@ -35,6 +37,9 @@ class BookingAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         # Bookings change only through services (cancel action); the form is read-only.
         return False
+
+    def has_add_permission(self, request):
+        return False  # the admin form skipped the service: no mentor, no hold, a 500 on the constraints
 
     @admin.action(description=_("Cancel the selected bookings (both sides are emailed)"))
     def cancel_bookings(self, request, queryset):

@@ -1,5 +1,6 @@
 import csv
 import datetime as dt
+import html
 import io
 import re
 
@@ -9,6 +10,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from post_office.models import STATUS, Email
 
 from accounts.tests.factories import MentorFactory, UserFactory, staff_member
@@ -332,6 +334,15 @@ def test_staff_create_move_and_delete_slots_with_the_same_rules(client, staff, m
     )
     assert Slot.objects.filter(mentor=mentor).count() == 14
     first, second = Slot.objects.filter(mentor=mentor).order_by("start")[:2]
+    one = {"date": day, "start_time": "09:30", "duration": "60"}
+    clash = client.post(reverse("dashboard:slot_create", args=[mentor.pk]), one, follow=True).content.decode()
+    assert f"This time overlaps one of {mentor.display_name}’s slots." in html.unescape(clash)  # not "yours"
+    one["start_time"] = "13:00"
+    added = client.post(reverse("dashboard:slot_create", args=[mentor.pk]), one, follow=True).content.decode()
+    assert "The slot is published: " in added and ", 13:00, " in added and mentor.timezone.replace("_", " ") in added
+    Slot.objects.filter(mentor=mentor, start__gt=first.start + dt.timedelta(hours=3)).filter(
+        start__date=first.start.date()
+    ).delete()
 
     overlap = client.post(
         reverse("dashboard:slot_edit", args=[first.pk]),
@@ -393,9 +404,21 @@ def test_the_booking_list_filters_and_exports_csv(client, staff):
     assert list(listed.context["page"].object_list) == [keep]
 
     export = client.get(reverse("dashboard:bookings_export"), {"mentee": "keep"})
-    rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode())))
+    rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode("utf-8-sig"))))
     assert rows[0][0] == "id" and len(rows) == 2
     assert rows[1][0] == str(keep.pk) and rows[1][7] == "keep@example.com"
+    assert b"".join(client.get(reverse("dashboard:bookings_export")).streaming_content).startswith(
+        "\ufeff".encode()
+    )  # a BOM: Excel reads the names as UTF-8
+
+
+def test_the_csv_export_says_who_did_not_come(client, staff):
+    ago = timezone.now() - dt.timedelta(hours=3)
+    missed = BookingFactory(slot__start=ago, no_show=Booking.NoShow.MENTEE, no_show_at=ago + dt.timedelta(hours=1))
+    client.force_login(staff)
+    export = client.get(reverse("dashboard:bookings_export"))
+    rows = {row[0]: row for row in csv.reader(io.StringIO(b"".join(export.streaming_content).decode("utf-8-sig")))}
+    assert rows[str(missed.pk)][1] == "no_show_mentee"  # not "confirmed"
 
 
 def test_staff_retry_failed_mail_from_the_delivery_log(client, staff):
@@ -481,7 +504,7 @@ def test_the_csv_export_never_hands_a_spreadsheet_a_formula(client, staff):
     BookingFactory(note='=HYPERLINK("http://evil.example")', mentee=UserFactory(first_name="+cmd", last_name=""))
     client.force_login(staff)
     export = client.get(reverse("dashboard:bookings_export"))
-    rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode())))
+    rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode("utf-8-sig"))))
     assert rows[1][8] == '\'=HYPERLINK("http://evil.example")' and rows[1][6] == "'+cmd"
 
 
@@ -497,7 +520,7 @@ def test_the_csv_export_neutralises_every_formula_start_also_after_whitespace(cl
 
     export = client.get(reverse("dashboard:bookings_export"))
 
-    rows = list(csv.DictReader(io.StringIO(b"".join(export.streaming_content).decode(), newline="")))
+    rows = list(csv.DictReader(io.StringIO(b"".join(export.streaming_content).decode("utf-8-sig"), newline="")))
     notes = {row["note"] for row in rows}
     assert {f"'{formula}" for formula in FORMULAS} <= notes
     assert set(PLAIN) <= notes
@@ -639,3 +662,38 @@ def test_the_403_page_says_only_our_own_words_never_a_library_s(rf):
     ours = permission_denied(request, Refusal("This page is for staff only.")).content.decode()
     assert "No CSRF token" not in theirs and "You do not have permission to open this page." in theirs
     assert "This page is for staff only." in ours
+
+
+def test_a_person_s_page_lists_their_own_sessions_as_client_and_as_mentor(client, staff):
+    anna = UserFactory(email="a@x.example")
+    other = UserFactory(email="anna@x.example")  # holds "a@x.example"'s letters, not its sessions
+    mine = BookingFactory(mentee=anna)
+    BookingFactory(mentee=other)
+    client.force_login(staff)
+    url = reverse("dashboard:person_detail", args=[anna.pk])
+    page = client.get(url).content.decode()
+    linked = re.findall(r'href="(/dashboard/bookings/\d+/)"', page)
+    assert linked == [reverse("dashboard:booking_detail", args=[mine.pk])]
+
+    anna.is_mentor = True
+    anna.save()
+    taught = BookingFactory(slot__mentor=anna)
+    page = client.get(url).content.decode()
+    assert "Booked as a client" in page and "Upcoming sessions" in page
+    for booking in (mine, taught):
+        assert reverse("dashboard:booking_detail", args=[booking.pk]) in page
+
+
+def test_staff_are_not_offered_what_would_only_be_refused(client, staff):
+    paid = MentorFactory(profile__price=60)
+    free = MentorFactory(profile__price=0, profile__is_free=True)
+    paid_slot, free_slot = SlotFactory(mentor=paid), SlotFactory(mentor=free)
+    client.force_login(staff)
+    page = client.get(reverse("dashboard:slots")).content.decode()
+    assert reverse("dashboard:booking_create", args=[free_slot.pk]) in page
+    assert reverse("dashboard:booking_create", args=[paid_slot.pk]) not in page  # the client books and pays
+
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(staff_member("Manager"))
+    page = client.get(reverse("dashboard:person_detail", args=[superuser.pk])).content.decode()
+    assert reverse("dashboard:person_deactivate", args=[superuser.pk]) not in page
