@@ -196,7 +196,17 @@ def staff_payments(*, status: str = "", query: str = "") -> QuerySet[Payment]:
     Payments for staff. ``status`` is a payment status, where "succeeded" leaves out payments given back
     whole, or "refunded" (given back whole) or "partly_refunded"; as ``Payment.is_fully_refunded`` reads.
     """
-    rows = Payment.objects.select_related("payer", "mentor", "booking__slot", "package")
+    given_back = (
+        Refund.objects.filter(payment=OuterRef("pk"))
+        .order_by()
+        .values("payment")
+        .annotate(fee=Sum("platform_fee"))
+        .values("fee")
+    )
+    rows = Payment.objects.select_related("payer", "mentor", "booking__slot", "package").annotate(
+        # the fee the platform kept: refunds give back their share of it
+        fee_kept=F("platform_fee") - Coalesce(Subquery(given_back, output_field=MONEY_FIELD), ZERO)
+    )
     paid = Q(status=Payment.Status.SUCCEEDED, amount__gt=0)
     if status == "refunded":
         rows = rows.filter(paid, refunded__gte=F("amount"))

@@ -104,3 +104,13 @@ def test_staff_read_a_payment_waiting_for_the_bank_as_the_clients_bank(client, s
     client.force_login(staff)
     page = client.get(reverse("dashboard:payments"), {"status": "requires_action"}).content.decode()
     assert "Waiting for the client&#x27;s bank" in page and "your bank" not in page
+
+
+def test_the_payments_list_shows_the_fee_the_platform_kept_after_refunds(client, staff, ledger):
+    """The $50 payment ($7.50 fee) was half refunded: $3.75 of the fee went back with it."""
+    client.force_login(staff)
+    rows = {p.amount: p for p in client.get(reverse("dashboard:payments")).context["page"].object_list}
+    assert rows[Decimal("50.00")].fee_kept == Decimal("3.75")
+    assert rows[Decimal("80.00")].fee_kept == rows[Decimal("80.00")].platform_fee
+    page = client.get(reverse("dashboard:payments")).content.decode()
+    assert "$3.75" in page and "of $7.50" in page
