@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from post_office.models import Email
 
 from accounts import directory
+from accounts import selectors as account_selectors
 from accounts import services as account_services
 from accounts.decorators import permission_required
 from accounts.forms import MentorProfileForm
@@ -195,8 +196,32 @@ def mentor_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         account_services.mentor_profile_update(profile=profile, **form.cleaned_data)
         messages.success(request, _("The mentor profile has been saved."))
+        _warn_unlisted(request, person, profile)
         return redirect("dashboard:person_detail", pk=person.pk)
     return render(request, "dashboard/mentor_form.html", {"person": person, "form": form})
+
+
+def _warn_unlisted(request, person, profile) -> None:
+    """Staff editing a profile learn when it is (now) out of the directory, and what it lacks."""
+    readiness = account_selectors.mentor_readiness(profile=profile)
+    if readiness.is_ready:
+        return
+    lacks = [
+        text
+        for done, text in (
+            (readiness.has_headline, _("a headline")),
+            (readiness.has_topic, _("a topic")),
+            (readiness.has_price, _("a price, or free sessions")),
+            (readiness.has_free_time, _("free time ahead")),
+            (readiness.has_verified_email, _("a confirmed email address")),
+        )
+        if not done
+    ]
+    messages.warning(
+        request,
+        _("%(name)s is not listed in the directory; the profile lacks: %(lacks)s.")
+        % {"name": person.display_name, "lacks": ", ".join(lacks)},
+    )
 
 
 @permission_required("change_people")

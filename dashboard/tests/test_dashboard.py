@@ -314,6 +314,12 @@ def test_staff_edit_a_mentor_profile(client, staff, mentor):
     )
     mentor.mentor_profile.refresh_from_db()
     assert mentor.mentor_profile.headline == "New headline"
+    emptied = client.post(
+        reverse("dashboard:mentor_edit", args=[mentor.pk]),
+        {"headline": "", "years_experience": 3, "price": "40", "session_minutes": 60},
+        follow=True,
+    ).content.decode()
+    assert f"{mentor.display_name} is not listed in the directory; the profile lacks: a headline" in emptied
 
 
 @time_machine.travel(NOW, tick=False)
