@@ -75,9 +75,14 @@ def cached_html(cache_key: str, render) -> SafeString:
 def anonymous_page(request, cache_key: str, render_response):
     """
     A whole page for visitors who are not signed in and have no pending messages (everyone of them
-    sees the same HTML): served from the cache, or rendered by ``render_response()`` and kept.
+    sees the same HTML): served from the cache, or rendered by ``render_response()`` and kept. A
+    visitor through the maintenance bypass link is not one of them: their page says the site is closed.
     """
-    if request.user.is_authenticated or len(messages.get_messages(request)):
+    if (
+        request.user.is_authenticated
+        or getattr(request, "maintenance_bypass", False)
+        or len(messages.get_messages(request))
+    ):
         return render_response()
     html = cache.get(cache_key)
     if html is not None:

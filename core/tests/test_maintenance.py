@@ -51,6 +51,18 @@ def test_the_bypass_link_lets_its_holder_in_until_it_expires_or_the_window_chang
     assert client.get("/").status_code == 503
 
 
+def test_a_bypass_visitor_never_gets_nor_leaves_the_page_cached_for_visitors(client):
+    from django.test import Client
+
+    visitor = Client()
+    assert "Maintenance mode is on" not in visitor.get("/").content.decode()  # cached for visitors
+    window = maintenance.maintenance_on(by="ops")
+    client.get(maintenance.bypass_path(window))
+    assert "Maintenance mode is on: everyone else sees" in client.get("/").content.decode()  # not the cached one
+    maintenance.maintenance_off()
+    assert "Maintenance mode is on" not in visitor.get("/").content.decode()  # nor did it replace it
+
+
 @pytest.mark.parametrize("token", ["", "x" * 300, "abc:def:ghi", "<script>", "a\x00b"])
 def test_a_forged_or_broken_bypass_token_is_refused(client, token):
     window = maintenance.maintenance_on(by="ops")
