@@ -78,7 +78,13 @@ class ContactForm(forms.Form):
 
 
 class StaffReplyForm(forms.Form):
-    body = forms.CharField(label=_("Answer"), max_length=MESSAGE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 6}))
+    body = forms.CharField(
+        label=_("Answer"),
+        max_length=MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        # The email template greets and signs (emails/support_answer.txt): a greeting typed here comes twice.
+        help_text=_("The email greets them by name and is signed by the support team: write only the answer."),
+    )
     close = forms.BooleanField(label=_("Close the request after sending"), required=False, initial=True)
 
 

@@ -182,6 +182,8 @@ def test_staff_list_and_read_requests_in_fixed_queries(client, staff, support_re
         detail = client.get(reverse("dashboard:support_detail", args=[support_request.pk]))
     assert detail.status_code == 200 and "writes in English" in detail.content.decode()  # not "en"
     assert ">Close without answering</button>" in detail.content.decode()
+    # the email greets and signs by itself: the form says so, or the answer says hello twice
+    assert "The email greets them by name and is signed by the support team" in detail.content.decode()
 
 
 def test_staff_assign_answer_by_email_and_close(client, staff, support_request):
