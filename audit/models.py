@@ -33,6 +33,7 @@ class Event(models.Model):
         COMMENT_REMOVE = "comment.remove", _("Removed someone's comment")
         DATA_EXPORT = "data.export", _("Exported data")
         MAINTENANCE = "site.maintenance", _("Switched maintenance mode")
+        REPORTS_HANDLE = "conversation.reports_handled", _("Handled a reported conversation")
         # Security events
         SIGNIN_FAILURES = "security.signin_failures", _("Failed sign-ins over the threshold")
         MFA_ADDED = "security.mfa_added", _("Added a second factor")

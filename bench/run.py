@@ -86,6 +86,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import User  # noqa: E402
@@ -154,6 +155,12 @@ PAGES = [
     ("dashboard payments", "/dashboard/payments/", "staff0@bench.example"),
     ("contact support (anonymous)", "/support/", None),
     ("dashboard support desk", "/dashboard/support/", "staff0@bench.example"),
+    ("reported conversations, staff (20 waiting)", "/dashboard/reports/", "staff0@bench.example"),
+    (
+        "reported conversation, staff (200 messages)",
+        lambda: _reported_url("mentee0@bench.example"),
+        "staff0@bench.example",
+    ),
     ("dashboard maintenance switch", "/dashboard/maintenance/", "staff0@bench.example"),
     ("buy a package, mentee", lambda: _package_url("mentor1@bench.example"), "mentee0@bench.example"),
     (
@@ -470,6 +477,12 @@ def _api_availability_url(days: int) -> str:
 def _conversation_url(email: str) -> str:
     """mentee0's conversation with mentor0, the one with 200 messages."""
     return Conversation.objects.get(mentee__email=email, mentor__email="mentor0@bench.example").get_absolute_url()
+
+
+def _reported_url(email: str) -> str:
+    """Staff's page of the conversation with 200 messages, which its mentee reported (seed_bench)."""
+    conversation = Conversation.objects.get(mentee__email=email, mentor__email="mentor0@bench.example")
+    return reverse("dashboard:report_detail", args=[conversation.pk])
 
 
 def _weekly_mentor_url() -> str:

@@ -41,6 +41,7 @@ urlpatterns = [
     # Reported conversations (the views are messaging's; staff see no other conversation).
     path("reports/", messaging_views.report_list, name="reports"),
     path("reports/<id:pk>/", messaging_views.report_detail, name="report_detail"),
+    path("reports/<id:pk>/handle/", messaging_views.report_handle, name="report_handle"),
     # Reviews: every review, and hiding or showing one again with a reason (the views are reviews').
     path("reviews/", reviews_views.staff_review_list, name="reviews"),
     path("reviews/<id:pk>/", reviews_views.staff_review_detail, name="review_detail"),

@@ -70,6 +70,7 @@ STAFF = {
     "dashboard-maintenance": "/dashboard/maintenance/",
     "dashboard-support": "/dashboard/support/",
     "dashboard-reviews": "/dashboard/reviews/",
+    "dashboard-reports": "/dashboard/reports/",
     "dashboard-audit-log": "/dashboard/audit/",
     "dashboard-data-changes": "/dashboard/audit/changes/",
     "dashboard-person": "DASHBOARD_PERSON",

@@ -7,12 +7,12 @@ class MessagingConfig(AppConfig):
     verbose_name = _("Messages")
 
     def ready(self):
-        """The notification of a new message is this app's kind (rendered by notifications); its part of the export."""
+        """A new message and a handled report are this app's notification kinds; its part of the export."""
         from django.utils.translation import gettext
 
         from accounts import hooks
         from core import header
-        from messaging import MESSAGE_KIND, export, selectors
+        from messaging import MESSAGE_KIND, REPORT_HANDLED_KIND, export, selectors
         from notifications import kinds
 
         header.register(selectors.HEADER_COUNT, selectors.unread)
@@ -22,4 +22,14 @@ class MessagingConfig(AppConfig):
             lambda p: gettext("%(name)s sent you a message.") % {"name": p["name"]},
             "chat-dots",
             label=_("New messages (a digest of those left unread)"),
+        )
+        kinds.register(
+            REPORT_HANDLED_KIND,
+            lambda p: (
+                gettext("Staff looked into your report on the conversation with %(name)s. Thank you for telling us.")
+                % {"name": p["name"]}
+            ),
+            "shield-check",
+            label=_("Staff answers to your reports"),
+            email=False,
         )

@@ -27,3 +27,26 @@ class ReportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Staff will read this conversation to look into it."),
     )
+
+
+class ReportFilterForm(forms.Form):
+    """The staff list's GET filter: waiting (the default) or handled; an unknown value means waiting."""
+
+    WAITING, HANDLED, ANY = "waiting", "handled", "any"
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[(WAITING, _("Waiting")), (HANDLED, _("Handled")), (ANY, _("Any"))],
+    )
+
+    def status_value(self) -> str:
+        return (self.cleaned_data.get("status") if self.is_valid() else "") or self.WAITING
+
+
+class ReportHandleForm(forms.Form):
+    outcome = forms.CharField(
+        label=_("What did you do?"),
+        max_length=services.REPORT_OUTCOME_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For staff and the audit log. Whoever reported is told the report was looked into, not this note."),
+    )

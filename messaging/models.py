@@ -105,6 +105,17 @@ class Report(models.Model):
     )
     reason = models.CharField(_("reason"), max_length=300)
     created_at = models.DateTimeField(_("reported"), db_index=True)
+    # Staff handle a conversation's open reports together: who, when, and what they did (for staff only).
+    handled_at = models.DateTimeField(_("handled"), null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("handled by"),
+    )
+    outcome = models.CharField(_("what staff did"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

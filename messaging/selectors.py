@@ -108,14 +108,28 @@ def next_session(conversation: Conversation, *, now: dt.datetime | None = None):
     )
 
 
-def reported_conversations() -> QuerySet[Conversation]:
-    """Conversations with at least one report, most recently reported first (what staff may read)."""
-    return (
+def reported_conversations(*, status: str = "waiting") -> QuerySet[Conversation]:
+    """
+    Conversations with at least one report (what staff may read), most recently reported first:
+    ``status`` "waiting" (a report not handled yet), "handled" (every report handled) or "any".
+    """
+    open_reports = Count("reports", filter=Q(reports__handled_at__isnull=True), distinct=True)
+    conversations = (
         Conversation.objects.filter(reports__isnull=False)
         .select_related("mentor", "mentee")
-        .annotate(report_count=Count("reports", distinct=True), last_report_at=Max("reports__created_at"))
+        .annotate(
+            report_count=Count("reports", distinct=True),
+            waiting_count=open_reports,
+            last_report_at=Max("reports__created_at"),
+            handled_at=Max("reports__handled_at"),
+        )
         .order_by("-last_report_at", "-pk")
     )
+    if status == "waiting":
+        return conversations.filter(waiting_count__gt=0)
+    if status == "handled":
+        return conversations.filter(waiting_count=0)
+    return conversations
 
 
 def reported_conversation(pk: int) -> Conversation | None:
@@ -123,7 +137,7 @@ def reported_conversation(pk: int) -> Conversation | None:
     return (
         Conversation.objects.filter(pk=pk, reports__isnull=False)
         .select_related("mentor", "mentee")
-        .prefetch_related(Prefetch("reports", queryset=Report.objects.select_related("reporter")))
+        .prefetch_related(Prefetch("reports", queryset=Report.objects.select_related("reporter", "handled_by")))
         .distinct()
         .first()
     )

@@ -18,13 +18,14 @@ from django.utils.translation import ngettext
 from accounts.models import User
 from accounts.selectors import has_verified_email
 from core import ratelimit, realtime
-from messaging import MESSAGE_KIND, emails, selectors
+from messaging import MESSAGE_KIND, REPORT_HANDLED_KIND, emails, selectors
 from messaging.models import Conversation, Message, Report
 
 logger = logging.getLogger(__name__)
 
 CREATED_EVENT = "message.created"
 REPORT_REASON_MAX_LENGTH = 300
+REPORT_OUTCOME_MAX_LENGTH = 500
 
 
 class MessagingError(Exception):
@@ -232,6 +233,59 @@ def conversation_report(
     except IntegrityError:
         raise MessagingError(_("You have already reported this conversation."), code="already") from None
     return report
+
+
+def conversation_reports_handle(
+    *, conversation: Conversation, by: User, outcome: str, now: dt.datetime | None = None
+) -> int:
+    """
+    Staff mark the conversation's open reports handled, saying what they did (kept for staff and in the
+    audit log). Each reporter is told in-app that their report was looked into, without the staff note,
+    which may concern the other side. Returns how many reports were handled; a report sent meanwhile
+    is handled too (it was on the page or not: the list shows it again only when a new one comes).
+    """
+    from audit.models import Event  # a lower app; imported here as for notify
+    from audit.services import event_record
+    from notifications.services import notify
+
+    outcome = (outcome or "").strip()
+    if not outcome:
+        raise MessagingError(_("Please say what you did about the reports."), code="empty")
+    if len(outcome) > REPORT_OUTCOME_MAX_LENGTH:
+        raise MessagingError(
+            _("Please keep the note under %(limit)d characters.") % {"limit": REPORT_OUTCOME_MAX_LENGTH},
+            code="too_long",
+        )
+    now = now or timezone.now()
+    with transaction.atomic():
+        # Two staff pressing at once: the first handles the reports, the second finds none open.
+        reports = list(
+            Report.objects.select_for_update()
+            .filter(conversation=conversation, handled_at__isnull=True)
+            .select_related("reporter")
+            .order_by("pk")
+        )
+        if not reports:
+            raise MessagingError(_("These reports are already handled."), code="handled")
+        Report.objects.filter(pk__in=[r.pk for r in reports]).update(handled_at=now, handled_by=by, outcome=outcome)
+        event_record(
+            action=Event.Action.REPORTS_HANDLE,
+            actor=by,
+            target=conversation,
+            changes={"outcome": outcome, "reports": len(reports)},
+            now=now,
+        )
+        for report in reports:
+            if report.reporter.is_active:
+                other = conversation.mentee if report.reporter_id == conversation.mentor_id else conversation.mentor
+                notify(
+                    recipient=report.reporter,
+                    kind=REPORT_HANDLED_KIND,
+                    params={"name": other.display_name},
+                    person=other,
+                    link=conversation.get_absolute_url(),
+                )
+    return len(reports)
 
 
 # --- The mail digest ---

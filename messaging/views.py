@@ -12,13 +12,14 @@ from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import permission_required
 from accounts.models import User
 from core.dates import when
 from messaging import selectors, services
-from messaging.forms import MessageForm, ReportForm
+from messaging.forms import MessageForm, ReportFilterForm, ReportForm, ReportHandleForm
 from messaging.models import Conversation, Message
 
 LIST_PAGE_SIZE = 20
@@ -202,21 +203,78 @@ def conversation_report(request, pk):
 
 
 @permission_required("view_dashboard", "moderate_content")  # managers see every page; moderators act
+@require_GET
 def report_list(request):
-    """Reported conversations only: staff cannot browse the others."""
-    page = Paginator(selectors.reported_conversations(), LIST_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "dashboard/report_list.html", {"page": page})
+    """Reported conversations only (staff cannot browse the others): those waiting first, by default."""
+    form = ReportFilterForm(request.GET)
+    status = form.status_value()
+    conversations = selectors.reported_conversations(status=status)
+    page = Paginator(conversations, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "dashboard/report_list.html",
+        {"page": page, "form": form, "status": status, "querystring": f"status={status}"},
+    )
 
 
-@permission_required("view_dashboard", "moderate_content")
-def report_detail(request, pk):
-    """A reported conversation, read-only, with its reports; an unreported one is a 404."""
-    conversation = selectors.reported_conversation(pk)
-    if conversation is None:
-        raise Http404
+def _report_page(request, conversation: Conversation, form: ReportHandleForm, *, status: int = 200):
     page = Paginator(selectors.history(conversation), selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    reports = list(conversation.reports.all())
     return render(
         request,
         "dashboard/report_detail.html",
-        {"conversation": conversation, "page": page, "shown": list(reversed(page.object_list))},
+        {
+            "conversation": conversation,
+            "page": page,
+            "shown": list(reversed(page.object_list)),
+            "reports": reports,
+            "waiting": [report for report in reports if report.handled_at is None],
+            "form": form,
+        },
+        status=status,
     )
+
+
+def _reported_or_404(pk) -> Conversation:
+    conversation = selectors.reported_conversation(pk)
+    if conversation is None:
+        raise Http404
+    return conversation
+
+
+@permission_required("view_dashboard", "moderate_content")
+@require_GET
+def report_detail(request, pk):
+    """A reported conversation, read-only, with its reports and the form to mark them handled; else a 404."""
+    return _report_page(request, _reported_or_404(pk), ReportHandleForm())
+
+
+@permission_required("moderate_content")
+@require_POST
+def report_handle(request, pk):
+    """Mark the conversation's open reports handled; a refused form comes back with what was typed (400)."""
+    conversation = _reported_or_404(pk)
+    form = ReportHandleForm(request.POST)
+    if form.is_valid():
+        try:
+            count = services.conversation_reports_handle(
+                conversation=conversation, by=request.user, outcome=form.cleaned_data["outcome"]
+            )
+        except services.MessagingError as error:
+            if error.code != "handled":
+                form.add_error(None, error.message)
+            else:  # another tab or another staff member was first: nothing is left to do here
+                messages.info(request, error.message)
+                return redirect("dashboard:report_detail", pk=conversation.pk)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d report is marked handled; whoever reported is told.",
+                    "%(count)d reports are marked handled; whoever reported is told.",
+                    count,
+                )
+                % {"count": count},
+            )
+            return redirect("dashboard:report_detail", pk=conversation.pk)
+    return _report_page(request, _reported_or_404(pk), form, status=400)

@@ -26,6 +26,8 @@ EVENT_FIELDS = {
     "minutes": _("Minutes"),
     "last_email": _("Last email tried"),
     "type": _("Kind"),
+    "outcome": _("What staff did"),
+    "reports": _("Reports"),
 }
 
 # auditlog's actions (LogEntry.Action) and many-to-many operations, which it does not translate.
@@ -39,6 +41,7 @@ TARGET_PAGES = {
     "reviews.review": "dashboard:review_detail",
     "support.supportrequest": "dashboard:support_detail",
     "mailings.mailing": "dashboard:mailing_detail",
+    "messaging.conversation": "dashboard:report_detail",
 }
 
 

@@ -66,6 +66,7 @@ from mailings import services as mailing_services
 from mailings.forms import ClientForm, MailingForm, MessageForm, StaffMailingFilterForm
 from mailings.models import Client as MailingClient
 from messaging import services as messaging_services
+from messaging.forms import ReportFilterForm
 from notifications.forms import NotificationSettingsForm
 from notifications.models import Notification
 from ops.logs import VALID_ID as VALID_REQUEST_ID
@@ -173,6 +174,10 @@ def world(mentee, mentor, staff):
     # The mentee wrote last, so the mentee has read everything: opening the page changes nothing.
     conversation = messaging_services.conversation_open(mentor=mentor, mentee=mentee, now=NOW)
     messaging_services.message_send(conversation=conversation, sender=mentee, body="A question", now=NOW)
+    # Another mentee's conversation with the mentor, which they reported: staff may open and handle it.
+    reporter = UserFactory()
+    reported = messaging_services.conversation_open(mentor=mentor, mentee=reporter, now=NOW)
+    messaging_services.conversation_report(conversation=reported, reporter=reporter, reason="Rude", now=NOW)
     free_mentor = MentorFactory(profile__price=0, profile__is_free=True)
     package = Package.objects.create(mentor=mentor, title="Five sessions", sessions=5, price=225)
 
@@ -201,6 +206,7 @@ def world(mentee, mentor, staff):
             recipient=mentor, kind="booking_created", params={"name": "Mia", "start": start.isoformat()}
         ),
         "conversation": conversation,
+        "reported_conversation": reported,
         "completed": past(1),  # not reviewed yet
         "review": review,
         "hidden_review": hidden,
@@ -945,7 +951,22 @@ def conversation_list(w):
 
 @form
 def dashboard_reports(w):
-    return Form(reverse("dashboard:reports"), {}, ["page"], user=w["staff"], method="get", valid=200)
+    return _filters(reverse("dashboard:reports"), ReportFilterForm, w["staff"])
+
+
+@form
+def dashboard_report_handle(w):
+    """What staff did is free text, kept and shown escaped; the reports are handled once."""
+    pk = w["reported_conversation"].pk
+    url = reverse("dashboard:report_detail", args=[pk])
+    return Form(
+        reverse("dashboard:report_handle", args=[pk]),
+        {"outcome": "Warned the mentor"},
+        ["outcome"],
+        user=w["staff"],
+        free_text={"outcome"},
+        show=url,
+    )
 
 
 CARD = {"number": "4242 4242 4242 4242", "expiry": "12/30", "cvc": "123", "key": "c" * 32}
@@ -1470,6 +1491,7 @@ ID_URLS = {
     "messaging:unblock": ("conversation", "post", "mentee"),
     "messaging:report": ("conversation", "post", "mentee"),
     "dashboard:report_detail": ("conversation", "get", "staff"),
+    "dashboard:report_handle": ("conversation", "post", "staff"),
     "payments:checkout": ("hold", "get post", "mentee"),
     "payments:checkout_credit": ("hold", "post", "mentee"),
     "payments:confirm": ("bank_step", "get post", "mentee"),
@@ -1895,7 +1917,8 @@ STAFF_URLS = {
     "dashboard:review_hide": ("review", {"post": {MC}}),
     "dashboard:review_unhide": ("hidden_review", {"post": {MC}}),
     "dashboard:reports": (None, {"get": {V, MC}}),
-    "dashboard:report_detail": ("conversation", {"get": {V, MC}}),
+    "dashboard:report_detail": ("reported_conversation", {"get": {V, MC}}),
+    "dashboard:report_handle": ("reported_conversation", {"post": {MC}}),
     "dashboard:support": (None, {"get": {V, HS}}),
     "dashboard:support_detail": ("support_request", {"get": {V, HS}, "post": {HS}}),
     "dashboard:support_action": ("support_request", {"post": {HS}}),

@@ -6,9 +6,10 @@ import pytest
 from post_office.models import Email
 
 from accounts.tests.factories import MentorFactory, UserFactory
+from audit.models import Event
 from core import realtime
 from core.mail import KIND_HEADER, MESSAGES
-from messaging import MESSAGE_KIND, selectors, services
+from messaging import MESSAGE_KIND, REPORT_HANDLED_KIND, selectors, services
 from messaging.models import Conversation, Message, Report
 from messaging.services import MessagingError
 from notifications import services as notification_services
@@ -242,6 +243,45 @@ def test_a_participant_reports_a_conversation_once(conversation, mentee):
     assert error.value.code == "already"
     with pytest.raises(MessagingError):
         services.conversation_report(conversation=conversation, reporter=conversation.mentor, reason=" ")
+
+
+def test_staff_handle_the_open_reports_once_and_each_reporter_is_told_without_the_note(
+    conversation, mentor, mentee, staff
+):
+    services.conversation_report(conversation=conversation, reporter=mentee, reason="Rude", now=NOW)
+    services.conversation_report(conversation=conversation, reporter=mentor, reason="Spam", now=NOW)
+    later = NOW + dt.timedelta(hours=1)
+    assert (
+        services.conversation_reports_handle(conversation=conversation, by=staff, outcome=" Warned both ", now=later)
+        == 2
+    )
+    assert set(Report.objects.values_list("handled_at", "handled_by", "outcome")) == {(later, staff.pk, "Warned both")}
+    told = {n.recipient_id: n for n in Notification.objects.filter(kind=REPORT_HANDLED_KIND)}
+    assert set(told) == {mentee.pk, mentor.pk} and told[mentee.pk].person == mentor
+    assert told[mentee.pk].link == conversation.get_absolute_url()
+    assert "Warned" not in str(told[mentee.pk].params)  # the staff note may be about the other side
+    event = Event.objects.get(action=Event.Action.REPORTS_HANDLE)
+    assert event.actor == staff and event.changes == {"outcome": "Warned both", "reports": 2}
+    with pytest.raises(MessagingError) as error:  # a second click (or a second staff member): nothing left
+        services.conversation_reports_handle(conversation=conversation, by=staff, outcome="Again", now=later)
+    assert error.value.code == "handled" and Notification.objects.filter(kind=REPORT_HANDLED_KIND).count() == 2
+    # a new report after that waits again, alone
+    other = services.conversation_open(mentor=MentorFactory(), mentee=mentee, now=NOW)
+    services.conversation_report(conversation=other, reporter=mentee, reason="Rude too", now=NOW)
+    assert list(selectors.reported_conversations()) == [other]
+    assert list(selectors.reported_conversations(status="handled")) == [conversation]
+    assert len(selectors.reported_conversations(status="any")) == 2
+
+
+@pytest.mark.parametrize(("outcome", "code"), [("", "empty"), ("  ", "empty"), ("x" * 501, "too_long")])
+def test_handling_reports_needs_a_short_note_and_changes_nothing_without_one(
+    conversation, mentee, staff, outcome, code
+):
+    services.conversation_report(conversation=conversation, reporter=mentee, reason="Rude", now=NOW)
+    with pytest.raises(MessagingError) as error:
+        services.conversation_reports_handle(conversation=conversation, by=staff, outcome=outcome)
+    assert error.value.code == code
+    assert Report.objects.get().handled_at is None and not Event.objects.exists() and not Notification.objects.exists()
 
 
 # --- The mail digest ---

@@ -206,6 +206,55 @@ def test_staff_read_only_reported_conversations(client, conversation, mentee, st
     assert client.get(report_url).status_code == 403
 
 
+def test_staff_mark_a_reported_conversation_handled_and_it_leaves_the_waiting_list(
+    client, conversation, mentee, staff, django_assert_num_queries
+):
+    MessageFactory(conversation=conversation, sender=mentee, body="Something rude")
+    services.conversation_report(conversation=conversation, reporter=mentee, reason="Rude")
+    for _ in range(3):  # more reported conversations do not add queries
+        other = services.conversation_open(mentor=MentorFactory(), mentee=UserFactory())
+        services.conversation_report(conversation=other, reporter=other.mentee, reason="Spam")
+    client.force_login(staff)
+    report_url = reverse("dashboard:report_detail", args=[conversation.pk])
+    handle_url = reverse("dashboard:report_handle", args=[conversation.pk])
+    client.get(reverse("dashboard:reports"))  # the first page saves the session and caches the header's counts
+    # session, user, the second factor, the role's permissions (2), count + page
+    with django_assert_num_queries(7):
+        listing = client.get(reverse("dashboard:reports")).content.decode()
+    assert report_url in listing and "1 waiting" in listing
+    # session, user, the second factor, the role's permissions (2), the conversation with its reports and
+    # their people (2), messages (count + page)
+    with django_assert_num_queries(9):
+        page = client.get(report_url).content.decode()
+    assert "Mark 1 report handled" in page and reverse("dashboard:person_detail", args=[mentee.pk]) in page
+
+    refused = client.post(handle_url, {"outcome": "   "})  # the form comes back (400), nothing handled
+    assert refused.status_code == 400 and "This field is required." in refused.content.decode()
+    too_long = client.post(handle_url, {"outcome": "Warned them. " + "x" * 500})
+    assert too_long.status_code == 400 and "Warned them. xxx" in too_long.content.decode()  # what was typed stays
+    assert not conversation.reports.filter(handled_at__isnull=False).exists()
+
+    done = client.post(handle_url, {"outcome": "Warned the <mentor>"}, follow=True)
+    assert "1 report is marked handled; whoever reported is told." in done.content.decode()
+    assert "Warned the &lt;mentor&gt;" in done.content.decode() and "Mark 1 report handled" not in done.content.decode()
+    assert report_url not in client.get(reverse("dashboard:reports")).content.decode()  # waiting only, by default
+    assert report_url in client.get(reverse("dashboard:reports"), {"status": "handled"}).content.decode()
+    again = client.post(handle_url, {"outcome": "Twice"}, follow=True)  # a second tab: told, nothing changes
+    assert "These reports are already handled." in again.content.decode()
+    assert conversation.reports.get().outcome == "Warned the <mentor>"
+
+
+def test_a_manager_reads_reports_but_only_a_moderator_handles_them(client, conversation, mentee):
+    from accounts.tests.factories import staff_member
+
+    services.conversation_report(conversation=conversation, reporter=mentee, reason="Rude")
+    client.force_login(staff_member("Manager"))
+    page = client.get(reverse("dashboard:report_detail", args=[conversation.pk])).content.decode()
+    assert "Rude" in page and "Mark 1 report handled" not in page
+    response = client.post(reverse("dashboard:report_handle", args=[conversation.pk]), {"outcome": "Done"})
+    assert response.status_code == 403 and conversation.reports.get().handled_at is None
+
+
 def test_the_header_shows_the_unread_count(client, conversation, mentee, mentor):
     services.message_send(conversation=conversation, sender=mentee, body="Hello")
     client.force_login(mentor)

@@ -13,7 +13,7 @@ from post_office.models import Email
 from accounts.tests.factories import UserFactory
 from articles import COMMENTED_KIND, PUBLISHED_KIND
 from core.mail import KIND_HEADER
-from messaging import MESSAGE_KIND
+from messaging import MESSAGE_KIND, REPORT_HANDLED_KIND
 from notifications import kinds, selectors, services
 from notifications.models import Notification, NotificationPreference
 from reviews import INVITATION_KIND, MODERATED_KIND, RECEIVED_KIND, REPLIED_KIND
@@ -36,6 +36,7 @@ IN_APP_ONLY = [
     COMMENTED_KIND,
     REPLIED_KIND,  # the reply is on the booking page
     MODERATED_KIND,
+    REPORT_HANDLED_KIND,  # staff looked into a report: the bell says so
 ]
 
 

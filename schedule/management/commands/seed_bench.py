@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from accounts.models import MentorProfile, Topic, User
 from core.commands import MadeUpDataCommand
-from messaging.models import Conversation, Message
+from messaging.models import Conversation, Message, Report
 from notifications import kinds
 from notifications.models import Notification
 from schedule.models import Booking, Slot
@@ -132,7 +132,10 @@ class Command(MadeUpDataCommand):
         )
 
     def _conversations(self, mentors, mentee, now):
-        """mentee0 talks with 20 mentors (the messages list); with mentor0, 200 messages (the history's pages)."""
+        """
+        mentee0 talks with 20 mentors (the messages list); with mentor0, 200 messages (the history's pages).
+        mentee0 reported every one of them (staff's reported conversations, waiting).
+        """
         conversations = Conversation.objects.bulk_create(
             Conversation(mentor=mentor, mentee=mentee, created_at=now - dt.timedelta(days=30), last_message_at=now)
             for mentor in mentors
@@ -149,6 +152,9 @@ class Command(MadeUpDataCommand):
                 for i in range(200 if index == 0 else 5)
             ),
             batch_size=5000,
+        )
+        Report.objects.bulk_create(
+            Report(conversation=c, reporter=mentee, reason="Bench report", created_at=now) for c in conversations
         )
 
     def _drop(self):
