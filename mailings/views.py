@@ -29,10 +29,6 @@ from mailings.models import Client, Mailing, MailingRun, Message, Recipient
 PREVIEW_NAME, PREVIEW_ADDRESS = "Olena Kovalenko", "olena@example.com"
 
 
-def _form_errors(form) -> str:
-    return " ".join(message for errors in form.errors.values() for message in errors)
-
-
 # --- Mailings ---
 
 
@@ -298,6 +294,10 @@ def staff_mailing_list(request):
 @require_GET
 def staff_mailing_detail(request, pk):
     """One mailing as its mentor set it up (read only), its figures and replies, and the disable form."""
+    return _staff_mailing_page(request, pk, DisableForm())
+
+
+def _staff_mailing_page(request, pk, form: DisableForm, *, status: int = 200):
     mailing = get_object_or_404(Mailing.objects.select_related("message", "mentor", "disabled_by"), pk=pk)
     figures = selectors.statistics(Recipient.objects.filter(run__mailing=mailing))
     mailing.waiting = figures["waiting"]
@@ -307,25 +307,25 @@ def staff_mailing_detail(request, pk):
         "runs": selectors.runs_with_figures(mailing)[:20],
         "replies": selectors.latest_replies(mailing),
         "body_html": emails.formatting.to_html(mailing.message.body),
-        "form": DisableForm(),
+        "form": form,
     }
-    return render(request, "dashboard/mailing_detail.html", context)
+    return render(request, "dashboard/mailing_detail.html", context, status=status)
 
 
 @permission_required("disable_mailings")
 @require_POST
 def staff_mailing_disable(request, pk):
+    """Disable with a reason; a refused reason comes back in its form, as typed (400), not lost in a redirect."""
     mailing = get_object_or_404(Mailing, pk=pk)
     form = DisableForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
+        return _staff_mailing_page(request, pk, form, status=400)
+    try:
+        services.mailing_disable(mailing=mailing, by=request.user, reason=form.cleaned_data["reason"])
+    except services.MailingError as error:  # the mailing changed meanwhile (disabled already, say)
+        messages.error(request, error.message)
     else:
-        try:
-            services.mailing_disable(mailing=mailing, by=request.user, reason=form.cleaned_data["reason"])
-        except services.MailingError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("The mailing is disabled; its mentor sees your reason."))
+        messages.success(request, _("The mailing is disabled; its mentor sees your reason."))
     return redirect("dashboard:mailing_detail", pk=mailing.pk)
 
 

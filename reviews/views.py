@@ -21,10 +21,6 @@ from reviews.forms import ModerationForm, ReplyForm, ReportForm, ReviewForm, Sta
 from reviews.models import Review
 
 
-def _form_errors(form) -> str:
-    return " ".join(message for errors in form.errors.values() for message in errors)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def review_create(request, booking_pk):
@@ -150,17 +146,18 @@ def staff_review_detail(request, pk):
 
 
 def _moderate(request, pk, service, success_message):
+    """Hide or show again; a refused reason comes back in its form, as typed (400), not lost in a redirect."""
     review = get_object_or_404(Review, pk=pk)
     form = ModerationForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
+        context = {"review": _staff_review_or_404(pk), "form": form}
+        return render(request, "dashboard/review_detail.html", context, status=400)
+    try:
+        service(review=review, by=request.user, reason=form.cleaned_data["reason"])
+    except services.ReviewError as error:  # the review changed meanwhile (hidden already, say)
+        messages.error(request, error.message)
     else:
-        try:
-            service(review=review, by=request.user, reason=form.cleaned_data["reason"])
-        except services.ReviewError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, success_message)
+        messages.success(request, success_message)
     return redirect("dashboard:review_detail", pk=review.pk)
 
 

@@ -244,6 +244,10 @@ def test_a_manager_sees_every_mailing_and_disables_one_but_cannot_edit_it(client
     page = client.get(reverse("dashboard:mailings")).content.decode()
     assert world["message"].subject.replace("{", "").split()[0] in page
     mailing = world["mailing"]
+    too_long = client.post(reverse("dashboard:mailing_disable", args=[mailing.pk]), {"reason": "Spam, twice. " * 50})
+    assert too_long.status_code == 400 and "Spam, twice. Spam" in too_long.content.decode()  # kept as typed
+    mailing.refresh_from_db()
+    assert mailing.status != "disabled"
     response = client.post(reverse("dashboard:mailing_disable", args=[mailing.pk]), {"reason": "Reported as spam"})
     assert response["Location"] == reverse("dashboard:mailing_detail", args=[mailing.pk])
     mailing.refresh_from_db()
