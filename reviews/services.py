@@ -230,17 +230,22 @@ def _require_staff(user: User) -> None:
         raise ReviewError(_("Only staff can moderate reviews."), code="forbidden")
 
 
+def _locked(review: Review) -> Review:
+    """The review's row, locked until the transaction ends: two staff members acting at once take turns."""
+    return Review.objects.select_for_update().get(pk=review.pk)
+
+
 def review_hide(*, review: Review, by: User, reason: str, now: dt.datetime | None = None) -> Review:
     """Staff take a review off the mentor's page and out of the average, with a reason that is kept."""
     now = now or timezone.now()
     _require_staff(by)
     reason = check_reason(reason)
     with transaction.atomic():
-        hidden = Review.objects.filter(pk=review.pk, is_hidden=False).update(
-            is_hidden=True, hidden_reason=reason, hidden_by=by, hidden_at=now
-        )
-        if not hidden:
+        locked = _locked(review)  # saved, not updated in bulk: the change log records the change too
+        if locked.is_hidden:
             raise ReviewError(_("This review is already hidden."), code="already")
+        locked.is_hidden, locked.hidden_reason, locked.hidden_by, locked.hidden_at = True, reason, by, now
+        locked.save(update_fields=["is_hidden", "hidden_reason", "hidden_by", "hidden_at"])
         _log(review=review, action=ReviewModeration.Action.HIDE, reason=reason, by=by, now=now)
         event_record(action=Event.Action.REVIEW_HIDE, actor=by, target=review, changes={"reason": reason}, now=now)
         _rating_refresh(review.mentor_id)
@@ -255,11 +260,11 @@ def review_unhide(*, review: Review, by: User, reason: str, now: dt.datetime | N
     _require_staff(by)
     reason = check_reason(reason)
     with transaction.atomic():
-        shown = Review.objects.filter(pk=review.pk, is_hidden=True).update(
-            is_hidden=False, hidden_reason="", hidden_by=None, hidden_at=None
-        )
-        if not shown:
+        locked = _locked(review)
+        if not locked.is_hidden:
             raise ReviewError(_("This review is not hidden."), code="not_hidden")
+        locked.is_hidden, locked.hidden_reason, locked.hidden_by, locked.hidden_at = False, "", None, None
+        locked.save(update_fields=["is_hidden", "hidden_reason", "hidden_by", "hidden_at"])
         _log(review=review, action=ReviewModeration.Action.UNHIDE, reason=reason, by=by, now=now)
         event_record(action=Event.Action.REVIEW_UNHIDE, actor=by, target=review, changes={"reason": reason}, now=now)
         _rating_refresh(review.mentor_id)

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from auditlog.models import LogEntry
 from django.core.cache import cache
 from django.urls import reverse
 
@@ -502,6 +503,8 @@ def test_staff_hide_and_show_again_with_a_reason(client, reviews, staff, mentor)
     review.refresh_from_db()
     assert review.is_hidden and review.hidden_reason == "Lies"
     assert MentorProfile.objects.get(user=mentor).review_count == 1
+    logged = LogEntry.objects.get_for_object(review).get(action=LogEntry.Action.UPDATE)  # in the change log, by whom
+    assert logged.changes_dict["is_hidden"] == [False, True] and logged.actor == staff
 
     again = client.post(reverse("dashboard:review_hide", args=[review.pk]), {"reason": "Twice"}, follow=True)
     assert "This review is already hidden." in _messages(again)
