@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 # Compiled translation catalogues (not committed): built from the .po files by the install step.
-CATALOGUES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po locale_overrides/*/LC_MESSAGES/django.po))
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po locale_overrides/*/LC_MESSAGES/django.po locale_libraries/*/LC_MESSAGES/django.po))
 
 .PHONY: install run test e2e screenshots bench bench-ws lint format migrate seed clean
 

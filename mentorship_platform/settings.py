@@ -45,10 +45,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
-    "django_apscheduler",
-    "post_office",
+    "mentorship_platform.apps.ScheduledJobsConfig",  # django_apscheduler, named in both languages
+    "mentorship_platform.apps.OutgoingMailConfig",  # post_office
     "allauth",
-    "allauth.account",
+    "mentorship_platform.apps.EmailAddressesConfig",  # allauth.account
     "allauth.mfa",
     "allauth.usersessions",
     "allauth.socialaccount",
@@ -68,7 +68,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "mailings",
     "ops",
-    "auditlog",
+    "mentorship_platform.apps.DataChangesConfig",  # auditlog
     "audit",
     "rest_framework",
     "drf_spectacular",
@@ -266,8 +266,9 @@ LANGUAGE_NATIVE_NAMES = {"en": "English", "uk": "Українська"}
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 # Ours first (makemessages writes there), then hand-made corrections to third-party catalogues, which
-# come before the apps' own (locale_overrides/uk: django-allauth's Title Case).
-LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_overrides"]
+# come before the apps' own (locale_overrides/uk: django-allauth's Title Case), then the Ukrainian of
+# libraries that ship none (locale_libraries/uk: django-post-office's and django-apscheduler's admin).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_overrides", BASE_DIR / "locale_libraries"]
 USE_I18N = True
 USE_TZ = True
 # The zone used for visitors whose browser has not told us theirs yet.
@@ -595,7 +596,7 @@ AUDITLOG_STORE_JSON_CHANGES = True
 AUDIT_SIGNIN_FAILURES = env.int("AUDIT_SIGNIN_FAILURES", default=10)
 AUDIT_SIGNIN_WINDOW_MINUTES = env.int("AUDIT_SIGNIN_WINDOW_MINUTES", default=15)
 
-# Suspicious-activity digest: refusals (400, 403, 404, 429) and failed sign-ins counted by address and
+# Suspicious-activity digest: refusals (403, 404, 429, and 400 for a malformed request) and failed sign-ins counted by address and
 # path in windows this long; a finished window with at least THRESHOLD of them is mailed to the admins
 # (superusers and the Admin role), once. At most MAX_ROWS different address/path rows per window.
 SUSPICIOUS_DIGEST_MINUTES = env.int("SUSPICIOUS_DIGEST_MINUTES", default=15)

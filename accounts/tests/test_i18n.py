@@ -114,6 +114,7 @@ def test_the_corrections_to_allauth_s_and_django_s_ukrainian_are_their_strings_a
         Path(allauth.__file__).parent / "locale",
         django_dir / "conf" / "locale",  # a few of Django's own: "This field is required."
         django_dir / "contrib" / "auth" / "locale",  # and its password rules
+        django_dir / "contrib" / "admin" / "locale",  # and the admin's few it leaves untranslated
     ]
     known = {
         entry.msgid
@@ -153,3 +154,59 @@ def test_allauth_s_ukrainian_says_avtentyfikatsiia_as_ours_does():
     assert spelled
     with translation.override("uk"):
         assert [msgid for msgid in spelled if "утентифік" in translation.gettext(msgid).lower()] == []
+
+
+LIBRARIES_WITHOUT_UKRAINIAN = ("post_office", "django_apscheduler")
+
+
+def test_the_libraries_that_ship_no_ukrainian_have_all_their_strings_in_ours(tmp_path):
+    """xgettext over django-post-office and django-apscheduler: each string reads in Ukrainian (locale_libraries)."""
+    import importlib
+
+    sources = [
+        str(path)
+        for name in LIBRARIES_WITHOUT_UKRAINIAN
+        for path in Path(importlib.import_module(name).__file__).parent.rglob("*.py")
+        if "migrations" not in path.parts and "tests" not in path.parts
+    ]
+    pot = tmp_path / "libraries.pot"
+    keywords = ["_", "gettext", "gettext_lazy", "pgettext:1c,2", "pgettext_lazy:1c,2", "ngettext:1,2"]
+    subprocess.run(
+        [
+            "xgettext",
+            "--language=Python",
+            "--from-code=UTF-8",
+            *[f"--keyword={k}" for k in keywords],
+            "-o",
+            pot,
+            *sources,
+        ],
+        check=True,
+    )
+    from django.utils import translation
+
+    theirs = {(e.msgctxt, e.msgid) for e in polib.pofile(str(pot))}
+    ours = polib.pofile(str(Path(settings.BASE_DIR) / "locale_libraries" / "uk" / "LC_MESSAGES" / "django.po"))
+    assert {(e.msgctxt, e.msgid) for e in ours} <= theirs and all(e.msgstr for e in ours)  # a library dropped one
+    lookup, in_context = translation.gettext, translation.pgettext  # by other names: their strings, not ours
+    with translation.override("uk"):
+        english = [msgid for ctx, msgid in theirs if (in_context(ctx, msgid) if ctx else lookup(msgid)) == msgid]
+    assert english == []  # a library added a string: translate it in locale_libraries
+
+
+@pytest.mark.django_db
+def test_the_admin_names_every_app_once_and_in_ukrainian():
+    """Our names for the libraries' apps (mentorship_platform/apps.py): none English, none twice."""
+    from django.contrib import admin
+    from django.test import RequestFactory
+    from django.utils import translation
+
+    from accounts.tests.factories import UserFactory
+
+    request = RequestFactory().get("/admin/")
+    request.user = UserFactory(is_staff=True, is_superuser=True)
+    with translation.override("uk"):
+        names = [str(app["name"]) for app in admin.site.get_app_list(request)]
+    assert len(names) == len(set(names)) > 15
+    english = [name for name in names if re.fullmatch(r"[A-Za-z ]+", name) and name != "REST API"]
+    assert english == []
