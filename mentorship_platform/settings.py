@@ -596,9 +596,10 @@ AUDITLOG_STORE_JSON_CHANGES = True
 AUDIT_SIGNIN_FAILURES = env.int("AUDIT_SIGNIN_FAILURES", default=10)
 AUDIT_SIGNIN_WINDOW_MINUTES = env.int("AUDIT_SIGNIN_WINDOW_MINUTES", default=15)
 
-# Suspicious-activity digest: refusals (403, 404, 429, and 400 for a malformed request) and failed sign-ins counted by address and
-# path in windows this long; a finished window with at least THRESHOLD of them is mailed to the admins
-# (superusers and the Admin role), once. At most MAX_ROWS different address/path rows per window.
+# Suspicious-activity digest: refusals (403, 404, 429, and 400 for a malformed request) and failed
+# sign-ins counted by address and path in windows this long; a finished window with at least THRESHOLD
+# of them is mailed to the admins (superusers and the Admin role), once. At most MAX_ROWS different
+# address/path rows per window.
 SUSPICIOUS_DIGEST_MINUTES = env.int("SUSPICIOUS_DIGEST_MINUTES", default=15)
 SUSPICIOUS_DIGEST_THRESHOLD = env.int("SUSPICIOUS_DIGEST_THRESHOLD", default=100)
 SUSPICIOUS_MAX_ROWS = env.int("SUSPICIOUS_MAX_ROWS", default=1000)

@@ -12,7 +12,10 @@ def _error(request, template, status, context=None):
 
 
 def bad_request(request, exception=None):
-    return _error(request, "400.html", 400)
+    """A request Django refused before any view (a forged host, a body too big, a tampered upload)."""
+    response = _error(request, "400.html", 400)
+    response.malformed_request = True  # what the suspicious-activity digest counts as a 400
+    return response
 
 
 def permission_denied(request, exception=None):

@@ -61,8 +61,11 @@ class OpsEndpointsMiddleware:
 class SuspiciousActivityMiddleware:
     """
     Counts the refusals worth a look (400, 403, 404, 429) by client address and path for the admins'
-    digest (``ops.services.suspicious_digest_send``). Counting never costs the visitor their answer: a
-    database that does not take the count is logged and the response goes out as it was.
+    digest (``ops.services.suspicious_digest_send``). A 400 counts only when Django refused the request
+    itself (``mentorship_platform.views.bad_request``: a forged host, a body too big): a form given back
+    with its errors is a 400 too, but it is a person's typing, not a probe. Counting never costs the
+    visitor their answer: a database that does not take the count is logged and the response goes out
+    as it was.
     """
 
     KINDS = {400: "400", 403: "403", 404: "404", 429: "429"}
@@ -73,6 +76,8 @@ class SuspiciousActivityMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         kind = self.KINDS.get(response.status_code)
+        if kind == "400" and not getattr(response, "malformed_request", False):
+            kind = None
         if kind is not None and request.path_info not in OPS_PATHS:
             from core.http import client_ip
             from ops.services import suspicious_hit_record

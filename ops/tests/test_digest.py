@@ -14,6 +14,8 @@ from django.urls import reverse
 
 from accounts.tests.factories import UserFactory, staff_member
 from core.mail import SECURITY
+from messaging.models import Report
+from messaging.tests.factories import ConversationFactory
 from ops import services
 from ops.models import DigestWindow, SuspiciousHit
 from schedule.tests.outbox import queued, rendered
@@ -48,6 +50,17 @@ def test_not_found_forbidden_and_bad_requests_are_counted_by_address_and_path(cl
         ("403", "198.51.100.3", "/dashboard/"): 1,
     }
     assert set(SuspiciousHit.objects.values_list("window", flat=True)) == {START}
+
+
+def test_a_forged_host_counts_as_a_bad_request_but_a_form_given_back_with_its_errors_does_not(client, staff):
+    conversation = ConversationFactory()
+    Report.objects.create(conversation=conversation, reporter=conversation.mentee, reason="Rude", created_at=START)
+    with time_machine.travel(START + dt.timedelta(minutes=3), tick=False):
+        assert client.get("/", HTTP_HOST="evil.example", REMOTE_ADDR="198.51.100.7").status_code == 400
+        client.force_login(staff)
+        url = reverse("dashboard:report_handle", args=[conversation.pk])
+        assert client.post(url, {"outcome": ""}, REMOTE_ADDR="198.51.100.8").status_code == 400  # a typo, not a probe
+    assert hits() == {("400", "198.51.100.7", "/"): 1}
 
 
 def test_failed_sign_ins_are_counted_and_a_good_one_is_not(client, mentee):
