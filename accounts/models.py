@@ -353,6 +353,7 @@ class StaffPermission(models.Model):
             ("block_people", _("Block and unblock people")),
             ("moderate_content", _("Hide and show reviews, remove comments and articles; read reported conversations")),
             ("handle_support", _("Read and answer support requests")),
+            ("view_payments", _("See payments and refunds")),
             ("run_site", _("Maintenance mode and mail delivery")),
             ("export_data", _("Export bookings")),
             ("view_audit_log", _("Read the audit log")),

@@ -1875,7 +1875,7 @@ def test_hostile_cookies_and_headers_fall_back_to_the_defaults(client, world):
 
 # --- Staff roles: every dashboard URL for every role ---
 
-V, VB, CS, CP, BL, MC, HS, RS, EX, AU, DM = (
+V, VB, CS, CP, BL, MC, HS, RS, EX, AU, DM, VP = (
     "view_dashboard",
     "view_bookings",
     "change_schedule",
@@ -1887,6 +1887,7 @@ V, VB, CS, CP, BL, MC, HS, RS, EX, AU, DM = (
     "export_data",
     "view_audit_log",
     "disable_mailings",
+    "view_payments",
 )
 # name -> (the world's object in the URL or None, {method: the permissions, any of which lets in})
 STAFF_URLS = {
@@ -1911,7 +1912,7 @@ STAFF_URLS = {
     "dashboard:mail": (None, {"get": {V}}),
     "dashboard:mail_retry": ("email", {"post": {RS}}),
     "dashboard:maintenance": (None, {"get": {V, RS}, "post": {RS}}),
-    "dashboard:payments": (None, {"get": {V}}),
+    "dashboard:payments": (None, {"get": {V, VP}}),
     "dashboard:reviews": (None, {"get": {V, MC}}),
     "dashboard:review_detail": ("review", {"get": {V, MC}}),
     "dashboard:review_hide": ("review", {"post": {MC}}),
@@ -1929,10 +1930,13 @@ STAFF_URLS = {
     "dashboard:mailing_disable": ("mailing", {"post": {DM}}),
     "dashboard:mailing_enable": ("disabled_mailing", {"post": {DM}}),
 }
-# The roles as the migrations make them: 0012 creates them, 0013 grants two more permissions.
-_GRANTED_LATER = importlib.import_module("accounts.migrations.0013_audit_and_mailing_permissions").GRANTS
+# The roles as the migrations make them: 0012 creates them, 0013 and 0017 grant more permissions.
+_GRANTED_LATER = [
+    importlib.import_module(f"accounts.migrations.{name}").GRANTS
+    for name in ("0013_audit_and_mailing_permissions", "0017_view_payments_permission")
+]
 ROLES = {
-    role: [*codenames, *_GRANTED_LATER.get(role, [])]
+    role: [*codenames, *(codename for grants in _GRANTED_LATER for codename in grants.get(role, []))]
     for role, codenames in importlib.import_module("accounts.migrations.0012_staff_roles").ROLES.items()
 }
 
