@@ -16,6 +16,9 @@ class ConversationAdmin(admin.ModelAdmin):
 
 @admin.register(Report)
 class ReportAdmin(admin.ModelAdmin):
-    list_display = ["conversation", "reporter", "created_at"]
+    """Handled from the dashboard only (``services.conversation_reports_handle``: audit log, reporters told)."""
+
+    list_display = ["conversation", "reporter", "created_at", "handled_at"]
     list_select_related = ["reporter"]
     raw_id_fields = ["conversation", "reporter"]
+    readonly_fields = ["handled_at", "handled_by", "outcome"]

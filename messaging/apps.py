@@ -7,16 +7,17 @@ class MessagingConfig(AppConfig):
     verbose_name = _("Messages")
 
     def ready(self):
-        """A new message and a handled report are this app's notification kinds; its part of the export."""
+        """A new message and a handled report are this app's notification kinds; its parts of export and erasure."""
         from django.utils.translation import gettext
 
         from accounts import hooks
         from core import header
-        from messaging import MESSAGE_KIND, REPORT_HANDLED_KIND, export, selectors
+        from messaging import MESSAGE_KIND, REPORT_HANDLED_KIND, export, selectors, services
         from notifications import kinds
 
         header.register(selectors.HEADER_COUNT, selectors.unread)
         hooks.register(hooks.PERSON_EXPORTED, export.person_sections)
+        hooks.register(hooks.PERSON_ERASED, services.on_person_erased)
         kinds.register(
             MESSAGE_KIND,
             lambda p: gettext("%(name)s sent you a message.") % {"name": p["name"]},

@@ -1,10 +1,10 @@
-"""The messages' part of "Download my data" (``accounts.hooks.PERSON_EXPORTED``), in two queries."""
+"""The messages' part of "Download my data" (``accounts.hooks.PERSON_EXPORTED``), in three queries."""
 
 from django.db.models import Q
 
 from accounts.models import User
 from core.exports import utc
-from messaging.models import Conversation, Message
+from messaging.models import Conversation, Message, Report
 
 
 def person_sections(*, user: User, **_facts) -> dict:
@@ -39,4 +39,16 @@ def person_sections(*, user: User, **_facts) -> dict:
                 ],
             }
         )
-    return {"messages": result}
+    # The person's own reports: their words and whether staff handled it; staff's note is not theirs.
+    reports = [
+        {
+            "conversation_with": report.conversation.other(user).display_name,
+            "reason": report.reason,
+            "reported_at": utc(report.created_at),
+            "handled_at": utc(report.handled_at),
+        }
+        for report in Report.objects.filter(reporter=user)
+        .select_related("conversation__mentor", "conversation__mentee")
+        .order_by("pk")
+    ]
+    return {"messages": result, "message_reports": reports}

@@ -44,6 +44,8 @@ class ReportFilterForm(forms.Form):
 
 
 class ReportHandleForm(forms.Form):
+    # The newest report on the page: one that comes in while staff read stays waiting, not handled unread.
+    up_to = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=2**63 - 1)
     outcome = forms.CharField(
         label=_("What did you do?"),
         max_length=services.REPORT_OUTCOME_MAX_LENGTH,

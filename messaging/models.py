@@ -121,7 +121,14 @@ class Report(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("report")
         verbose_name_plural = _("reports")
-        constraints = [models.UniqueConstraint(fields=["conversation", "reporter"], name="one_report_per_reporter")]
+        constraints = [
+            # One waiting report per person: once staff handled it, the same person may report again.
+            models.UniqueConstraint(
+                fields=["conversation", "reporter"],
+                condition=models.Q(handled_at__isnull=True),
+                name="one_open_report_per_reporter",
+            )
+        ]
 
     def __str__(self):
         return f"report on {self.conversation_id} by {self.reporter_id}"

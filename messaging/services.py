@@ -223,7 +223,7 @@ def conversation_report(
             _("Please keep the reason under %(limit)d characters.") % {"limit": REPORT_REASON_MAX_LENGTH},
             code="too_long",
         )
-    if Report.objects.filter(conversation=conversation, reporter=reporter).exists():
+    if Report.objects.filter(conversation=conversation, reporter=reporter, handled_at__isnull=True).exists():
         raise MessagingError(_("You have already reported this conversation."), code="already")
     report = Report(conversation=conversation, reporter=reporter, reason=reason, created_at=now or timezone.now())
     report.full_clean()
@@ -236,18 +236,20 @@ def conversation_report(
 
 
 def conversation_reports_handle(
-    *, conversation: Conversation, by: User, outcome: str, now: dt.datetime | None = None
+    *, conversation: Conversation, by: User, outcome: str, up_to: int | None = None, now: dt.datetime | None = None
 ) -> int:
     """
-    Staff mark the conversation's open reports handled, saying what they did (kept for staff and in the
-    audit log). Each reporter is told in-app that their report was looked into, without the staff note,
-    which may concern the other side. Returns how many reports were handled; a report sent meanwhile
-    is handled too (it was on the page or not: the list shows it again only when a new one comes).
+    Staff mark the conversation's waiting reports handled, saying what they did (kept for staff and in
+    the audit log). Each reporter is told in-app that their report was looked into, without the staff
+    note, which may concern the other side. ``up_to``: the newest report the staff member was shown; one
+    that came in after it stays waiting, unread. Returns how many reports were handled.
     """
     from audit.models import Event  # a lower app; imported here as for notify
     from audit.services import event_record
     from notifications.services import notify
 
+    if not by.has_staff_perm("moderate_content"):
+        raise MessagingError(_("Only staff who moderate can handle reports."), code="forbidden")
     outcome = (outcome or "").strip()
     if not outcome:
         raise MessagingError(_("Please say what you did about the reports."), code="empty")
@@ -257,14 +259,13 @@ def conversation_reports_handle(
             code="too_long",
         )
     now = now or timezone.now()
+    waiting = Report.objects.filter(conversation=conversation, handled_at__isnull=True)
+    if up_to is not None:
+        waiting = waiting.filter(pk__lte=up_to)
     with transaction.atomic():
-        # Two staff pressing at once: the first handles the reports, the second finds none open.
-        reports = list(
-            Report.objects.select_for_update()
-            .filter(conversation=conversation, handled_at__isnull=True)
-            .select_related("reporter")
-            .order_by("pk")
-        )
+        # Two staff pressing at once: the first handles the reports, the second finds none waiting.
+        # Only the reports' rows are locked, not their reporters'.
+        reports = list(waiting.select_for_update(of=("self",)).select_related("reporter").order_by("pk"))
         if not reports:
             raise MessagingError(_("These reports are already handled."), code="handled")
         Report.objects.filter(pk__in=[r.pk for r in reports]).update(handled_at=now, handled_by=by, outcome=outcome)
@@ -286,6 +287,33 @@ def conversation_reports_handle(
                     link=conversation.get_absolute_url(),
                 )
     return len(reports)
+
+
+def user_reports_erase(*, user: User) -> None:
+    """
+    ``accounts.hooks.PERSON_ERASED``: the person's words in their reports go, and so do staff's notes on
+    the reports about conversations they were in (in the audit log too), which usually name them. That
+    a report was made and handled, and when, stays.
+    """
+    from audit.models import Event
+
+    Report.objects.filter(reporter=user).exclude(reason="").update(reason="")
+    theirs = Conversation.objects.filter(Q(mentor=user) | Q(mentee=user)).values_list("pk", flat=True)
+    Report.objects.filter(conversation__in=theirs).exclude(outcome="").update(outcome="")
+    events = Event.objects.filter(
+        action=Event.Action.REPORTS_HANDLE,
+        target_type__app_label="messaging",
+        target_type__model="conversation",
+        target_id__in=[str(pk) for pk in theirs],
+    )
+    for event in events:
+        event.changes["outcome"] = ""
+        event.save(update_fields=["changes"])
+
+
+def on_person_erased(*, user: User, **_facts) -> None:
+    """``accounts.hooks.PERSON_ERASED``."""
+    user_reports_erase(user=user)
 
 
 # --- The mail digest ---

@@ -246,7 +246,9 @@ def _reported_or_404(pk) -> Conversation:
 @require_GET
 def report_detail(request, pk):
     """A reported conversation, read-only, with its reports and the form to mark them handled; else a 404."""
-    return _report_page(request, _reported_or_404(pk), ReportHandleForm())
+    conversation = _reported_or_404(pk)
+    newest = max((report.pk for report in conversation.reports.all()), default=None)
+    return _report_page(request, conversation, ReportHandleForm(initial={"up_to": newest}))
 
 
 @permission_required("moderate_content")
@@ -258,7 +260,10 @@ def report_handle(request, pk):
     if form.is_valid():
         try:
             count = services.conversation_reports_handle(
-                conversation=conversation, by=request.user, outcome=form.cleaned_data["outcome"]
+                conversation=conversation,
+                by=request.user,
+                outcome=form.cleaned_data["outcome"],
+                up_to=form.cleaned_data["up_to"],
             )
         except services.MessagingError as error:
             if error.code != "handled":
@@ -269,12 +274,10 @@ def report_handle(request, pk):
         else:
             messages.success(
                 request,
-                ngettext(
-                    "%(count)d report is marked handled; whoever reported is told.",
-                    "%(count)d reports are marked handled; whoever reported is told.",
-                    count,
-                )
+                ngettext("%(count)d report is marked handled.", "%(count)d reports are marked handled.", count)
                 % {"count": count},
             )
+            if conversation.reports.filter(handled_at__isnull=True).exists():
+                messages.warning(request, _("A new report came in while you read: it is still waiting."))
             return redirect("dashboard:report_detail", pk=conversation.pk)
     return _report_page(request, _reported_or_404(pk), form, status=400)

@@ -193,7 +193,7 @@ def test_download_my_data_is_a_json_attachment_of_the_persons_data(client, busy_
     keys = ["format", "exported_at", "profile", "bookings_as_mentee", "bookings_as_mentor", "waitlist", "weekly_hours"]
     keys += ["notification_email", "payments", "reviews", "packages_bought", "articles", "comments", "reactions"]
     keys += ["following", "follower_count", "mailing_clients", "mailing_messages", "mailings", "support_requests"]
-    assert sorted(data) == sorted([*keys, "messages"])
+    assert sorted(data) == sorted([*keys, "messages", "message_reports"])
     profile = data["profile"]
     assert (profile["first_name"], profile["last_name"]) == ("Seán", HOSTILE.removeprefix("Seán "))
     assert profile["email"] == busy_mentor.email
@@ -260,10 +260,11 @@ def test_the_export_is_built_in_the_same_number_of_queries_for_one_booking_or_ma
     ArticleFactory(author=busy_mentor).topics.set([TopicFactory()])
     support_services.support_request_create(subject="other", email=busy_mentor.email, message="Hi", user=busy_mentor)
     # profile, its topics, email addresses, bookings, waitlist, weekly schedule, its hours, its date
-    # overrides, conversations, messages, notification preferences, payments, reviews, packages bought,
+    # overrides, conversations, messages, reports of conversations, notification preferences, payments,
+    # reviews, packages bought,
     # articles and their topics, comments, reactions, follows, followers, mailing clients, messages and
     # mailings, support requests and their answers
-    with django_assert_num_queries(25):
+    with django_assert_num_queries(26):
         few = export.user_data_export(busy_mentor)
     for hours in range(100, 112):
         mentee = UserFactory()
@@ -273,7 +274,7 @@ def test_the_export_is_built_in_the_same_number_of_queries_for_one_booking_or_ma
         messaging_services.message_send(conversation=conversation, sender=busy_mentor, body="Answer")
         ArticleFactory(author=busy_mentor).topics.set([TopicFactory()])
         CommentFactory(author=busy_mentor)
-    with django_assert_num_queries(25):
+    with django_assert_num_queries(26):
         many = export.user_data_export(busy_mentor)
     assert len(many["bookings_as_mentor"]) == len(few["bookings_as_mentor"]) + 12
     assert len(many["messages"]) == len(few["messages"]) + 12
@@ -286,9 +287,9 @@ def test_the_export_page_query_count_is_pinned(client, mentee, mentor, django_as
         _book(mentor, mentee, hours)
     client.force_login(mentee)
     # session, user, mentor profile, email addresses, bookings, waitlist, weekly schedule, conversations, messages,
-    # notification preferences, payments, reviews, packages bought, articles, comments, reactions, follows,
-    # followers, mailing clients, messages and mailings, support requests
-    with django_assert_num_queries(22):
+    # reports of conversations, notification preferences, payments, reviews, packages bought, articles, comments,
+    # reactions, follows, followers, mailing clients, messages and mailings, support requests
+    with django_assert_num_queries(23):
         assert client.get(EXPORT).status_code == 200
 
 

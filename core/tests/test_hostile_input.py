@@ -959,10 +959,12 @@ def dashboard_report_handle(w):
     """What staff did is free text, kept and shown escaped; the reports are handled once."""
     pk = w["reported_conversation"].pk
     url = reverse("dashboard:report_detail", args=[pk])
+    newest = w["reported_conversation"].reports.get().pk
     return Form(
         reverse("dashboard:report_handle", args=[pk]),
-        {"outcome": "Warned the mentor"},
-        ["outcome"],
+        {"outcome": "Warned the mentor", "up_to": str(newest)},
+        ["outcome", "up_to"],
+        accepts={("up_to", "")},  # no newest report named: every waiting one is handled
         user=w["staff"],
         free_text={"outcome"},
         show=url,

@@ -273,6 +273,73 @@ def test_staff_handle_the_open_reports_once_and_each_reporter_is_told_without_th
     assert len(selectors.reported_conversations(status="any")) == 2
 
 
+def test_a_report_that_came_in_after_the_page_was_read_stays_waiting(conversation, mentor, mentee, staff):
+    first = services.conversation_report(conversation=conversation, reporter=mentee, reason="Rude", now=NOW)
+    services.conversation_report(conversation=conversation, reporter=mentor, reason="Spam", now=NOW)  # meanwhile
+    handled = services.conversation_reports_handle(
+        conversation=conversation, by=staff, outcome="Warned", up_to=first.pk
+    )
+    assert handled == 1 and list(Report.objects.filter(handled_at__isnull=True).values_list("reason", flat=True)) == [
+        "Spam"
+    ]
+    assert list(Notification.objects.filter(kind=REPORT_HANDLED_KIND).values_list("recipient", flat=True)) == [
+        mentee.pk
+    ]
+
+
+def test_after_staff_handled_it_the_same_person_may_report_again(conversation, mentee, staff):
+    services.conversation_report(conversation=conversation, reporter=mentee, reason="Rude", now=NOW)
+    services.conversation_reports_handle(conversation=conversation, by=staff, outcome="Warned")
+    services.conversation_report(conversation=conversation, reporter=mentee, reason="Still rude", now=NOW)
+    assert list(selectors.reported_conversations()) == [conversation]
+    with pytest.raises(MessagingError) as error:  # but one waiting report at a time
+        services.conversation_report(conversation=conversation, reporter=mentee, reason="Again")
+    assert error.value.code == "already"
+
+
+def test_only_a_moderator_handles_reports(conversation, mentee):
+    from accounts.tests.factories import staff_member
+
+    services.conversation_report(conversation=conversation, reporter=mentee, reason="Rude", now=NOW)
+    with pytest.raises(MessagingError) as error:
+        services.conversation_reports_handle(conversation=conversation, by=staff_member("Manager"), outcome="Done")
+    assert error.value.code == "forbidden" and Report.objects.get().handled_at is None
+
+
+def test_an_erased_person_leaves_no_words_in_reports_nor_in_staffs_notes_about_them(
+    conversation, mentor, mentee, staff
+):
+    from accounts import hooks
+
+    services.conversation_report(conversation=conversation, reporter=mentee, reason="He wants my card", now=NOW)
+    services.conversation_reports_handle(conversation=conversation, by=staff, outcome="Warned Max Mentor")
+    other = services.conversation_open(mentor=MentorFactory(), mentee=UserFactory(), now=NOW)
+    services.conversation_report(conversation=other, reporter=other.mentee, reason="Not ours", now=NOW)
+    hooks.fire(hooks.PERSON_ERASED, user=mentor, addresses=[mentor.email], requested_at=NOW, now=NOW)
+    assert set(Report.objects.values_list("reason", "outcome")) == {("He wants my card", ""), ("Not ours", "")}
+    hooks.fire(hooks.PERSON_ERASED, user=mentee, addresses=[mentee.email], requested_at=NOW, now=NOW)
+    assert set(Report.objects.values_list("reason", "outcome")) == {("", ""), ("Not ours", "")}
+    assert Event.objects.get(action=Event.Action.REPORTS_HANDLE).changes == {"outcome": "", "reports": 1}
+    assert Report.objects.filter(handled_at__isnull=False).count() == 1  # that it was handled, and when, stays
+
+
+def test_the_export_has_ones_own_reports_without_staffs_note(conversation, mentor, mentee, staff):
+    from messaging import export
+
+    services.conversation_report(conversation=conversation, reporter=mentee, reason="Rude", now=NOW)
+    services.conversation_reports_handle(conversation=conversation, by=staff, outcome="Warned", now=NOW)
+    sections = export.person_sections(user=mentee)
+    assert sections["message_reports"] == [
+        {
+            "conversation_with": mentor.display_name,
+            "reason": "Rude",
+            "reported_at": "2026-11-25T12:00:00Z",
+            "handled_at": "2026-11-25T12:00:00Z",
+        }
+    ]
+    assert export.person_sections(user=mentor)["message_reports"] == []
+
+
 @pytest.mark.parametrize(("outcome", "code"), [("", "empty"), ("  ", "empty"), ("x" * 501, "too_long")])
 def test_handling_reports_needs_a_short_note_and_changes_nothing_without_one(
     conversation, mentee, staff, outcome, code

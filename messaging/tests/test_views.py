@@ -235,13 +235,25 @@ def test_staff_mark_a_reported_conversation_handled_and_it_leaves_the_waiting_li
     assert not conversation.reports.filter(handled_at__isnull=False).exists()
 
     done = client.post(handle_url, {"outcome": "Warned the <mentor>"}, follow=True)
-    assert "1 report is marked handled; whoever reported is told." in done.content.decode()
+    assert "1 report is marked handled." in done.content.decode()
     assert "Warned the &lt;mentor&gt;" in done.content.decode() and "Mark 1 report handled" not in done.content.decode()
     assert report_url not in client.get(reverse("dashboard:reports")).content.decode()  # waiting only, by default
     assert report_url in client.get(reverse("dashboard:reports"), {"status": "handled"}).content.decode()
     again = client.post(handle_url, {"outcome": "Twice"}, follow=True)  # a second tab: told, nothing changes
     assert "These reports are already handled." in again.content.decode()
     assert conversation.reports.get().outcome == "Warned the <mentor>"
+
+
+def test_a_report_sent_while_staff_read_the_page_stays_waiting_and_staff_are_told(client, conversation, mentor, staff):
+    first = services.conversation_report(conversation=conversation, reporter=conversation.mentee, reason="Rude")
+    client.force_login(staff)
+    page = client.get(reverse("dashboard:report_detail", args=[conversation.pk])).content.decode()
+    assert f'name="up_to" value="{first.pk}"' in page  # the newest report shown
+    services.conversation_report(conversation=conversation, reporter=mentor, reason="Spam")  # meanwhile
+    url = reverse("dashboard:report_handle", args=[conversation.pk])
+    done = client.post(url, {"outcome": "Warned", "up_to": first.pk}, follow=True).content.decode()
+    assert "1 report is marked handled." in done and "A new report came in while you read: it is still waiting." in done
+    assert conversation.reports.get(handled_at__isnull=True).reason == "Spam"
 
 
 def test_a_manager_reads_reports_but_only_a_moderator_handles_them(client, conversation, mentee):
