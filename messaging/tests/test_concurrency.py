@@ -1,4 +1,4 @@
-"""Two schedulers running the digest at once on PostgreSQL still send one email per burst."""
+"""On PostgreSQL, with real threads: two digest runs send one email per burst; two staff handle reports once."""
 
 import datetime as dt
 
@@ -24,3 +24,24 @@ def test_two_digest_runs_at_once_send_one_email(mentor, mentee):
 
     assert Email.objects.filter(**{f"headers__{KIND_HEADER}": MESSAGES}).count() == 1
     assert sum(results) == 0  # the later rounds found nothing left to announce
+
+
+def test_two_staff_handling_one_conversations_reports_at_once_handle_them_once(mentor, mentee):
+    from accounts.tests.factories import staff_member
+    from audit.models import Event
+    from messaging import REPORT_HANDLED_KIND
+    from notifications.models import Notification
+
+    conversation = services.conversation_open(mentor=mentor, mentee=mentee)
+    services.conversation_report(conversation=conversation, reporter=mentee, reason="Rude")
+    staff = [staff_member(None, is_superuser=True) for _ in range(2)]  # the roles went with the flush
+    results = run_at_once(
+        [
+            lambda s=s: services.conversation_reports_handle(conversation=conversation, by=s, outcome=f"By {s.pk}")
+            for s in staff
+        ]
+    )
+    refused = [r for r in results if isinstance(r, services.MessagingError)]
+    assert results.count(1) == 1 and len(refused) == 1 and refused[0].code == "handled"
+    assert Event.objects.filter(action=Event.Action.REPORTS_HANDLE).count() == 1
+    assert Notification.objects.filter(kind=REPORT_HANDLED_KIND).count() == 1

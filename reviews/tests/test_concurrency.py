@@ -1,6 +1,7 @@
 """
 On PostgreSQL, with real threads: two schedulers invite each client once, a double-posted review is
-stored once, and reviews written at the same moment for one mentor all count in the average.
+stored once, reviews written at the same moment for one mentor all count in the average, and two staff
+hiding one review at once hide it once.
 """
 
 import datetime as dt
@@ -54,3 +55,19 @@ def test_reviews_written_at_the_same_moment_all_count_in_the_average(mentor):
     ratings = [1 + i % 5 for i in range(8)]
     expected = (Decimal(sum(ratings)) / len(ratings)).quantize(Decimal("0.01"), ROUND_HALF_UP)  # 2.625 -> 2.63
     assert (profile.rating_average, profile.review_count) == (expected, 8)
+
+
+def test_two_staff_hiding_one_review_at_once_hide_it_once(session, mentee):
+    from accounts.tests.factories import staff_member
+    from reviews.models import ReviewModeration
+
+    review = services.review_create(booking=session, by=mentee, rating=2, text="Rude", now=NOW)
+    staff = [staff_member(None, is_superuser=True) for _ in range(2)]  # the roles went with the flush
+    results = run_at_once(
+        [lambda s=s: services.review_hide(review=review, by=s, reason=f"By {s.pk}", now=NOW) for s in staff]
+    )
+    refused = [r for r in results if isinstance(r, services.ReviewError)]
+    assert len(refused) == 1 and refused[0].code == "already"
+    assert ReviewModeration.objects.filter(review=review).count() == 1
+    review.refresh_from_db()
+    assert review.is_hidden and MentorProfile.objects.get(user=session.mentor).review_count == 0
