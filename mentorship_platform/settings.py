@@ -81,13 +81,15 @@ MIDDLEWARE = [
     "ops.middleware.RequestIdMiddleware",
     # /healthz, /readyz and /metrics: answered here, before sessions, CSRF, the host check and the redirect.
     "ops.middleware.OpsEndpointsMiddleware",
+    # Counts the 400/403/404/429 answered inside it: outside the HTTPS redirect, whose host check answers
+    # a forged Host with a 400 of its own.
+    "ops.middleware.SuspiciousActivityMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "core.middleware.MaintenanceMiddleware",  # before anything that queries the database
-    "ops.middleware.SuspiciousActivityMiddleware",  # counts the 400/403/404/429 answered inside it
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

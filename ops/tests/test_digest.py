@@ -52,6 +52,13 @@ def test_not_found_forbidden_and_bad_requests_are_counted_by_address_and_path(cl
     assert set(SuspiciousHit.objects.values_list("window", flat=True)) == {START}
 
 
+def test_a_forged_host_over_plain_http_counts_too_though_the_https_redirect_answers_it(client, settings):
+    settings.SECURE_SSL_REDIRECT = True  # as in production: its host check is the first to refuse
+    with time_machine.travel(START + dt.timedelta(minutes=3), tick=False):
+        assert client.get("/", HTTP_HOST="evil.example", REMOTE_ADDR="198.51.100.9").status_code == 400
+    assert hits() == {("400", "198.51.100.9", "/"): 1}
+
+
 def test_a_forged_host_counts_as_a_bad_request_but_a_form_given_back_with_its_errors_does_not(client, staff):
     conversation = ConversationFactory()
     Report.objects.create(conversation=conversation, reporter=conversation.mentee, reason="Rude", created_at=START)
