@@ -363,7 +363,9 @@ def test_staff_create_move_and_delete_slots_with_the_same_rules(client, staff, m
     page = client.post(reverse("dashboard:slot_delete", args=[second.pk]), follow=True).content.decode()
     assert not Slot.objects.filter(pk=second.pk).exists() and "The slot has been deleted." in page
 
-    weekly = SlotFactory(mentor=mentor, from_weekly_hours=True)  # deleted, the next publish would bring it back
+    # Deleted, the next publish would bring it back. Its own time, well clear of the slots made above
+    # (the factory's hourly sequence lands on them when other tests ran first).
+    weekly = SlotFactory(mentor=mentor, from_weekly_hours=True, start=NOW + dt.timedelta(days=30))
     page = client.post(reverse("dashboard:slot_delete", args=[weekly.pk]), follow=True).content.decode()
     weekly.refresh_from_db()
     assert weekly.status == Slot.Status.HIDDEN and "so it is hidden instead" in page
