@@ -22,7 +22,7 @@ RUN pip install -r /tmp/requirements.txt
 
 WORKDIR /app
 COPY . .
-RUN for po in locale/*/LC_MESSAGES/django.po locale_overrides/*/LC_MESSAGES/django.po locale_libraries/*/LC_MESSAGES/django.po; do msgfmt --check -o "${po%.po}.mo" "$po"; done \
+RUN for po in locale/*/LC_MESSAGES/django.po locale_overrides/*/LC_MESSAGES/django.po locale_libraries/*/LC_MESSAGES/django.po; do msgfmt --check -o "${po%.po}.mo" "$po" || exit 1; done \
     && chmod 0755 deploy/docker-entrypoint.sh
 # Production's storage (hashed, compressed names and the manifest) needs DEBUG off, so a throwaway
 # key for this one command; the running containers get theirs from the environment.

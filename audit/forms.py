@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from audit.models import Event
 from core.forms import FilterForm
@@ -11,7 +12,7 @@ class EventFilterForm(FilterForm):
     person = forms.CharField(label=_("Who or what"), required=False, max_length=100)
     ip = forms.GenericIPAddressField(label=_("IP address"), required=False)
     date_from = forms.DateField(label=_("From"), required=False, widget=DateInput)
-    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput)
+    date_to = forms.DateField(label=pgettext_lazy("date range", "To"), required=False, widget=DateInput)
 
 
 class ChangeFilterForm(FilterForm):
@@ -19,7 +20,7 @@ class ChangeFilterForm(FilterForm):
     person = forms.CharField(label=_("Changed by"), required=False, max_length=100)
     object_id = forms.IntegerField(label=_("Object id"), required=False, min_value=1, max_value=2**63 - 1)
     date_from = forms.DateField(label=_("From"), required=False, widget=DateInput)
-    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput)
+    date_to = forms.DateField(label=pgettext_lazy("date range", "To"), required=False, widget=DateInput)
 
     def __init__(self, *args, models=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Topic, User
 from core.forms import FilterForm
@@ -31,7 +32,7 @@ class SlotFilterForm(FilterForm):
     mentor = forms.CharField(label=_("Mentor"), required=False, max_length=100)
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any")), *Slot.Status.choices])
     date_from = forms.DateField(label=_("From"), required=False, widget=DateInput)
-    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput)
+    date_to = forms.DateField(label=pgettext_lazy("date range", "To"), required=False, widget=DateInput)
 
 
 class BookingFilterForm(FilterForm):
@@ -48,7 +49,7 @@ class BookingFilterForm(FilterForm):
         ],
     )
     date_from = forms.DateField(label=_("From"), required=False, widget=DateInput)
-    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput)
+    date_to = forms.DateField(label=pgettext_lazy("date range", "To"), required=False, widget=DateInput)
 
 
 class StaffBookingForm(forms.Form):

@@ -7,6 +7,7 @@ HOMES = (
     ("view_dashboard", "dashboard:stats"),
     ("handle_support", "dashboard:support"),
     ("view_bookings", "dashboard:bookings"),
+    ("view_payments", "dashboard:payments"),
     ("view_audit_log", "dashboard:audit"),
 )
 

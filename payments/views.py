@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.decorators import mentor_required, permission_required
 from core.money import money
@@ -257,7 +257,7 @@ def package_toggle(request, pk):
 
 
 @permission_required("view_dashboard", "view_payments")  # Support too: questions about charges and refunds
-@require_GET
+@require_safe
 def staff_payment_list(request):
     form = StaffPaymentFilterForm(request.GET or None)
     values = form.cleaned_data if form.is_valid() else {}

@@ -186,6 +186,14 @@ def test_the_libraries_that_ship_no_ukrainian_have_all_their_strings_in_ours(tmp
     from django.utils import translation
 
     theirs = {(e.msgctxt, e.msgid) for e in polib.pofile(str(pot))}
+    templates = [  # their admin templates' {% trans "..." %} too ("Resend")
+        path
+        for name in LIBRARIES_WITHOUT_UKRAINIAN
+        for path in Path(importlib.import_module(name).__file__).parent.rglob("*.html")
+    ]
+    marked = re.compile(r"""{%\s*(?:trans|translate)\s+"([^"]+)"(?:\s+context\s+"([^"]+)")?""")
+    theirs |= {(ctx or None, msgid) for path in templates for msgid, ctx in marked.findall(path.read_text())}
+    assert (None, "Resend") in theirs
     ours = polib.pofile(str(Path(settings.BASE_DIR) / "locale_libraries" / "uk" / "LC_MESSAGES" / "django.po"))
     assert {(e.msgctxt, e.msgid) for e in ours} <= theirs and all(e.msgstr for e in ours)  # a library dropped one
     lookup, in_context = translation.gettext, translation.pgettext  # by other names: their strings, not ours
