@@ -205,7 +205,7 @@ def conversation_report(request, pk):
 @permission_required("view_dashboard", "moderate_content")  # managers see every page; moderators act
 @require_GET
 def report_list(request):
-    """Reported conversations only (staff cannot browse the others): those waiting first, by default."""
+    """Reported conversations only (staff cannot browse the others): by default, those with a report waiting."""
     form = ReportFilterForm(request.GET)
     status = form.status_value()
     conversations = selectors.reported_conversations(status=status)
@@ -280,4 +280,4 @@ def report_handle(request, pk):
             if conversation.reports.filter(handled_at__isnull=True).exists():
                 messages.warning(request, _("A new report came in while you read: it is still waiting."))
             return redirect("dashboard:report_detail", pk=conversation.pk)
-    return _report_page(request, _reported_or_404(pk), form, status=400)
+    return _report_page(request, conversation, form, status=400)  # nothing changed: the page as it was
