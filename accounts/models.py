@@ -183,7 +183,9 @@ class MentorProfile(models.Model):
     the directory only once it is complete (``accounts.selectors.listed_mentors`` holds the rule).
     """
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentor_profile")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentor_profile", verbose_name=_("person")
+    )
     slug = models.SlugField(_("public address"), max_length=80, unique=True)
     headline = models.CharField(_("headline"), max_length=120, blank=True)
     bio = models.TextField(_("about"), blank=True, max_length=5000)

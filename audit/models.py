@@ -46,17 +46,24 @@ class Event(models.Model):
     action = models.CharField(_("action"), max_length=40, choices=Action.choices, db_index=True)
     # Who did it: empty for a visitor (failed sign-ins) and the system.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
     )
     # What it was done to (a person, a booking, a refund, ...), and what it was called then: the label
     # stays readable after the object is gone.
-    target_type = models.ForeignKey(ContentType, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    target_id = models.CharField(max_length=64, blank=True)
+    target_type = models.ForeignKey(
+        ContentType, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("object type")
+    )
+    target_id = models.CharField(_("object ID"), max_length=64, blank=True)
     target_label = models.CharField(_("object"), max_length=200, blank=True)
     # {"field": [before, after]} where it helps, plus anything else worth knowing (a reason, a count).
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
-    request_id = models.CharField(max_length=64, blank=True)
+    request_id = models.CharField(_("request ID"), max_length=64, blank=True)
 
     class Meta:
         ordering = ["-at", "-pk"]

@@ -49,9 +49,9 @@ INSTALLED_APPS = [
     "mentorship_platform.apps.OutgoingMailConfig",  # post_office
     "allauth",
     "mentorship_platform.apps.EmailAddressesConfig",  # allauth.account
-    "allauth.mfa",
-    "allauth.usersessions",
-    "allauth.socialaccount",
+    "mentorship_platform.apps.SecondFactorConfig",  # allauth.mfa, its model named in both languages
+    "mentorship_platform.apps.SignedInDevicesConfig",  # allauth.usersessions
+    "mentorship_platform.apps.SocialAccountsConfig",  # allauth.socialaccount
     "allauth.socialaccount.providers.github",
     "allauth.socialaccount.providers.google",
     "csp",

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
 from accounts import views as accounts_views
@@ -8,6 +9,9 @@ from accounts.views import admin_login_redirect
 from articles.sitemaps import sitemap_view
 from core import views as core_views
 from mentorship_platform import bench_views
+
+# The admin under the site's name, not "Django administration".
+admin.site.site_header = admin.site.site_title = _("Mentorship administration")
 
 # /healthz, /readyz and /metrics are not here: ops.middleware.OpsEndpointsMiddleware answers them
 # before sessions, CSRF and the host check (an unprotected /metrics in production falls through to a 404).

@@ -7,7 +7,7 @@ from messaging.models import Conversation, Report
 class ConversationAdmin(admin.ModelAdmin):
     """Who talks to whom and whether it is blocked; the messages themselves are read from reports only."""
 
-    list_display = ["pk", "mentor", "mentee", "created_at", "last_message_at", "mentor_blocks", "mentee_blocks"]
+    list_display = ["id", "mentor", "mentee", "created_at", "last_message_at", "mentor_blocks", "mentee_blocks"]
     list_select_related = ["mentor", "mentee"]
     raw_id_fields = ["mentor", "mentee"]
     search_fields = ["mentor__email", "mentee__email"]

@@ -26,10 +26,10 @@ class Conversation(models.Model):
     created_at = models.DateTimeField(_("created"), db_index=True)
     last_message_at = models.DateTimeField(_("last message"), null=True, blank=True)
     # Per side: the last message id read, the last one the mail digest announced, and a block.
-    mentor_read_id = models.PositiveBigIntegerField(default=0)
-    mentee_read_id = models.PositiveBigIntegerField(default=0)
-    mentor_announced_id = models.PositiveBigIntegerField(default=0)
-    mentee_announced_id = models.PositiveBigIntegerField(default=0)
+    mentor_read_id = models.PositiveBigIntegerField(_("last message the mentor read"), default=0)
+    mentee_read_id = models.PositiveBigIntegerField(_("last message the mentee read"), default=0)
+    mentor_announced_id = models.PositiveBigIntegerField(_("last message mailed to the mentor"), default=0)
+    mentee_announced_id = models.PositiveBigIntegerField(_("last message mailed to the mentee"), default=0)
     mentor_blocks = models.BooleanField(_("blocked by the mentor"), default=False)
     mentee_blocks = models.BooleanField(_("blocked by the mentee"), default=False)
 

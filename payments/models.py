@@ -80,7 +80,7 @@ class Payment(models.Model):
     mentor_share = models.DecimalField(_("mentor's share"), **MONEY)
     refunded = models.DecimalField(_("refunded"), default=0, **MONEY)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PROCESSING)
-    idempotency_key = models.CharField(max_length=64, unique=True)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=64, unique=True)
     provider = models.CharField(_("provider"), max_length=40)
     reference = models.CharField(_("provider's reference"), max_length=100, blank=True)
     card = models.CharField(_("card"), max_length=40, blank=True)  # brand and last four digits, never the number
@@ -173,7 +173,7 @@ class Refund(models.Model):
     platform_fee = models.DecimalField(_("platform fee"), **MONEY)
     mentor_share = models.DecimalField(_("mentor's share"), **MONEY)
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
-    idempotency_key = models.CharField(max_length=64, unique=True)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=64, unique=True)
     reference = models.CharField(_("provider's reference"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
@@ -214,7 +214,9 @@ class PackagePurchase(models.Model):
     """A package a mentee paid for: credits to book that mentor's slots, until it expires."""
 
     package = models.ForeignKey(Package, on_delete=models.PROTECT, related_name="purchases", verbose_name=_("package"))
-    payment = models.OneToOneField(Payment, on_delete=models.PROTECT, related_name="purchase")
+    payment = models.OneToOneField(
+        Payment, on_delete=models.PROTECT, related_name="purchase", verbose_name=_("payment")
+    )
     mentee = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="package_purchases", verbose_name=_("client")
     )
@@ -253,11 +255,15 @@ class PackagePurchase(models.Model):
 class CreditUse(models.Model):
     """A session booked with a package credit; returned (once) when it is cancelled in time."""
 
-    purchase = models.ForeignKey(PackagePurchase, on_delete=models.PROTECT, related_name="uses")
-    booking = models.OneToOneField(Booking, on_delete=models.PROTECT, related_name="credit_use")
-    used_at = models.DateTimeField(default=timezone.now)
-    returned_at = models.DateTimeField(null=True, blank=True)
-    refund_cap = models.PositiveSmallIntegerField(default=100)  # as on Payment
+    purchase = models.ForeignKey(
+        PackagePurchase, on_delete=models.PROTECT, related_name="uses", verbose_name=_("package purchase")
+    )
+    booking = models.OneToOneField(
+        Booking, on_delete=models.PROTECT, related_name="credit_use", verbose_name=_("booking")
+    )
+    used_at = models.DateTimeField(_("used"), default=timezone.now)
+    returned_at = models.DateTimeField(_("returned"), null=True, blank=True)
+    refund_cap = models.PositiveSmallIntegerField(_("refund cap (%)"), default=100)  # as on Payment
 
     class Meta:
         verbose_name = _("package session used")

@@ -23,7 +23,7 @@ class ModerationInline(admin.TabularInline):
 class ReviewAdmin(ReadOnly):
     """Read-only here: staff hide and show reviews again on /dashboard/reviews/, with a reason."""
 
-    list_display = ["pk", "mentor", "mentee", "rating", "created_at", "is_hidden"]
+    list_display = ["id", "mentor", "mentee", "rating", "created_at", "is_hidden"]
     list_filter = ["is_hidden", "rating"]
     list_select_related = ["mentor", "mentee"]
     search_fields = ["mentor__email", "mentee__email"]

@@ -113,7 +113,7 @@ class Booking(models.Model):
     )
     cancel_reason = models.TextField(_("cancellation reason"), blank=True, max_length=1000)
     # Bumped on every change so calendar clients apply updates (iCalendar SEQUENCE).
-    sequence = models.PositiveIntegerField(default=0)
+    sequence = models.PositiveIntegerField(_("calendar revision"), default=0)
     # Moves to another time (bounded by BOOKING_MAX_RESCHEDULES); the last one's moment.
     reschedule_count = models.PositiveSmallIntegerField(_("times moved"), default=0)
     rescheduled_at = models.DateTimeField(_("last moved at"), null=True, blank=True)
@@ -225,8 +225,10 @@ class Reminder(models.Model):
         SENT = "sent", _("Queued for delivery")
         SKIPPED = "skipped", _("Skipped (too late)")
 
-    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="reminders")
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("booking"))
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("recipient")
+    )
     offset_minutes = models.PositiveIntegerField(_("minutes before the start"))
     status = models.CharField(_("status"), max_length=16, choices=Status.choices)
     created_at = models.DateTimeField(_("created"), default=timezone.now)

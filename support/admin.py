@@ -18,7 +18,7 @@ class ReplyInline(admin.TabularInline):
 class SupportRequestAdmin(ReadOnlyAdmin):
     """Handled on the dashboard (answers go out by email through the services); read here."""
 
-    list_display = ["pk", "subject", "email", "status", "assigned_to", "created_at"]
+    list_display = ["id", "subject", "email", "status", "assigned_to", "created_at"]
     list_filter = ["status", "subject"]
     list_select_related = ["assigned_to"]
     search_fields = ["email", "name", "message"]

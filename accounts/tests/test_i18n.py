@@ -156,21 +156,36 @@ def test_allauth_s_ukrainian_says_avtentyfikatsiia_as_ours_does():
         assert [msgid for msgid in spelled if "утентифік" in translation.gettext(msgid).lower()] == []
 
 
-LIBRARIES_WITHOUT_UKRAINIAN = ("post_office", "django_apscheduler")
+LIBRARIES_WITHOUT_UKRAINIAN = ("post_office", "django_apscheduler", "auditlog")
 
 
 def test_the_libraries_that_ship_no_ukrainian_have_all_their_strings_in_ours(tmp_path):
-    """xgettext over django-post-office and django-apscheduler: each string reads in Ukrainian (locale_libraries)."""
+    """
+    xgettext over django-post-office, django-apscheduler and django-auditlog, their code and their
+    templates (turned into code as makemessages does): each string reads in Ukrainian (locale_libraries).
+    """
     import importlib
 
-    sources = [
-        str(path)
-        for name in LIBRARIES_WITHOUT_UKRAINIAN
-        for path in Path(importlib.import_module(name).__file__).parent.rglob("*.py")
-        if "migrations" not in path.parts and "tests" not in path.parts
-    ]
+    from django.utils.translation.template import templatize
+
+    sources = []
+    for name in LIBRARIES_WITHOUT_UKRAINIAN:
+        package = Path(importlib.import_module(name).__file__).parent
+        sources += [str(p) for p in package.rglob("*.py") if "migrations" not in p.parts and "tests" not in p.parts]
+        for number, template in enumerate(package.rglob("*.html")):  # their admin templates ("Resend")
+            as_code = tmp_path / f"{name}-{number}.py"
+            as_code.write_text(templatize(template.read_text(), origin=str(template)))
+            sources.append(str(as_code))
     pot = tmp_path / "libraries.pot"
-    keywords = ["_", "gettext", "gettext_lazy", "pgettext:1c,2", "pgettext_lazy:1c,2", "ngettext:1,2"]
+    keywords = [
+        "_",
+        "gettext",
+        "gettext_lazy",
+        "pgettext:1c,2",
+        "pgettext_lazy:1c,2",
+        "ngettext:1,2",
+        "npgettext:1c,2,3",
+    ]
     subprocess.run(
         [
             "xgettext",
@@ -186,14 +201,7 @@ def test_the_libraries_that_ship_no_ukrainian_have_all_their_strings_in_ours(tmp
     from django.utils import translation
 
     theirs = {(e.msgctxt, e.msgid) for e in polib.pofile(str(pot))}
-    templates = [  # their admin templates' {% trans "..." %} too ("Resend")
-        path
-        for name in LIBRARIES_WITHOUT_UKRAINIAN
-        for path in Path(importlib.import_module(name).__file__).parent.rglob("*.html")
-    ]
-    marked = re.compile(r"""{%\s*(?:trans|translate)\s+"([^"]+)"(?:\s+context\s+"([^"]+)")?""")
-    theirs |= {(ctx or None, msgid) for path in templates for msgid, ctx in marked.findall(path.read_text())}
-    assert (None, "Resend") in theirs
+    assert (None, "Resend") in theirs and (None, "No field changes") in theirs
     ours = polib.pofile(str(Path(settings.BASE_DIR) / "locale_libraries" / "uk" / "LC_MESSAGES" / "django.po"))
     assert {(e.msgctxt, e.msgid) for e in ours} <= theirs and all(e.msgstr for e in ours)  # a library dropped one
     lookup, in_context = translation.gettext, translation.pgettext  # by other names: their strings, not ours
@@ -204,7 +212,7 @@ def test_the_libraries_that_ship_no_ukrainian_have_all_their_strings_in_ours(tmp
 
 @pytest.mark.django_db
 def test_the_admin_names_every_app_once_and_in_ukrainian():
-    """Our names for the libraries' apps (mentorship_platform/apps.py): none English, none twice."""
+    """Our names for the libraries' apps and models (mentorship_platform/apps.py): none English, none twice."""
     from django.contrib import admin
     from django.test import RequestFactory
     from django.utils import translation
@@ -215,6 +223,32 @@ def test_the_admin_names_every_app_once_and_in_ukrainian():
     request.user = UserFactory(is_staff=True, is_superuser=True)
     with translation.override("uk"):
         names = [str(app["name"]) for app in admin.site.get_app_list(request)]
+        models = [str(model["name"]) for app in admin.site.get_app_list(request) for model in app["models"]]
+        header = str(admin.site.site_header)
     assert len(names) == len(set(names)) > 15
     english = [name for name in names if re.fullmatch(r"[A-Za-z ]+", name) and name != "REST API"]
+    assert english == []
+    # The libraries' models too: no "Django jobs", "Authenticators" or "User sessions".
+    assert len(models) > 40 and [name for name in models if re.fullmatch(r"[A-Za-z ]+", name)] == []
+    assert header == "Адміністрування платформи «Менторство»"  # not "Django administration"
+
+
+@pytest.mark.django_db
+def test_the_admin_names_every_field_and_column_in_ukrainian():
+    """Each model's fields and each list's columns, ours and the libraries' ("Last used at", "Local run time")."""
+    from django.contrib import admin
+    from django.contrib.admin.utils import label_for_field
+    from django.utils import translation
+
+    technical = {"ID", "Message-ID"}  # the same in Ukrainian
+    english = []
+    with translation.override("uk"):
+        for model, model_admin in admin.site._registry.items():
+            labels = [str(field.verbose_name) for field in model._meta.concrete_fields if not field.primary_key]
+            labels += [label_for_field(name, model, model_admin) for name in model_admin.list_display]
+            english += [
+                f"{model._meta.label}: {label}"
+                for label in map(str, labels)
+                if label not in technical and re.fullmatch(r"[A-Za-z ()_-]+", label)
+            ]
     assert english == []
