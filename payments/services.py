@@ -97,7 +97,10 @@ def package_buy(*, package: Package, payer: User, card: Card, idempotency_key: s
         locked = _package_on_offer(package.pk)
         if locked.mentor_id == payer.pk:
             raise PaymentError(_("You cannot buy your own package."), "own")
-        require_verified_email(payer)
+        try:  # the sessions are booked later, and booking needs a confirmed address: ask now
+            require_verified_email(payer)
+        except BookingError as error:
+            raise PaymentError(error.message, error.code) from None
         fee, share = split(locked.price)
         return Payment(
             payer=payer,

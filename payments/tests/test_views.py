@@ -217,6 +217,16 @@ def test_a_mentor_offers_a_package_and_a_mentee_buys_it_from_the_mentor_page(men
     assert client.get(reverse("payments:package_buy", args=[package.pk])).status_code == 404  # not one's own
 
 
+def test_buying_a_package_before_confirming_ones_address_is_refused_with_a_message(mentor, client):
+    package = Package.objects.create(mentor=mentor, title="Five", sessions=5, price=Decimal("225.00"))
+    newcomer = UserFactory(email_verified=False)
+    client.force_login(newcomer)
+    response = client.post(reverse("payments:package_buy", args=[package.pk]), CARD, follow=True)
+    assert response.status_code == 200
+    assert "Please confirm your email address first" in response.content.decode()
+    assert not Payment.objects.exists() and not PackagePurchase.objects.exists()
+
+
 def test_a_package_of_someone_no_longer_a_mentor_is_not_for_sale(mentor, mentee, client):
     package = Package.objects.create(mentor=mentor, title="Five", sessions=5, price=Decimal("225.00"))
     mentor.is_mentor = False
