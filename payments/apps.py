@@ -21,6 +21,7 @@ class PaymentsConfig(AppConfig):
         hooks.register(hooks.HOLD_RELEASED, services.on_hold_released)
         accounts_hooks.register(accounts_hooks.PERSON_EXPORTED, export.person_sections)
         accounts_hooks.register(accounts_hooks.LEAVING_WARNINGS, leaving.warnings)
+        accounts_hooks.register(accounts_hooks.PERSON_LEFT, services.on_person_left)  # after the schedule's
         kinds.register(
             services.REFUND_KIND,
             _refund_text,

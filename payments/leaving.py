@@ -12,22 +12,39 @@ from payments import selectors
 
 def warnings(*, user, **_facts) -> dict:
     """
-    ``accounts.hooks.LEAVING_WARNINGS``: unused package sessions, which can be refunded now but not once
-    the account is deleted (one query).
+    ``accounts.hooks.LEAVING_WARNINGS`` (one query): one's unused package sessions, which can be refunded
+    now but not once the account is deleted; and a mentor's clients', which leaving refunds to them.
     """
     purchases = selectors.refundable_purchases(user=user)
-    if not purchases:
-        return {}
+    bought = [purchase for purchase in purchases if purchase.mentee_id == user.pk]
+    sold = [purchase for purchase in purchases if purchase.mentor_id == user.pk]
+    notes = {}
+    if bought:
+        count, amounts = _worth(bought)
+        text = ngettext(
+            "You have %(count)s unused package session, worth %(amount)s. Refund it first: once the account is "
+            "deleted it cannot be.",
+            "You have %(count)s unused package sessions, worth %(amount)s. Refund them first: once the account "
+            "is deleted they cannot be.",
+            count,
+        ) % {"count": count, "amount": amounts}
+        notes["packages"] = format_html(
+            '{} <a href="{}">{}</a>', text, reverse("payments:list"), gettext("My packages")
+        )
+    if sold:
+        count, amounts = _worth(sold)
+        notes["clients_packages"] = ngettext(
+            "Your clients have %(count)s unused package session, worth %(amount)s: it is refunded to them.",
+            "Your clients have %(count)s unused package sessions, worth %(amount)s: they are refunded to them.",
+            count,
+        ) % {"count": count, "amount": amounts}
+    return notes
+
+
+def _worth(purchases) -> tuple[int, str]:
+    """How many sessions are left in ``purchases``, and what they are worth, per currency."""
     worth: dict[str, Decimal] = {}
     for purchase in purchases:
         worth[purchase.payment.currency] = worth.get(purchase.payment.currency, Decimal(0)) + purchase.unused_value
-    sessions = sum(purchase.credits_left for purchase in purchases)
     amounts = ", ".join(money(amount, currency, zero_is_free=False) for currency, amount in worth.items())
-    text = ngettext(
-        "You have %(count)s unused package session, worth %(amount)s. Refund it first: once the account is "
-        "deleted it cannot be.",
-        "You have %(count)s unused package sessions, worth %(amount)s. Refund them first: once the account "
-        "is deleted they cannot be.",
-        sessions,
-    ) % {"count": sessions, "amount": amounts}
-    return {"packages": format_html('{} <a href="{}">{}</a>', text, reverse("payments:list"), gettext("My packages"))}
+    return sum(purchase.credits_left for purchase in purchases), amounts

@@ -167,6 +167,7 @@ class Refund(models.Model):
         STAFF_CANCELLED = "staff_cancelled", _("Cancelled by the platform")
         MENTOR_NO_SHOW = "mentor_no_show", _("The mentor did not come")
         UNUSED_CREDITS = "unused_credits", _("Unused package sessions")
+        MENTOR_LEFT = "mentor_left", _("The mentor left the platform")
 
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds", verbose_name=_("payment"))
     amount = models.DecimalField(_("amount"), **MONEY)
@@ -207,6 +208,7 @@ _REASONS_TO_CLIENT = {
     Refund.Reason.MENTEE_CANCELLED: _("You cancelled the session"),
     Refund.Reason.MENTOR_CANCELLED: _("The mentor cancelled the session"),
     Refund.Reason.STAFF_CANCELLED: _("We cancelled the session"),
+    Refund.Reason.MENTOR_LEFT: _("The mentor has left the platform, so the package's remaining sessions are refunded"),
 }
 
 

@@ -228,10 +228,14 @@ def staff_payments(*, status: str = "", query: str = "") -> QuerySet[Payment]:
 
 
 def refundable_purchases(*, user: User, now: dt.datetime | None = None) -> list[PackagePurchase]:
-    """The person's packages whose unused sessions can still be refunded (``services.package_refund_quote``)."""
+    """
+    Packages with unused sessions that can still be refunded (``services.package_refund_quote``): those the
+    person bought, and those bought from them as a mentor.
+    """
     now = now or timezone.now()
     return list(
-        PackagePurchase.objects.filter(mentee=user, credits_left__gt=0, refunded_at__isnull=True, expires_at__gt=now)
+        PackagePurchase.objects.filter(Q(mentee=user) | Q(mentor=user))
+        .filter(credits_left__gt=0, refunded_at__isnull=True, expires_at__gt=now)
         .select_related("payment")
         .order_by("expires_at", "pk")
     )

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
+from accounts.services import AccountError
 from audit.models import Event
 from audit.services import event_record
 from core.money import money
@@ -336,10 +337,7 @@ def package_refund_unused(*, purchase: PackagePurchase, by: User, now=None) -> R
     with transaction.atomic():
         locked = PackagePurchase.objects.select_for_update().select_related("payment").get(pk=purchase.pk)
         amount = package_refund_quote(purchase=locked, now=now)
-        PackagePurchase.objects.filter(pk=locked.pk).update(credits_left=0, refunded_at=now)
-        refund = _refund(
-            locked.payment, amount, reason=Refund.Reason.UNUSED_CREDITS, key=f"package:{locked.pk}", now=now
-        )
+        refund = _package_refund(locked, amount, reason=Refund.Reason.UNUSED_CREDITS, now=now)
         if refund is not None and by.pk != purchase.mentee_id:  # staff, for the mentee
             event_record(
                 action=Event.Action.PAYMENT_REFUND,
@@ -353,6 +351,34 @@ def package_refund_unused(*, purchase: PackagePurchase, by: User, now=None) -> R
                 now=now,
             )
         return refund
+
+
+def _package_refund(locked: PackagePurchase, amount: Decimal, *, reason: str, now: dt.datetime) -> Refund | None:
+    """Close a locked purchase (no sessions left in it) and give ``amount`` back, once: one key per purchase."""
+    PackagePurchase.objects.filter(pk=locked.pk).update(credits_left=0, refunded_at=now)
+    return _refund(locked.payment, amount, reason=reason, key=f"package:{locked.pk}", now=now)
+
+
+def on_person_left(*, user: User, now: dt.datetime) -> None:
+    """
+    Registered with accounts, after the schedule's part: a mentor who leaves gives each client back what
+    their package has left (the sessions booked with its credits were just cancelled, so those credits
+    are in it again), told as any refund is. A client who leaves keeps their own packages to refund until
+    the account is erased; the leaving page says so. A refund that cannot be made stops the leaving.
+    """
+    purchases = PackagePurchase.objects.select_for_update().select_related("payment__package")
+    try:
+        for locked in purchases.filter(
+            mentor=user, credits_left__gt=0, refunded_at__isnull=True, expires_at__gt=now
+        ).order_by("pk"):
+            _package_refund(locked, locked.unused_value, reason=Refund.Reason.MENTOR_LEFT, now=now)
+    except (PaymentError, ProviderError):
+        raise AccountError(
+            _(
+                "Your clients' unused package sessions could not be refunded just now, so nothing was changed. "
+                "Please try again in a minute."
+            )
+        ) from None
 
 
 def package_save(*, mentor: User, title: str, sessions: int, price: Decimal, package: Package | None = None) -> Package:

@@ -151,6 +151,10 @@ def test_unused_package_sessions_are_named_with_their_worth_before_leaving(clien
     assert "You have 5 unused package sessions, worth $199. Refund them first" in page
     assert f'<a href="{reverse("payments:list")}">My packages</a>' in page
     purchase = package.purchases.get()
+    client.force_login(mentor)  # and the mentor is told leaving refunds it
+    page = client.get(LEAVE).content.decode()
+    assert "Your clients have 5 unused package sessions, worth $199: they are refunded to them." in page
+    assert "Refund them first" not in page
     payment_services.package_refund_unused(purchase=purchase, by=mentee)
     assert "unused package" not in client.get(LEAVE).content.decode()
 

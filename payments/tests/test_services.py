@@ -339,6 +339,45 @@ def test_a_credit_books_a_session_and_comes_back_when_cancelled_in_time(package,
     assert CreditUse.objects.get().returned_at == NOW and not Refund.objects.exists()
 
 
+def test_a_mentor_who_leaves_refunds_what_their_clients_packages_have_left(package, held):
+    from accounts.services import account_deletion_request
+
+    buy(package, held.mentee)  # $225 for five
+    services.booking_pay_with_credit(booking=held, payer=held.mentee, now=NOW)  # one booked with a credit
+    other = UserFactory()
+    used_up = buy(package, other, key="u" * 32)
+    PackagePurchase.objects.filter(pk=used_up.pk).update(credits_left=0)
+
+    account_deletion_request(user=package.mentor, now=at(1))
+
+    held.refresh_from_db()
+    purchase = PackagePurchase.objects.get(mentee=held.mentee)
+    assert held.status == Booking.Status.CANCELLED  # its credit came back first, so all five are refunded
+    assert (purchase.credits_left, purchase.refunded_at) == (0, at(1)) and not purchase.is_usable(now=at(1))
+    refund = Refund.objects.get()  # none for the package with nothing left
+    assert (refund.amount, refund.reason) == (Decimal("225.00"), Refund.Reason.MENTOR_LEFT)
+    assert refund.payment.payer == held.mentee and str(refund.reason_to_client).startswith("The mentor has left")
+    assert Notification.objects.filter(recipient=held.mentee, kind=services.REFUND_KIND).exists()
+    assert [email.to for email in queued(emails.REFUND)] == [[held.mentee.email]]
+
+
+def test_a_mentor_cannot_leave_while_their_clients_packages_cannot_be_refunded(package, mentee, monkeypatch):
+    from accounts.services import AccountError, account_deletion_request
+    from payments.providers import ProviderError, fake
+
+    purchase = buy(package, mentee)
+
+    def down(self, **kwargs):
+        raise ProviderError("timeout")
+
+    monkeypatch.setattr(fake.FakeCardProvider, "refund", down)
+    with pytest.raises(AccountError, match="could not be refunded just now"):
+        account_deletion_request(user=package.mentor, now=at(1))
+    purchase.refresh_from_db()
+    package.mentor.refresh_from_db()
+    assert purchase.credits_left == 5 and package.mentor.is_active and not Refund.objects.exists()
+
+
 def test_a_credit_cancelled_late_is_used_up(package, held):
     buy(package, held.mentee)
     services.booking_pay_with_credit(booking=held, payer=held.mentee, now=NOW)
