@@ -20,6 +20,7 @@ class MailingsConfig(AppConfig):
 
         hooks.register(hooks.CONFIRMED, services.on_booking_confirmed)
         accounts_hooks.register(accounts_hooks.PERSON_ERASED, services.on_person_erased)
+        accounts_hooks.register(accounts_hooks.ACCESS_ENDED, services.on_access_ended)  # blocked or leaving
         accounts_hooks.register(accounts_hooks.PERSON_EXPORTED, export.person_sections)
         kinds.register(
             NOTIFY_DISABLED,

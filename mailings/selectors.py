@@ -6,6 +6,7 @@ from allauth.account.models import EmailAddress
 from django.core.paginator import Page
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from post_office.models import STATUS, Log
 
 from accounts.models import User
@@ -51,21 +52,34 @@ def sent_in_the_last_day(*, mentor_id: int, now: dt.datetime) -> int:
     return Recipient.objects.filter(run__mailing__mentor_id=mentor_id, created_at__gt=now - DAY).count()
 
 
+def _unsent(prefix: str, *, stopped: bool) -> Q:
+    """
+    Emails not sent yet: still to go (``stopped=False``), or stopped before they went (expired in the
+    outbox: the address unsubscribed, staff disabled the mailing, the mentor was blocked or left).
+    """
+    now = timezone.now()
+    unsent = Q(**{f"{prefix}email__status__in": [STATUS.queued, STATUS.requeued]})
+    if stopped:
+        return unsent & Q(**{f"{prefix}email__expires_at__lte": now})
+    return unsent & (Q(**{f"{prefix}email__expires_at__isnull": True}) | Q(**{f"{prefix}email__expires_at__gt": now}))
+
+
 def _figures(prefix: str = "") -> dict:
     p = f"{prefix}__" if prefix else ""
     return {
         "queued": Count(f"{p}pk"),
         "delivered": Count(f"{p}pk", filter=Q(**{f"{p}email__status": STATUS.sent})),
         "failed": Count(f"{p}pk", filter=Q(**{f"{p}email__status": STATUS.failed})),
-        "waiting": Count(f"{p}pk", filter=Q(**{f"{p}email__status__in": [STATUS.queued, STATUS.requeued]})),
+        "waiting": Count(f"{p}pk", filter=_unsent(p, stopped=False)),
+        "stopped": Count(f"{p}pk", filter=_unsent(p, stopped=True)),
     }
 
 
 def statistics(recipients: QuerySet[Recipient]) -> dict:
     """
     Queued (written to the outbox), delivered (the server said 250), failed (a 5xx, or out of retries),
-    waiting (queued or to be retried), the attempts made, and the delivered counted by the attempt that
-    got through ("1": at once, "2": after one retry, ...).
+    waiting (queued or to be retried), stopped before they went, the attempts made, and the delivered
+    counted by the attempt that got through ("1": at once, "2": after one retry, ...).
     """
     figures = recipients.aggregate(**_figures())
     figures["attempts"] = Log.objects.filter(email__mailing_recipient__in=recipients).count()
@@ -80,15 +94,14 @@ def statistics(recipients: QuerySet[Recipient]) -> dict:
     return figures
 
 
-_MAILING_FIGURES = {
-    "run_count": Count("runs", distinct=True),
-    "queued": Count("runs__recipients"),
-    "delivered": Count("runs__recipients", filter=Q(runs__recipients__email__status=STATUS.sent)),
-    "failed": Count("runs__recipients", filter=Q(runs__recipients__email__status=STATUS.failed)),
-    "waiting": Count(
-        "runs__recipients", filter=Q(runs__recipients__email__status__in=[STATUS.queued, STATUS.requeued])
-    ),
-}
+def _mailing_figures() -> dict:
+    return {
+        "run_count": Count("runs", distinct=True),
+        "queued": Count("runs__recipients"),
+        "delivered": Count("runs__recipients", filter=Q(runs__recipients__email__status=STATUS.sent)),
+        "failed": Count("runs__recipients", filter=Q(runs__recipients__email__status=STATUS.failed)),
+        "waiting": Count("runs__recipients", filter=_unsent("runs__recipients__", stopped=False)),
+    }
 
 
 def with_figures(page: Page) -> Page:
@@ -99,9 +112,10 @@ def with_figures(page: Page) -> Page:
     sent).
     """
     mailings = list(page.object_list)
-    rows = Mailing.objects.filter(pk__in=[m.pk for m in mailings]).values("pk").annotate(**_MAILING_FIGURES)
+    counts = _mailing_figures()
+    rows = Mailing.objects.filter(pk__in=[m.pk for m in mailings]).values("pk").annotate(**counts)
     figures = {row.pop("pk"): row for row in rows}  # no page, no query
-    none = dict.fromkeys(_MAILING_FIGURES, 0)  # a mailing deleted since the page was read (an account left)
+    none = dict.fromkeys(counts, 0)  # a mailing deleted since the page was read (an account left)
     for mailing in mailings:
         for name, value in figures.get(mailing.pk, none).items():
             setattr(mailing, name, value)

@@ -26,6 +26,7 @@ from mailings.services.lifecycle import (
     mailing_end,
     mailing_pause,
     mailing_resume,
+    on_access_ended,
 )
 from mailings.services.runs import SendResult, mailings_send_due
 
@@ -47,6 +48,7 @@ __all__ = [
     "mailings_send_due",
     "message_delete",
     "message_save",
+    "on_access_ended",
     "on_booking_confirmed",
     "on_person_erased",
     "unsubscribe",

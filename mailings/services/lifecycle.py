@@ -10,9 +10,11 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from post_office.models import STATUS, Email
 
 from accounts.models import User
 from audit.models import Event
@@ -27,6 +29,26 @@ MAX_ACTIVE = 20  # mailings one mentor may have scheduled, running or paused at 
 MAX_SPAN = dt.timedelta(days=3 * 366)  # from the start to the end
 MAX_AHEAD = dt.timedelta(days=366)  # how far ahead a mailing may start
 OPEN = (Mailing.Status.CREATED, Mailing.Status.RUNNING, Mailing.Status.PAUSED)
+FINISHED = Mailing.Status.FINISHED
+
+
+def outbox_waiting(*, now: dt.datetime):
+    """Mailing emails in the outbox that are still to go (queued or to be retried, not expired)."""
+    return Email.objects.filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gt=now),
+        mailing_recipient__isnull=False,
+        status__in=[STATUS.queued, STATUS.requeued],
+    )
+
+
+def on_access_ended(*, user: User, **_facts) -> None:
+    """
+    Registered with accounts: a person blocked or leaving sends nothing more, including what their
+    mailings already put in the outbox (their runs are skipped: ``selectors.can_send``).
+    """
+    outbox_waiting(now=timezone.now()).filter(mailing_recipient__run__mailing__mentor=user).update(
+        expires_at=timezone.now()
+    )
 
 
 def check_window(*, start_at: dt.datetime, end_at: dt.datetime, now: dt.datetime) -> None:
@@ -175,8 +197,10 @@ def _require_staff(user: User) -> None:
 
 def mailing_disable(*, mailing: Mailing, by: User, reason: str, now: dt.datetime | None = None) -> Mailing:
     """
-    Staff stop a mailing, with a reason the mentor sees on the mailing and in a notification. Only
-    staff enable it again; nothing else about it changes.
+    Staff stop a mailing, with a reason the mentor sees on the mailing and in a notification: no run
+    is queued, and its emails still waiting in the outbox are not sent (a finished mailing whose last
+    emails are on their way can be stopped too). Only staff enable it again, from its next run; the
+    stopped emails stay unsent.
     """
     now = now or timezone.now()
     _require_staff(by)
@@ -188,10 +212,14 @@ def mailing_disable(*, mailing: Mailing, by: User, reason: str, now: dt.datetime
             _("Please keep the reason under %(n)d characters.") % {"n": REASON_MAX_LENGTH}, code="too_long"
         )
     with transaction.atomic():
-        locked = Mailing.objects.select_for_update().filter(pk=mailing.pk, status__in=OPEN).first()
-        if locked is None:
-            raise MailingError(_("Only a scheduled, running or paused mailing can be disabled."), code="state")
+        locked = Mailing.objects.select_for_update().filter(pk=mailing.pk).first()
+        unsent = outbox_waiting(now=now).filter(mailing_recipient__run__mailing=mailing)
+        if locked is None or (locked.status not in OPEN and not (locked.status == FINISHED and unsent.exists())):
+            raise MailingError(
+                _("Only a scheduled, running or paused mailing, or one still sending, can be disabled."), code="state"
+            )
         before = locked.status
+        unsent.update(expires_at=now)
         Mailing.objects.filter(pk=locked.pk).update(
             status=Mailing.Status.DISABLED,
             disabled_reason=reason,

@@ -5,7 +5,7 @@ from post_office.models import PRIORITY, STATUS, Email
 
 from accounts.export import user_data_export
 from accounts.tests.factories import MentorFactory, UserFactory, staff_member
-from mailings import emails, services
+from mailings import emails, selectors, services
 from mailings.models import Client, Mailing, MailingRun, Message, Recipient, Unsubscription
 from mailings.tests.factories import NOW, ClientFactory, MessageFactory
 from notifications.models import Notification
@@ -394,6 +394,47 @@ def test_a_manager_disables_a_mailing_with_a_reason_the_mentor_is_told(make_mail
     mailing.refresh_from_db()
     assert (mailing.status, mailing.disabled_reason, mailing.disabled_at) == ("running", "", None)
     assert services.mailings_send_due(now=later(days=1)).started == 1
+
+
+def unsent():
+    """The addresses whose mailing emails the outbox would still send."""
+    return sorted(e.to[0] for e in Email.objects.filter(status=STATUS.queued, expires_at__isnull=True))
+
+
+def test_disabling_a_mailing_stops_its_emails_still_in_the_outbox(make_mailing, clients):
+    mailing = make_mailing(period=Mailing.Period.DAILY, start=later(minutes=-1))
+    services.mailings_send_due(now=NOW)
+    assert unsent() == ["ann@example.com", "sean@example.com"]
+    services.mailing_disable(mailing=mailing, by=staff_member("Manager"), reason="Spam", now=NOW)
+    assert unsent() == []
+    figures = selectors.statistics(Recipient.objects.filter(run__mailing=mailing))
+    assert (figures["queued"], figures["waiting"], figures["stopped"]) == (2, 0, 2)
+
+
+def test_a_one_off_mailing_still_sending_can_be_disabled_and_a_finished_one_cannot(make_mailing, clients):
+    manager = staff_member("Manager")
+    mailing = make_mailing(start=later(minutes=-1))  # once: finished as soon as its run is queued
+    services.mailings_send_due(now=NOW)
+    mailing.refresh_from_db()
+    assert mailing.status == Mailing.Status.FINISHED and len(unsent()) == 2
+    services.mailing_disable(mailing=mailing, by=manager, reason="Spam", now=NOW)
+    mailing.refresh_from_db()
+    assert mailing.status == Mailing.Status.DISABLED and unsent() == []
+    services.mailing_enable(mailing=mailing, by=manager, now=NOW)  # nothing more to send: finished
+    mailing.refresh_from_db()
+    assert mailing.status == Mailing.Status.FINISHED and unsent() == []
+    with pytest.raises(MailingError, match="still sending"):
+        services.mailing_disable(mailing=mailing, by=manager, reason="Spam", now=NOW)
+
+
+def test_a_blocked_mentors_mailing_emails_still_in_the_outbox_are_not_sent(make_mailing, mentor, clients):
+    from accounts.services import user_deactivate
+
+    make_mailing(start=later(minutes=-1))
+    services.mailings_send_due(now=NOW)
+    assert len(unsent()) == 2
+    user_deactivate(user=mentor, by=staff_member("Manager"))
+    assert unsent() == []
 
 
 def test_a_mailing_the_mentor_had_paused_stays_paused_when_staff_enable_it(make_mailing, mentor):

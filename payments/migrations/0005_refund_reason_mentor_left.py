@@ -4,15 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('payments', '0004_field_names'),
+        ("payments", "0004_field_names"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='refund',
-            name='reason',
-            field=models.CharField(choices=[('mentee_cancelled', 'Cancelled by the client'), ('mentor_cancelled', 'Cancelled by the mentor'), ('staff_cancelled', 'Cancelled by the platform'), ('mentor_no_show', 'The mentor did not come'), ('unused_credits', 'Unused package sessions'), ('mentor_left', 'The mentor left the platform')], max_length=20, verbose_name='reason'),
+            model_name="refund",
+            name="reason",
+            field=models.CharField(
+                choices=[
+                    ("mentee_cancelled", "Cancelled by the client"),
+                    ("mentor_cancelled", "Cancelled by the mentor"),
+                    ("staff_cancelled", "Cancelled by the platform"),
+                    ("mentor_no_show", "The mentor did not come"),
+                    ("unused_credits", "Unused package sessions"),
+                    ("mentor_left", "The mentor left the platform"),
+                ],
+                max_length=20,
+                verbose_name="reason",
+            ),
         ),
     ]
