@@ -25,6 +25,10 @@ PERSON_ERASED = "person_erased"
 PERSON_LEFT = "person_left"
 PERSON_STAYED = "person_stayed"
 
+# (user, now): the person's time zone changed. A mentor's weekly hours are in their zone: their free times
+# move with it at once.
+TIMEZONE_CHANGED = "timezone_changed"
+
 # (user) -> {section: data}: "Download my data"; each app gives its part (``collect`` merges them, in
 # registration order), in a fixed number of queries whatever the number of rows.
 PERSON_EXPORTED = "person_exported"
@@ -41,6 +45,7 @@ _callbacks: dict[str, list[Callable]] = {
         PERSON_ERASED,
         PERSON_LEFT,
         PERSON_STAYED,
+        TIMEZONE_CHANGED,
         PERSON_EXPORTED,
         LEAVING_WARNINGS,
     )

@@ -97,8 +97,8 @@ def account_deletion_cancel(*, user_id: int, now: dt.datetime | None = None) -> 
     """
     "Keep my account": the pending request is cancelled and the account active again. Only within the
     grace period; the conditional update loses to a deletion job that has claimed the request, so an
-    account is never both kept and erased. Cancelled sessions stay cancelled and withdrawn slots stay
-    withdrawn (the weekly hours publish again within the hour).
+    account is never both kept and erased. Cancelled sessions stay cancelled and withdrawn one-off slots
+    stay withdrawn; a mentor's weekly hours publish again at once (``PERSON_STAYED``).
     """
     now = now or timezone.now()
     with transaction.atomic():

@@ -7,6 +7,7 @@ from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.utils import timezone as dj_timezone
 from django.utils.translation import gettext as _
 
 from accounts import directory, hooks
@@ -113,6 +114,7 @@ def user_update(
     remove_photo: bool = False,
     show_presence: bool | None = None,
 ) -> User:
+    zone_changed = user.timezone != timezone
     user.first_name = first_name
     user.last_name = last_name
     user.timezone = timezone
@@ -133,6 +135,8 @@ def user_update(
     if "photo" in fields and old_photo and old_photo != (user.photo.name if user.photo else None):
         storage = user.photo.storage
         transaction.on_commit(lambda: storage.delete(old_photo))
+    if zone_changed:
+        hooks.fire(hooks.TIMEZONE_CHANGED, user=user, now=dj_timezone.now())
     if user.is_mentor:
         directory.changed()
     return user

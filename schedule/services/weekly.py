@@ -353,6 +353,16 @@ def enforce_daily_cap(slot: Slot, *, schedule: WeeklySchedule | None) -> int:
     return deleted + hidden
 
 
+def on_weekly_hours_moved(*, user: User, now: dt.datetime, **_facts) -> None:
+    """
+    ``accounts.hooks.TIMEZONE_CHANGED`` and ``PERSON_STAYED``: a mentor's weekly hours are in their own
+    zone, so a new zone moves their free times at once; and a mentor who keeps their account is
+    bookable again at once (leaving withdrew their free times). Not left to the hourly job.
+    """
+    if user.is_mentor:
+        weekly_publish(mentor=user, now=now)
+
+
 def weekly_publish_all(*, now: dt.datetime | None = None) -> PublishResult:
     """The daily roll-forward: every active schedule, one mentor per transaction."""
     total = PublishResult()

@@ -396,3 +396,28 @@ def test_weekly_hours_too_short_for_a_session_say_on_which_day():
         save(mentor, hours=[(0, dt.time(9), dt.time(12)), (2, dt.time(10), dt.time(10, 20))])
     assert too_short.value.message.startswith("Wednesday, 10:00–10:20 is shorter than one session (1 hour)")
     assert not WeeklySchedule.objects.exists()
+
+
+def test_a_new_time_zone_moves_the_mentors_free_times_at_once(time_machine):
+    from accounts.services import user_update
+
+    time_machine.move_to(NOW, tick=False)
+    mentor = MentorFactory(timezone="Europe/Kyiv")
+    save(mentor)
+    user_update(user=mentor, first_name="Zoë", last_name="Ünal", timezone="America/New_York", language=mentor.language)
+    free = Slot.objects.filter(mentor=mentor, status=Slot.Status.AVAILABLE)
+    starts = [slot.start.astimezone(zoneinfo.ZoneInfo("America/New_York")) for slot in free]
+    assert starts and {s.hour for s in starts} == {9, 10, 11}  # not 2, 3 and 4 at night (Kyiv's 9 to 12)
+
+
+def test_a_mentor_who_keeps_their_account_is_bookable_again_at_once(time_machine):
+    from accounts.services import account_deletion_cancel, account_deletion_request
+
+    time_machine.move_to(NOW, tick=False)
+    mentor = MentorFactory(timezone="Europe/Kyiv")
+    save(mentor)
+    published = Slot.objects.filter(mentor=mentor, status=Slot.Status.AVAILABLE).count()
+    account_deletion_request(user=mentor)
+    assert not Slot.objects.filter(mentor=mentor, status=Slot.Status.AVAILABLE).exists()
+    account_deletion_cancel(user_id=mentor.pk)
+    assert Slot.objects.filter(mentor=mentor, status=Slot.Status.AVAILABLE).count() == published
