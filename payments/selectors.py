@@ -98,14 +98,16 @@ def mentor_earnings(*, mentor: User) -> Earnings:
     return Earnings(**paid, **back)
 
 
-def mentor_months(*, mentor: User, months: int = 12) -> list[MonthEarnings]:
+def mentor_months(*, mentor: User, months: int = 12, tz: dt.tzinfo | None = None) -> list[MonthEarnings]:
     """
-    Per calendar month (UTC) of payment, newest first: the same figures as ``mentor_earnings``, refunds
-    counted in the month of the payment they gave back (two queries). Each has its ``month``.
+    Per calendar month of payment in ``tz`` (the reader's zone unless given), newest first: the same
+    figures as ``mentor_earnings``, refunds counted in the month of the payment they gave back (two
+    queries). Each has its ``month``, the first moment of that month in ``tz``.
     """
+    tz = tz or timezone.get_current_timezone()
     paid = (
         Payment.objects.filter(mentor=mentor, status=Payment.Status.SUCCEEDED)
-        .annotate(month=TruncMonth("paid_at", tzinfo=dt.UTC))
+        .annotate(month=TruncMonth("paid_at", tzinfo=tz))
         .values("month")
         .annotate(gross=_sum("amount"), fees=_sum("platform_fee"), share=_sum("mentor_share"), payments=Count("pk"))
         .order_by("-month")[:months]
@@ -115,7 +117,7 @@ def mentor_months(*, mentor: User, months: int = 12) -> list[MonthEarnings]:
         return []
     back = (
         Refund.objects.filter(payment__mentor=mentor, payment__paid_at__gte=paid[-1]["month"])
-        .annotate(month=TruncMonth("payment__paid_at", tzinfo=dt.UTC))
+        .annotate(month=TruncMonth("payment__paid_at", tzinfo=tz))
         .values("month")
         .annotate(refunded=_sum("amount"), refunded_fees=_sum("platform_fee"), refunded_share=_sum("mentor_share"))
     )

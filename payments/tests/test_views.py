@@ -357,3 +357,21 @@ def test_a_mentor_with_free_sessions_has_no_package_to_sell(client):
     response = client.post(reverse("payments:package_manage"), {"title": "Five", "sessions": 5, "price": "1000"})
     assert response.status_code == 400 and "Your sessions are free" in response.content.decode()
     assert not Package.objects.exists()
+
+
+def test_earnings_by_month_follow_the_mentors_zone(mentor, mentee, client):
+    """A payment on 1 March at 03:00 UTC was made on 28 February in New York: it is February's."""
+    for paid_at in (dt.datetime(2026, 3, 1, 3, tzinfo=dt.UTC), dt.datetime(2026, 3, 10, 12, tzinfo=dt.UTC)):
+        package = Package.objects.create(mentor=mentor, title="Five", sessions=5, price=100)
+        payment = services.package_buy(
+            package=package, payer=mentee, card=card(), idempotency_key=str(paid_at.day) * 32
+        )
+        Payment.objects.filter(pk=payment.pk).update(paid_at=paid_at)
+    mentor.timezone = "America/New_York"
+    mentor.save(update_fields=["timezone"])
+    client.force_login(mentor)
+    page = client.get(reverse("payments:earnings")).content.decode()
+    assert re.findall(r'<td class="fw-semibold">([^<]+)</td><td class="text-end" data-label="Payments">1<', page) == [
+        "March 2026",
+        "February 2026",
+    ]
