@@ -246,7 +246,8 @@ def article_update(
 ) -> Article:
     """
     The author (or staff, in the admin) edits the text, topics or cover; publishing is
-    ``article_publish`` and ``article_unpublish``.
+    ``article_publish`` and ``article_unpublish``. A replaced or removed cover's file is deleted once
+    the change commits (media is served publicly: an old cover must not stay reachable).
     """
     if not (article.author_id == by.pk or by.has_staff_perm(MODERATE)):
         raise ArticleError(_("Only its author can change this article."), code="not_author")
@@ -254,10 +255,12 @@ def article_update(
     html = render(body)
     article.title, article.body, article.body_html, article.summary = title, body, html, plain_summary(html)
     fields = ["title", "body", "body_html", "summary", "updated_at"]
+    # The stored cover, not ``article.cover``: the admin's form has already cleared or replaced that.
+    old_cover = Article.objects.filter(pk=article.pk).values_list("cover", flat=True).first() or ""
     if cover:
         article.cover = _cover(cover)
         fields.append("cover")
-    elif remove_cover and article.cover:
+    elif remove_cover:
         article.cover = ""
         fields.append("cover")
     with transaction.atomic():
@@ -265,6 +268,9 @@ def article_update(
         article.save(update_fields=fields)
         article.topics.set(topics)
         _changed()
+        if "cover" in fields and old_cover and old_cover != article.cover.name:
+            storage = Article._meta.get_field("cover").storage
+            transaction.on_commit(lambda: storage.delete(old_cover))
     return article
 
 

@@ -93,6 +93,39 @@ def test_a_cover_is_re_encoded_as_a_1200_by_630_jpeg(mentor):
         assert (image.format, image.size) == ("JPEG", (1200, 630))
 
 
+def test_a_replaced_or_removed_cover_leaves_no_file_behind(mentor, django_capture_on_commit_callbacks):
+    article = services.article_create(author=mentor, title="t", body="b", cover=_png(), now=NOW)
+    first = article.cover.path
+    with django_capture_on_commit_callbacks(execute=True):
+        services.article_update(article=article, by=mentor, title="t", body="b", cover=_png(), now=NOW)
+    second = article.cover.path
+    assert second != first and os.path.exists(second) and not os.path.exists(first)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.article_update(article=article, by=mentor, title="t", body="b", remove_cover=True, now=NOW)
+    article.refresh_from_db()
+    assert not article.cover and not os.path.exists(second)
+
+
+def test_clearing_a_cover_in_the_admin_removes_it(mentor, client, django_capture_on_commit_callbacks):
+    client.force_login(staff_member("Admin", is_superuser=True))  # staff pages need a second factor: it has one
+    admin_client = client
+    article = services.article_create(author=mentor, title="Mine", body="b", cover=_png(), now=NOW)
+    path = article.cover.path
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    page = admin_client.get(url)
+    [comments] = page.context["inline_admin_formsets"]  # read only, but its management form is posted
+    management = {
+        f"{comments.formset.prefix}-{key}": value for key, value in comments.formset.management_form.initial.items()
+    }
+    form = {"title": "Mine", "body": "b", "cover-clear": "on", **management}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(url, form)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
+    assert response["Location"] == reverse("admin:articles_article_changelist")
+    article.refresh_from_db()
+    assert not article.cover and not os.path.exists(path)
+
+
 def test_a_file_that_is_not_an_image_is_refused_as_a_cover(mentor):
     fake = SimpleUploadedFile("cover.png", b"<script>alert(1)</script>", "image/png")
     with pytest.raises(services.ArticleError) as refused:
