@@ -14,7 +14,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -312,7 +312,8 @@ def follow_toggle(request, pk):
     """Follow a mentor, or stop; back to the page the button was on (the mentor page by default)."""
     mentor = get_object_or_404(User.objects.select_related("mentor_profile"), pk=pk, is_mentor=True, is_active=True)
     back = request.POST.get("next", "")
-    if not (back.startswith("/") and not back.startswith("//")):
+    # A path on this site only: not "//evil.example" nor "/\\evil.example" (browsers read both as a host).
+    if not (back.startswith("/") and url_has_allowed_host_and_scheme(back, allowed_hosts=None)):
         back = reverse("accounts:mentor_detail", kwargs={"slug": mentor.mentor_profile.slug})
     try:
         following = services.follow_toggle(follower=request.user, mentor=mentor)

@@ -378,6 +378,15 @@ def test_the_mentor_page_lists_articles_and_a_follow_button(client, article, men
     assert "Unfollow" in client.get(url).content.decode()
 
 
+@pytest.mark.parametrize("back", ["//evil.example/", "/\\evil.example/", "https://evil.example/", "javascript:x"])
+def test_following_goes_back_to_a_page_of_this_site_only(client, article, mentee, back):
+    client.force_login(mentee)
+    response = client.post(reverse("articles:follow", args=[article.author.pk]), {"next": back})
+    assert response["Location"] == article.author.mentor_profile.get_absolute_url()
+    response = client.post(reverse("articles:follow", args=[article.author.pk]), {"next": "/articles/"})
+    assert response["Location"] == "/articles/"
+
+
 def test_the_home_page_shows_three_random_published_articles(client):
     titles = [ArticleFactory(title=f"Pick {i}").title for i in range(6)]
     ArticleFactory(title="Hidden draft", status="draft", published_at=None)
