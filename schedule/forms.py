@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import MentorProfile
 from core.dates import when
 from core.widgets import DateInput, TimeInput
+from schedule.services.slots import ends_after_start
 
 WEEKDAY_CHOICES = [
     (0, _("Mon")),
@@ -121,7 +122,8 @@ class BulkSlotForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("day_start") and cleaned.get("day_end") and cleaned["day_end"] <= cleaned["day_start"]:
+        start, end = cleaned.get("day_start"), cleaned.get("day_end")
+        if start and end and not ends_after_start(start, end):
             self.add_error("day_end", _("The end of the day must be after its start."))
         return cleaned
 
@@ -267,7 +269,7 @@ class WeeklyHoursForm(forms.Form):
                     continue
                 if start is None or end is None:
                     self.add_error(f"d{weekday}_{n}_start", _("Give both the start and the end of the range."))
-                elif end <= start:
+                elif not ends_after_start(start, end):
                     self.add_error(f"d{weekday}_{n}_end", _("The end must be after the start."))
                 else:
                     hours.append((weekday, start, end))

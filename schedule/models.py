@@ -312,8 +312,12 @@ class WeeklySchedule(models.Model):
         return str(self.mentor)
 
 
+# An end at 00:00 is the midnight that ends the day (22:00-00:00), as people write it.
+ENDS_AT_MIDNIGHT = Q(end=dt.time(0))
+
+
 class WeeklyHours(models.Model):
-    """One range of hours on one weekday (a day may have several, e.g. 9-12 and 14-18)."""
+    """One range of hours on one weekday (a day may have several, e.g. 9-12 and 14-18, or 22-00)."""
 
     schedule = models.ForeignKey(WeeklySchedule, on_delete=models.CASCADE, related_name="hours")
     weekday = models.PositiveSmallIntegerField(_("day"), validators=[MaxValueValidator(6)])  # Monday is 0
@@ -325,7 +329,9 @@ class WeeklyHours(models.Model):
         verbose_name = _("weekly hours")
         verbose_name_plural = _("weekly hours")
         constraints = [
-            models.CheckConstraint(condition=Q(end__gt=F("start")), name="schedule_weeklyhours_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")) | ENDS_AT_MIDNIGHT, name="schedule_weeklyhours_end_after_start"
+            ),
             models.CheckConstraint(condition=Q(weekday__lte=6), name="schedule_weeklyhours_weekday"),
         ]
 
@@ -353,7 +359,9 @@ class DateOverride(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind="off", start__isnull=True, end__isnull=True)
-                | Q(kind="extra", start__isnull=False, end__isnull=False, end__gt=F("start")),
+                | (
+                    Q(kind="extra", start__isnull=False, end__isnull=False) & (Q(end__gt=F("start")) | ENDS_AT_MIDNIGHT)
+                ),
                 name="schedule_dateoverride_shape",
             ),
             models.UniqueConstraint(

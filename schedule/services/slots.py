@@ -155,6 +155,22 @@ def wall_clock_starts(
     return pairs
 
 
+MIDNIGHT = dt.time(0)
+
+
+def range_minutes(start: dt.time, end: dt.time) -> tuple[int, int]:
+    """
+    A range of wall-clock hours as minutes from the start of the day. An end at 00:00 is the midnight
+    that ends the day (22:00–00:00 is two hours; 00:00–00:00 the whole day), as people write it.
+    """
+    return start.hour * 60 + start.minute, (end.hour * 60 + end.minute) or 24 * 60
+
+
+def ends_after_start(start: dt.time, end: dt.time) -> bool:
+    first, last = range_minutes(start, end)
+    return last > first
+
+
 def day_pairs(
     *, tz: zoneinfo.ZoneInfo, day: dt.date, start: dt.time, end: dt.time, session_minutes: int, buffer_minutes: int = 0
 ) -> list[tuple[dt.datetime, dt.datetime]]:
@@ -165,7 +181,8 @@ def day_pairs(
     """
     session = dt.timedelta(minutes=session_minutes)
     step = dt.timedelta(minutes=session_minutes + buffer_minutes)
-    local, limit = dt.datetime.combine(day, start), dt.datetime.combine(day, end)
+    local = dt.datetime.combine(day, start)
+    limit = dt.datetime.combine(day, MIDNIGHT) + dt.timedelta(minutes=range_minutes(start, end)[1])
     pairs = []
     while local + session <= limit:
         start_utc = local.replace(tzinfo=tz).astimezone(dt.UTC)
@@ -199,7 +216,7 @@ def slot_bulk_create(
         )
     if not MIN_SLOT_MINUTES <= session_minutes <= MAX_SLOT_MINUTES:
         raise BookingError(_("Choose a session length between 15 minutes and 8 hours."), code="bad_length")
-    if day_end <= day_start:
+    if not ends_after_start(day_start, day_end):
         raise BookingError(_("The end of the day must be after its start."), code="end_before_start")
     tz = zoneinfo.ZoneInfo(mentor.timezone)
     if not (now - dt.timedelta(days=1)).date() <= first_day <= horizon_end(now).astimezone(tz).date():

@@ -31,7 +31,7 @@ from accounts.models import MentorProfile, User
 from core.dates import duration
 from schedule.models import DateOverride, Slot, WeeklyHours, WeeklySchedule
 from schedule.services.errors import BookingError
-from schedule.services.slots import day_pairs
+from schedule.services.slots import day_pairs, ends_after_start, range_minutes
 
 MAX_RANGES = 42  # six ranges a day is plenty
 
@@ -91,7 +91,8 @@ def _profile_allows(session_minutes: int) -> bool:
 
 
 def _minutes_between(start: dt.time, end: dt.time) -> int:
-    return (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+    first, last = range_minutes(start, end)
+    return last - first
 
 
 def _check_fits_a_session(start: dt.time, end: dt.time, session_minutes: int, weekday: int | None = None) -> None:
@@ -115,10 +116,10 @@ def _check_ranges(hours: list[tuple[int, dt.time, dt.time]], *, session_minutes:
     for weekday, start, end in hours:
         if not 0 <= weekday <= 6:
             raise BookingError(_("Choose a day of the week."), code="weekday")
-        if end <= start:
+        if not ends_after_start(start, end):
             raise BookingError(_("Each range of hours must end after it starts."), code="end_before_start")
         _check_fits_a_session(start, end, session_minutes, weekday)
-    ordered = sorted(hours)
+    ordered = sorted((weekday, *range_minutes(start, end)) for weekday, start, end in hours)
     for (day_a, _start_a, end_a), (day_b, start_b, _end_b) in itertools.pairwise(ordered):
         if day_a == day_b and start_b < end_a:
             raise BookingError(_("Two ranges of hours on the same day overlap."), code="overlap")
@@ -184,7 +185,7 @@ def date_override_add(
         raise BookingError(_("Set your weekly hours first."), code="no_schedule")
     if kind == DateOverride.Kind.DAY_OFF:
         start = end = None
-    elif not (start and end and end > start):
+    elif not (start and end and ends_after_start(start, end)):
         raise BookingError(_("Extra hours need a start and an end after it."), code="end_before_start")
     else:
         _check_fits_a_session(start, end, schedule.session_minutes)

@@ -96,6 +96,15 @@ def test_bulk_creation_lays_out_weekdays_times_and_weeks(mentor):
     assert first.start.astimezone(KYIV) == dt.datetime(2026, 11, 30, 10, 0, tzinfo=KYIV)
 
 
+def test_bulk_creation_runs_until_midnight_when_the_day_ends_at_00_00(mentor):
+    result = _bulk(mentor, weekdays=[0], day_start=dt.time(22), day_end=dt.time(0))
+    assert result.created == 2
+    last = Slot.objects.order_by("start").last()
+    assert last.end.astimezone(KYIV) == dt.datetime(2026, 12, 1, 0, 0, tzinfo=KYIV)
+    with pytest.raises(BookingError, match="end of the day must be after its start"):
+        _bulk(mentor, day_start=dt.time(22), day_end=dt.time(21))
+
+
 def test_bulk_creation_leaves_a_buffer_between_sessions(mentor):
     result = _bulk(mentor, weekdays=[0], session_minutes=45, buffer_minutes=15)
     starts = [s.start.astimezone(KYIV).strftime("%H:%M") for s in Slot.objects.order_by("start")]

@@ -421,3 +421,34 @@ def test_a_mentor_who_keeps_their_account_is_bookable_again_at_once(time_machine
     assert not Slot.objects.filter(mentor=mentor, status=Slot.Status.AVAILABLE).exists()
     account_deletion_cancel(user_id=mentor.pk)
     assert Slot.objects.filter(mentor=mentor, status=Slot.Status.AVAILABLE).count() == published
+
+
+def test_a_range_may_end_at_midnight():
+    """22:00-00:00 is the last two hours of the day, in weekly hours and in extra hours on a date."""
+    mentor = MentorFactory(timezone="Europe/Kyiv")
+    save(mentor, hours=[(5, dt.time(22), dt.time(0))], session_minutes=30)  # Saturdays
+    saturday = [s for s in local_starts(mentor) if s.date() == dt.date(2026, 11, 28)]
+    assert [s.strftime("%H:%M") for s in saturday] == ["22:00", "22:30", "23:00", "23:30"]
+    last = Slot.objects.get(start=saturday[-1])
+    assert last.end.astimezone(zoneinfo.ZoneInfo("Europe/Kyiv")) == dt.datetime(
+        2026, 11, 29, 0, 0, tzinfo=zoneinfo.ZoneInfo("Europe/Kyiv")
+    )
+    extra = {"kind": DateOverride.Kind.EXTRA, "start": dt.time(23), "end": dt.time(0), "now": NOW}
+    services.date_override_add(mentor=mentor, date=dt.date(2026, 11, 25), **extra)
+    assert [s.strftime("%H:%M") for s in local_starts(mentor) if s.date() == dt.date(2026, 11, 25)] == [
+        "23:00",
+        "23:30",
+    ]
+    with pytest.raises(BookingError, match="overlap"):  # 23:00-23:30 lies inside 22:00-midnight
+        save(mentor, hours=[(5, dt.time(22), dt.time(0)), (5, dt.time(23), dt.time(23, 30))], session_minutes=30)
+
+
+def test_the_weekly_hours_form_takes_an_end_at_midnight_and_refuses_one_before_the_start():
+    from schedule.forms import WeeklyHoursForm
+
+    data = {"is_active": "on", "session_minutes": 30, "buffer_minutes": 0, "min_notice_hours": 2, "horizon_weeks": 8}
+    form = WeeklyHoursForm(data | {"d5_0_start": "22:00", "d5_0_end": "00:00"})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["hours"] == [(5, dt.time(22), dt.time(0))]
+    form = WeeklyHoursForm(data | {"d5_0_start": "22:00", "d5_0_end": "21:00"})
+    assert not form.is_valid() and form.errors["d5_0_end"] == ["The end must be after the start."]
