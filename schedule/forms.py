@@ -5,7 +5,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 from django.utils.functional import lazy
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import MentorProfile
@@ -190,6 +190,11 @@ WEEKDAY_NAMES = [
 ]
 
 
+def notice_floor_hours() -> int:
+    """The platform's minimum notice (BOOKING_MIN_NOTICE_MINUTES) in whole hours, rounded up."""
+    return -(-settings.BOOKING_MIN_NOTICE_MINUTES // 60)
+
+
 class WeeklyHoursForm(forms.Form):
     """
     Standing weekly hours: up to three ranges on each weekday (fields ``d<weekday>_<n>_start``/``_end``)
@@ -199,12 +204,7 @@ class WeeklyHoursForm(forms.Form):
     is_active = forms.BooleanField(label=_("Publish my weekly hours"), required=False, initial=True)
     session_minutes = forms.TypedChoiceField(label=_("Session length"), choices=DURATION_CHOICES, coerce=int)
     buffer_minutes = forms.IntegerField(label=_("Break between sessions (minutes)"), min_value=0, max_value=240)
-    min_notice_hours = forms.IntegerField(
-        label=_("Minimum notice (hours)"),
-        min_value=0,
-        max_value=30 * 24,
-        help_text=_("Mentees cannot book a time that starts sooner than this."),
-    )
+    min_notice_hours = forms.IntegerField()  # made in __init__, from the platform's own notice
     max_per_day = forms.IntegerField(
         label=_("Most sessions a day"),
         min_value=1,
@@ -219,6 +219,19 @@ class WeeklyHoursForm(forms.Form):
     def __init__(self, *args, default_minutes: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["session_minutes"].choices = duration_choices(default_minutes)
+        # The platform's own notice is the floor (BOOKING_MIN_NOTICE_MINUTES): less would be saved and ignored.
+        floor = notice_floor_hours()
+        self.fields["min_notice_hours"] = forms.IntegerField(
+            label=_("Minimum notice (hours)"),
+            min_value=floor,
+            max_value=30 * 24,
+            help_text=ngettext(
+                "Mentees cannot book a time that starts sooner than this (at least %(hours)d hour).",
+                "Mentees cannot book a time that starts sooner than this (at least %(hours)d hours).",
+                floor,
+            )
+            % {"hours": floor},
+        )
         self.days = []
         for weekday, name in enumerate(WEEKDAY_NAMES):
             ranges = []
@@ -239,7 +252,12 @@ class WeeklyHoursForm(forms.Form):
     def initial_for(cls, schedule) -> dict:
         """The form's initial values from a saved schedule (or sensible defaults without one)."""
         if schedule is None:
-            initial = {"is_active": True, "buffer_minutes": 0, "min_notice_hours": 2, "horizon_weeks": 8}
+            initial = {
+                "is_active": True,
+                "buffer_minutes": 0,
+                "min_notice_hours": notice_floor_hours(),
+                "horizon_weeks": 8,
+            }
             for weekday in range(5):
                 initial |= {f"d{weekday}_0_start": dt.time(9), f"d{weekday}_0_end": dt.time(17)}
             return initial
@@ -247,7 +265,7 @@ class WeeklyHoursForm(forms.Form):
             "is_active": schedule.is_active,
             "session_minutes": schedule.session_minutes,
             "buffer_minutes": schedule.buffer_minutes,
-            "min_notice_hours": schedule.min_notice_minutes // 60,
+            "min_notice_hours": max(schedule.min_notice_minutes // 60, notice_floor_hours()),
             "max_per_day": schedule.max_per_day,
             "horizon_weeks": max(1, schedule.horizon_days // 7),
         }

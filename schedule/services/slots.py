@@ -9,11 +9,14 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, ngettext_lazy
 
 from accounts import directory
 from accounts.models import User
+from core.dates import duration
 from schedule.models import Booking, Slot
 from schedule.services.errors import BookingError
 
@@ -29,11 +32,12 @@ class BulkResult:
     skipped_past: int
     skipped_overlap: int
     skipped_horizon: int = 0
+    skipped_soon: int = 0  # within the platform's minimum notice: never bookable
     dates: frozenset = frozenset()  # the days (in the mentor's zone) that got new slots
 
     @property
     def skipped(self) -> int:
-        return self.skipped_past + self.skipped_overlap + self.skipped_horizon
+        return self.skipped_past + self.skipped_soon + self.skipped_overlap + self.skipped_horizon
 
     def summary(self) -> str:
         """What happened, for the person who asked: "12 slots created. 2 skipped because they are in the past."."""
@@ -43,6 +47,14 @@ class BulkResult:
                 self.skipped_past,
                 ngettext_lazy(
                     "%(n)d skipped because it is in the past.", "%(n)d skipped because they are in the past.", "n"
+                ),
+            ),
+            (
+                self.skipped_soon,
+                ngettext_lazy(
+                    "%(n)d skipped because it starts too soon to be booked.",
+                    "%(n)d skipped because they start too soon to be booked.",
+                    "n",
                 ),
             ),
             (
@@ -85,7 +97,7 @@ def horizon_end(now: dt.datetime) -> dt.datetime:
 
 
 def check_slot_window(*, start: dt.datetime, end: dt.datetime, now: dt.datetime) -> None:
-    """The rules every slot's time obeys, whether it is created alone, in bulk or moved."""
+    """The rules every slot's time obeys, whether it is created alone or moved (bulk: ``slot_bulk_create``)."""
     if end <= start:
         raise BookingError(_("A slot must end after it starts."), code="end_before_start")
     if not MIN_SLOT_MINUTES <= (end - start).total_seconds() / 60 <= MAX_SLOT_MINUTES:
@@ -96,6 +108,12 @@ def check_slot_window(*, start: dt.datetime, end: dt.datetime, now: dt.datetime)
         )
     if start <= now:
         raise BookingError(_("A slot cannot start in the past."), code="past")
+    if start < now + dt.timedelta(minutes=settings.BOOKING_MIN_NOTICE_MINUTES):  # published, but never bookable
+        raise BookingError(
+            _("Mentees book at least %(notice)s ahead, so a slot must start later than that.")
+            % {"notice": duration(settings.BOOKING_MIN_NOTICE_MINUTES)},
+            code="too_soon",
+        )
     if start > horizon_end(now):
         raise BookingError(
             _("Slots can be published at most %(days)d days ahead.") % {"days": settings.BOOKING_HORIZON_DAYS},
@@ -171,6 +189,26 @@ def ends_after_start(start: dt.time, end: dt.time) -> bool:
     return last > first
 
 
+def _minutes_between(start: dt.time, end: dt.time) -> int:
+    first, last = range_minutes(start, end)
+    return last - first
+
+
+def check_fits_a_session(start: dt.time, end: dt.time, session_minutes: int, weekday: int | None = None) -> None:
+    """
+    A range shorter than one session would publish nothing: said, rather than saved to no effect;
+    for weekly hours, on which day ("Monday, 18:00–18:30 is shorter ...").
+    """
+    if _minutes_between(start, end) < session_minutes:
+        values = {"start": f"{start:%H:%M}", "end": f"{end:%H:%M}", "length": duration(session_minutes)}
+        if weekday is None:
+            text = _("%(start)s–%(end)s is shorter than one session (%(length)s): no time would be offered.")
+        else:
+            values["day"] = capfirst(WEEKDAYS[weekday])  # Django's Ukrainian names are lower case
+            text = _("%(day)s, %(start)s–%(end)s is shorter than one session (%(length)s): no time would be offered.")
+        raise BookingError(text % values, code="too_short")
+
+
 def day_pairs(
     *, tz: zoneinfo.ZoneInfo, day: dt.date, start: dt.time, end: dt.time, session_minutes: int, buffer_minutes: int = 0
 ) -> list[tuple[dt.datetime, dt.datetime]]:
@@ -218,6 +256,7 @@ def slot_bulk_create(
         raise BookingError(_("Choose a session length between 15 minutes and 8 hours."), code="bad_length")
     if not ends_after_start(day_start, day_end):
         raise BookingError(_("The end of the day must be after its start."), code="end_before_start")
+    check_fits_a_session(day_start, day_end, session_minutes)
     tz = zoneinfo.ZoneInfo(mentor.timezone)
     if not (now - dt.timedelta(days=1)).date() <= first_day <= horizon_end(now).astimezone(tz).date():
         raise BookingError(
@@ -236,6 +275,10 @@ def slot_bulk_create(
     )
     future = [(s, e) for s, e in pairs if s > now]
     skipped_past = len(pairs) - len(future)
+    earliest = now + dt.timedelta(minutes=settings.BOOKING_MIN_NOTICE_MINUTES)
+    bookable = [(s, e) for s, e in future if s >= earliest]
+    skipped_soon = len(future) - len(bookable)
+    future = bookable
     last_start = horizon_end(now)
     within = [(s, e) for s, e in future if s <= last_start]
     skipped_horizon = len(future) - len(within)
@@ -249,8 +292,9 @@ def slot_bulk_create(
             % {"count": len(future), "max": MAX_BULK_SLOTS},
             code="too_many",
         )
+    skipped = {"skipped_past": skipped_past, "skipped_soon": skipped_soon, "skipped_horizon": skipped_horizon}
     if not future:
-        return BulkResult(created=0, skipped_past=skipped_past, skipped_overlap=0, skipped_horizon=skipped_horizon)
+        return BulkResult(created=0, skipped_overlap=0, **skipped)
     existing = list(
         Slot.objects.filter(mentor=mentor, start__lt=future[-1][1], end__gt=future[0][0]).values_list("start", "end")
     )
@@ -268,9 +312,8 @@ def slot_bulk_create(
     directory.changed()
     return BulkResult(
         created=len(new_slots),
-        skipped_past=skipped_past,
         skipped_overlap=len(future) - len(new_slots),
-        skipped_horizon=skipped_horizon,
+        **skipped,
         dates=frozenset(slot.start.astimezone(tz).date() for slot in new_slots),
     )
 

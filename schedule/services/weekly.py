@@ -22,16 +22,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
-from django.utils.dates import WEEKDAYS
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from accounts import directory
 from accounts.models import MentorProfile, User
-from core.dates import duration
 from schedule.models import DateOverride, Slot, WeeklyHours, WeeklySchedule
 from schedule.services.errors import BookingError
-from schedule.services.slots import day_pairs, ends_after_start, range_minutes
+from schedule.services.slots import check_fits_a_session, day_pairs, ends_after_start, range_minutes
 
 MAX_RANGES = 42  # six ranges a day is plenty
 
@@ -90,26 +87,6 @@ def _profile_allows(session_minutes: int) -> bool:
     return True
 
 
-def _minutes_between(start: dt.time, end: dt.time) -> int:
-    first, last = range_minutes(start, end)
-    return last - first
-
-
-def _check_fits_a_session(start: dt.time, end: dt.time, session_minutes: int, weekday: int | None = None) -> None:
-    """
-    A range shorter than one session would publish nothing: said, rather than saved to no effect;
-    for weekly hours, on which day ("Monday, 18:00–18:30 is shorter ...").
-    """
-    if _minutes_between(start, end) < session_minutes:
-        values = {"start": f"{start:%H:%M}", "end": f"{end:%H:%M}", "length": duration(session_minutes)}
-        if weekday is None:
-            text = _("%(start)s–%(end)s is shorter than one session (%(length)s): no time would be offered.")
-        else:
-            values["day"] = capfirst(WEEKDAYS[weekday])  # Django's Ukrainian names are lower case
-            text = _("%(day)s, %(start)s–%(end)s is shorter than one session (%(length)s): no time would be offered.")
-        raise BookingError(text % values, code="too_short")
-
-
 def _check_ranges(hours: list[tuple[int, dt.time, dt.time]], *, session_minutes: int) -> None:
     if len(hours) > MAX_RANGES:
         raise BookingError(_("Up to %(max)d ranges of hours, please.") % {"max": MAX_RANGES}, code="too_many")
@@ -118,7 +95,7 @@ def _check_ranges(hours: list[tuple[int, dt.time, dt.time]], *, session_minutes:
             raise BookingError(_("Choose a day of the week."), code="weekday")
         if not ends_after_start(start, end):
             raise BookingError(_("Each range of hours must end after it starts."), code="end_before_start")
-        _check_fits_a_session(start, end, session_minutes, weekday)
+        check_fits_a_session(start, end, session_minutes, weekday)
     ordered = sorted((weekday, *range_minutes(start, end)) for weekday, start, end in hours)
     for (day_a, _start_a, end_a), (day_b, start_b, _end_b) in itertools.pairwise(ordered):
         if day_a == day_b and start_b < end_a:
@@ -188,7 +165,7 @@ def date_override_add(
     elif not (start and end and ends_after_start(start, end)):
         raise BookingError(_("Extra hours need a start and an end after it."), code="end_before_start")
     else:
-        _check_fits_a_session(start, end, schedule.session_minutes)
+        check_fits_a_session(start, end, schedule.session_minutes)
     if DateOverride.objects.filter(schedule=schedule, date=date, kind=kind, start=start, end=end).exists():
         raise BookingError(_("You have already added this for that date."), code="duplicate")
     override = DateOverride(schedule=schedule, date=date, kind=kind, start=start, end=end)

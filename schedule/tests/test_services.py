@@ -112,17 +112,31 @@ def test_bulk_creation_leaves_a_buffer_between_sessions(mentor):
     assert starts == ["10:00", "11:00", "12:00"]
 
 
+def test_a_slot_that_starts_too_soon_to_be_booked_is_refused_not_published(mentor):
+    with pytest.raises(BookingError, match="Mentees book at least 2 hours ahead") as refused:
+        services.slot_create(
+            mentor=mentor, start=NOW + dt.timedelta(minutes=25), end=NOW + dt.timedelta(hours=1), now=NOW
+        )
+    assert refused.value.code == "too_soon" and not Slot.objects.exists()
+    services.slot_create(mentor=mentor, start=NOW + dt.timedelta(hours=2), end=NOW + dt.timedelta(hours=3), now=NOW)
+
+
 def test_bulk_creation_skips_past_times_and_overlaps_and_reports_them(mentor):
     services.slot_create(
         mentor=mentor,
-        start=dt.datetime(2026, 11, 23, 12, 30, tzinfo=KYIV),
-        end=dt.datetime(2026, 11, 23, 13, 0, tzinfo=KYIV),
+        start=dt.datetime(2026, 11, 23, 13, 30, tzinfo=KYIV),
+        end=dt.datetime(2026, 11, 23, 14, 0, tzinfo=KYIV),
         now=NOW,
     )
-    # NOW is 11:00 Kyiv on Monday 23 November: 10:00 and 11:00 are not in the future, 12:00 overlaps.
-    result = _bulk(mentor, first_day=dt.date(2026, 11, 23), weekdays=[0], day_end=dt.time(14, 0))
+    # NOW is 11:00 Kyiv on Monday 23 November: 10:00 and 11:00 are not in the future, 12:00 is within
+    # the 2 hours' notice (never bookable), 13:00 overlaps.
+    result = _bulk(mentor, first_day=dt.date(2026, 11, 23), weekdays=[0], day_end=dt.time(15, 0))
 
-    assert (result.created, result.skipped_past, result.skipped_overlap) == (1, 2, 1)
+    assert (result.created, result.skipped_past, result.skipped_soon, result.skipped_overlap) == (1, 2, 1, 1)
+    assert result.summary() == (
+        "1 slot created. 2 skipped because they are in the past. 1 skipped because it starts too soon to be "
+        "booked. 1 skipped because it overlaps an existing slot."
+    )
 
 
 def test_bulk_creation_running_twice_creates_nothing_new(mentor):

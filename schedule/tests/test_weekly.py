@@ -452,3 +452,14 @@ def test_the_weekly_hours_form_takes_an_end_at_midnight_and_refuses_one_before_t
     assert form.cleaned_data["hours"] == [(5, dt.time(22), dt.time(0))]
     form = WeeklyHoursForm(data | {"d5_0_start": "22:00", "d5_0_end": "21:00"})
     assert not form.is_valid() and form.errors["d5_0_end"] == ["The end must be after the start."]
+
+
+def test_the_weekly_hours_form_refuses_a_notice_shorter_than_the_platforms(settings):
+    from schedule.forms import WeeklyHoursForm
+
+    settings.BOOKING_MIN_NOTICE_MINUTES = 120
+    data = {"is_active": "on", "session_minutes": 30, "buffer_minutes": 0, "horizon_weeks": 8}
+    form = WeeklyHoursForm(data | {"min_notice_hours": 1})
+    assert not form.is_valid() and "greater than or equal to 2" in form.errors["min_notice_hours"][0]
+    assert "(at least 2 hours)" in str(form["min_notice_hours"].help_text)
+    assert WeeklyHoursForm(data | {"min_notice_hours": 2}).is_valid()
