@@ -5,6 +5,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -147,6 +148,11 @@ class BookingSerializer(ModelSerializer):
     meeting_url = serializers.SerializerMethodField()
     checkout_url = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
+    cancel_reason = serializers.CharField(  # the platform's own reasons, translated
+        source="cancel_reason_text",
+        read_only=True,
+        label=capfirst(Booking._meta.get_field("cancel_reason").verbose_name),
+    )
 
     class Meta:
         model = Booking

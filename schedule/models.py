@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 JOIN_EARLY = dt.timedelta(minutes=10)
@@ -164,6 +165,11 @@ class Booking(models.Model):
         return self.status == self.Status.CONFIRMED
 
     @property
+    def cancel_reason_text(self) -> str:
+        """The reason, as its reader reads it: the platform's own reasons are kept in English and translated."""
+        return gettext(self.cancel_reason) if self.cancel_reason in PLATFORM_REASONS else self.cancel_reason
+
+    @property
     def is_completed(self) -> bool:
         """It took place: confirmed, over, and nobody said the other side did not come."""
         return self.is_confirmed and not self.no_show and self.slot.end <= timezone.now()
@@ -311,6 +317,11 @@ class WeeklySchedule(models.Model):
     def __str__(self):
         return str(self.mentor)
 
+
+# Cancellation reasons the platform gives itself (``Booking.cancel_reason``), stored as these English
+# words and shown in each reader's language: the two sides may read different ones.
+ACCOUNT_CLOSED = gettext_noop("The account was closed.")
+PLATFORM_REASONS = frozenset({ACCOUNT_CLOSED})
 
 # An end at 00:00 is the midnight that ends the day (22:00-00:00), as people write it.
 ENDS_AT_MIDNIGHT = Q(end=dt.time(0))

@@ -9,13 +9,12 @@ import datetime as dt
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils import timezone
 
 from accounts import directory
 from accounts.models import User
 from schedule.delivery import outbox_forget
-from schedule.models import Booking, CalendarFeed, WeeklySchedule
+from schedule.models import ACCOUNT_CLOSED, Booking, CalendarFeed, WeeklySchedule
 from schedule.services.bookings import booking_cancel, holds_release
 from schedule.services.errors import BookingError
 from schedule.services.slots import slot_withdraw_future
@@ -25,9 +24,9 @@ from schedule.services.waitlist import waitlist_remove_user
 def user_schedule_close(*, user: User, now: dt.datetime | None = None) -> int:
     """
     Someone leaves: each of their sessions that has not started, on either side, is cancelled through
-    ``booking_cancel`` (the usual emails to both sides, the reason in the other person's language; a
-    leaving mentor's slot is hidden, not freed), a mentor's future free slots are withdrawn, and every
-    waitlist of or with them goes. Returns the number of sessions cancelled.
+    ``booking_cancel`` (the usual emails to both sides, with the platform's reason, which each reader
+    reads in their own language; a leaving mentor's slot is hidden, not freed), a mentor's future free
+    slots are withdrawn, and every waitlist of or with them goes. Returns the number of sessions cancelled.
     """
     now = now or timezone.now()
     upcoming = (
@@ -41,11 +40,8 @@ def user_schedule_close(*, user: User, now: dt.datetime | None = None) -> int:
     with transaction.atomic():
         for booking in upcoming:
             is_mentor = booking.mentor_id == user.pk
-            other = booking.mentee if is_mentor else booking.mentor
-            with translation.override(other.language):
-                reason = gettext("The account was closed.")
             try:
-                booking_cancel(booking=booking, by=user, reason=reason, hide_slot=is_mentor, now=now)
+                booking_cancel(booking=booking, by=user, reason=ACCOUNT_CLOSED, hide_slot=is_mentor, now=now)
             except BookingError:  # cancelled by the other side, or started, a moment ago
                 continue
             cancelled += 1
