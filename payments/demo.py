@@ -34,10 +34,15 @@ def pay_with_test_card(booking: Booking) -> Payment:
 
 
 def paid_in_the_past(booking: Booking) -> Payment | None:
-    """The ledger row of a past session (the services rightly refuse to charge for the past)."""
+    """
+    The ledger row of a past session (the services rightly refuse to charge for the past), and the price
+    on the booking, as a paid booking holds it (its page shows the payment by that).
+    """
     price, policy = _terms(booking.mentor)
     if not price:
         return None
+    Booking.objects.filter(pk=booking.pk).update(price=price)
+    booking.price = price
     fee, share = services.split(price)
     paid_at = booking.created_at + dt.timedelta(minutes=3)
     payment = Payment.objects.create(
