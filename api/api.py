@@ -209,6 +209,11 @@ class BookingViewSet(
 
     @extend_schema(
         summary="Move a booking to another free time of the same mentor",
+        description="The client, or the mentor of the session, moves a confirmed booking to another free "
+        "time (`slot`) of the same mentor, up to the minimum notice before its current start and at most "
+        "`BOOKING_MAX_RESCHEDULES` times. The booking keeps its id and calendar event; both sides are "
+        "emailed the old and the new time, and reminders follow. A time someone else took a moment ago is "
+        "refused (409), and nothing moves.",
         request=s.BookingMoveSerializer,
         responses=s.BookingSerializer,
     )
