@@ -2,7 +2,8 @@
 Slugs for public addresses from names and titles in Ukrainian as well as English: Cyrillic is written
 in Latin letters by Ukraine's official transliteration (Cabinet of Ministers resolution No. 55 of 2010,
 the one in passports), then Django's ``slugify`` does the rest. "Марія Гнатюк" -> "mariia-hnatiuk",
-"Як почати з Python" -> "yak-pochaty-z-python". Russian-only letters get their usual Latin forms.
+"Як почати з Python" -> "yak-pochaty-z-python". Russian-only letters get their usual Latin forms, and
+Latin letters Django would drop their plain ones ("Łukasz Bøe" -> "lukasz-boe").
 """
 
 from django.utils.text import slugify as django_slugify
@@ -16,6 +17,8 @@ _LETTERS = {
     "щ": "shch", "ь": "", "ю": "iu", "я": "ia", "'": "", "’": "", "ʼ": "",
     # Russian letters that Ukrainian does not have
     "ё": "io", "ъ": "", "ы": "y", "э": "e",
+    # Latin letters that do not come apart into a plain letter and an accent (Django drops those)
+    "ł": "l", "ø": "o", "đ": "d", "ð": "d", "ß": "ss", "æ": "ae", "œ": "oe", "þ": "th", "ı": "i",
 }  # fmt: skip
 
 

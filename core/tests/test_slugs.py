@@ -23,3 +23,9 @@ from core.slugs import slugify
 )
 def test_names_and_titles_in_either_language_make_readable_slugs(text, slug):
     assert slugify(text) == slug
+
+
+def test_latin_letters_without_a_plain_form_keep_one():
+    assert slugify("Ołeh O'Brien-Dmytrenko") == "oleh-obrien-dmytrenko"
+    assert slugify("Łukasz Bøe Straße") == "lukasz-boe-strasse"
+    assert slugify("Zoë Ünal") == "zoe-unal"
