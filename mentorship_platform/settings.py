@@ -621,5 +621,10 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"apscheduler": {"level": "WARNING"}},
+    "loggers": {
+        "apscheduler": {"level": "WARNING"},
+        # Django's own console handler (DEBUG only) printed each refusal a second time, unformatted:
+        # its records go to the root's handler, once, in the chosen format.
+        "django": {"handlers": [], "level": "INFO"},
+    },
 }

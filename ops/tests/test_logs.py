@@ -87,3 +87,11 @@ def test_an_unknown_log_format_is_refused_at_start_up():
     result = _run(LOG_A_LINE, LOG_FORMAT="xml")
     assert result.returncode != 0
     assert "LOG_FORMAT must be plain or json, not 'xml'." in result.stderr
+
+
+def test_a_refusal_is_logged_once_in_development_too():
+    """Django's DEBUG-only console handler printed each one a second time, without the format."""
+    line = "import django, logging; django.setup(); logging.getLogger('django.request').warning('Forbidden: /x/')"
+    result = _run(line, DEBUG="true")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("Forbidden: /x/") == 1 and " WARNING django.request: Forbidden: /x/" in result.stderr
