@@ -7,6 +7,7 @@ track or restyle a recipient's mail client.
 Variables in braces (``{first_name}``) are filled in per recipient: in the text as they are, in the
 formatted version HTML-escaped. A message with an unknown one (``{firstname}``) is not saved
 (``unknown_variables``), so a typo never reaches clients as written; other braces stay as they are.
+A name in double braces is text: ``{{first_name}}`` reaches clients as ``{first_name}``.
 """
 
 import functools
@@ -27,8 +28,9 @@ VARIABLES = {
     "full_name": _("the client's full name"),
     "mentor_name": _("your name"),
 }
-VARIABLE = re.compile(r"\{(" + "|".join(VARIABLES) + r")\}")
-_NAME_IN_BRACES = re.compile(r"\{([a-z][a-z_]*)\}", re.IGNORECASE)  # {firstname}, {First_Name}
+VARIABLE = re.compile(r"(?<!\{)\{(" + "|".join(VARIABLES) + r")\}(?!\})")
+_NAME_IN_BRACES = re.compile(r"(?<!\{)\{([a-z][a-z_]*)\}(?!\})", re.IGNORECASE)  # {firstname}, {First_Name}
+_NAME_IN_DOUBLE_BRACES = re.compile(r"\{(\{[a-z][a-z_]*\})\}", re.IGNORECASE)  # {{word}}: "{word}", as text
 
 
 def unknown_variables(text: str) -> list[str]:
@@ -60,7 +62,7 @@ def fill(text: str, values: dict[str, str], *, html: bool = False) -> str:
         found = values.get(match.group(1), "")
         return escape(found) if html else found
 
-    return VARIABLE.sub(value, text)
+    return _NAME_IN_DOUBLE_BRACES.sub(r"\1", VARIABLE.sub(value, text))
 
 
 def one_line(text: str) -> str:

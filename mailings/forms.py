@@ -66,7 +66,8 @@ class MessageForm(forms.Form):
         # Formatted here, in the request's language: a lazy text formatted at import stays in English.
         self.fields["body"].help_text = gettext(
             "Plain text. Blank lines make paragraphs; **bold**, *italic*, lists with “- ” and links as "
-            "[text](https://…) are shown formatted. Variables: %(variables)s."
+            "[text](https://…) are shown formatted. Variables: %(variables)s. To show a word in braces as "
+            "it is, double them: {{word}}."
         ) % {"variables": ", ".join(f"{{{name}}}" for name in formatting.VARIABLES)}
 
 

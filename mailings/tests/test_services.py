@@ -5,7 +5,7 @@ from post_office.models import PRIORITY, STATUS, Email
 
 from accounts.export import user_data_export
 from accounts.tests.factories import MentorFactory, UserFactory, staff_member
-from mailings import emails, selectors, services
+from mailings import emails, formatting, selectors, services
 from mailings.models import Client, Mailing, MailingRun, Message, Recipient, Unsubscription
 from mailings.tests.factories import NOW, ClientFactory, MessageFactory
 from notifications.models import Notification
@@ -518,6 +518,9 @@ def test_a_message_with_an_unknown_variable_is_not_saved_but_other_braces_are_fi
     assert message.subject == "News from {mentor_name}"
     saved = services.message_save(mentor=mentor, subject="{first_name}", body="Code: {'a': 1}, {2}, {a b}, {}")
     assert saved.body == "Code: {'a': 1}, {2}, {a b}, {}"
+    # A name in double braces is text: the client reads it in single braces, never filled in.
+    saved = services.message_save(mentor=mentor, subject="{first_name}", body="Type {{first_name}} or {{word}}")
+    assert formatting.fill(saved.body, {"first_name": "Ann"}) == "Type {first_name} or {word}"
 
 
 def test_a_message_saved_before_the_check_cannot_start_a_mailing_until_it_is_fixed(make_mailing, message):
