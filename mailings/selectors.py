@@ -11,6 +11,7 @@ from post_office.models import STATUS, Log
 
 from accounts.models import User
 from mailings.models import Client, Mailing, MailingRun, Recipient, Unsubscription
+from messaging import selectors as messaging_selectors
 
 PAGE_SIZE = 25
 DAY = dt.timedelta(days=1)
@@ -38,13 +39,17 @@ def clients_of(mentor: User) -> QuerySet[Client]:
 def audience(mailing: Mailing) -> QuerySet[Client]:
     """
     Who a run of the mailing goes to: all the mentor's clients or the chosen ones, less unsubscribed
-    addresses and people who have left the platform, in a stable order.
+    addresses, people who have left the platform and people who block the mentor in messages (or whom
+    the mentor blocks), in a stable order.
     """
     clients = Client.objects.filter(mentor_id=mailing.mentor_id)
     if not mailing.all_clients:
         clients = clients.filter(mailings=mailing)
     unsubscribed = Unsubscription.objects.filter(mentor_id=mailing.mentor_id).values("email")
-    return clients.exclude(email__in=unsubscribed).exclude(user__is_active=False).order_by("pk")
+    blocked = messaging_selectors.blocked_with(mailing.mentor_id)
+    return (
+        clients.exclude(email__in=unsubscribed).exclude(user__is_active=False).exclude(user__in=blocked).order_by("pk")
+    )
 
 
 def sent_in_the_last_day(*, mentor_id: int, now: dt.datetime) -> int:

@@ -91,6 +91,15 @@ def is_blocked(mentor, mentee) -> bool:
     )
 
 
+def blocked_with(mentor) -> QuerySet:
+    """The ids of the people who block ``mentor``, or whom ``mentor`` blocks, in messages (a subquery)."""
+    return (
+        Conversation.objects.filter(mentor=mentor)
+        .filter(Q(mentor_blocks=True) | Q(mentee_blocks=True))
+        .values("mentee_id")
+    )
+
+
 def next_session(conversation: Conversation, *, now: dt.datetime | None = None):
     """The pair's next confirmed session, or None."""
     from schedule.models import Booking  # messaging sits above schedule; the import is local to keep apps loading

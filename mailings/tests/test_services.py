@@ -193,6 +193,18 @@ def test_a_client_who_left_the_platform_gets_nothing(mentor, make_mailing):
     assert services.mailings_send_due(now=NOW).recipients == 0
 
 
+def test_a_client_who_blocks_the_mentor_in_messages_gets_no_mailing(mentor, make_mailing):
+    from messaging.models import Conversation
+
+    blocker, other = UserFactory(), UserFactory()
+    for person in (blocker, other):
+        Client.objects.create(mentor=mentor, user=person, email=person.email, created_at=NOW)
+    Conversation.objects.create(mentor=mentor, mentee=blocker, mentee_blocks=True, created_at=NOW)
+    make_mailing(start=later(minutes=-1))
+    assert services.mailings_send_due(now=NOW).recipients == 1
+    assert [e.to for e in outbox()] == [[other.email]]
+
+
 def test_the_daily_limit_leaves_the_rest_of_a_run_out_and_says_so(settings, mentor, make_mailing):
     settings.MAILINGS_DAILY_LIMIT = 3
     for n in range(5):
