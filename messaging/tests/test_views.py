@@ -52,6 +52,15 @@ def test_a_booking_page_offers_a_message_to_the_other_side(client):
     assert client.post(reverse("messaging:from_booking", args=[booking.pk])).status_code == 404
 
 
+def test_a_booking_page_offers_no_message_to_someone_who_has_left(client):
+    booking = BookingFactory()
+    booking.mentor.is_active = False
+    booking.mentor.save(update_fields=["is_active"])
+    client.force_login(booking.mentee)
+    page = client.get(booking.get_absolute_url()).content.decode()
+    assert reverse("messaging:from_booking", args=[booking.pk]) not in page and "Message " not in page
+
+
 @pytest.mark.parametrize("name", ["detail", "messages", "read", "block", "unblock", "report"])
 def test_anyone_but_the_two_participants_gets_a_404_and_nothing_changes(client, conversation, mentee, name):
     MessageFactory(conversation=conversation, sender=mentee, body="private")
