@@ -70,5 +70,9 @@ def test_staff_reach_the_dashboard_only_through_the_second_factor(new_page, site
     page.fill("#id_code", totp_code(STAFF_TOTP_SECRET))
     page.locator("main form button[type=submit]").first.click()
     expect(page).to_have_url(re.compile(r"/admin/$"))
+    # Headed with the site's name, and the libraries' models named, not "Django jobs" or "Authenticators".
+    expect(page.locator("#site-name")).to_have_text("Mentorship administration")
+    expect(page.locator("#content-main")).to_contain_text("Scheduled jobs")
+    expect(page.locator("#content-main")).not_to_contain_text("Django jobs")
     page.goto("/dashboard/")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
