@@ -366,7 +366,7 @@ def on_person_left(*, user: User, now: dt.datetime) -> None:
     are in it again), told as any refund is. A client who leaves keeps their own packages to refund until
     the account is erased; the leaving page says so. A refund that cannot be made stops the leaving.
     """
-    purchases = PackagePurchase.objects.select_for_update().select_related("payment__package")
+    purchases = PackagePurchase.objects.select_for_update(of=("self",)).select_related("payment__package")
     try:
         for locked in purchases.filter(
             mentor=user, credits_left__gt=0, refunded_at__isnull=True, expires_at__gt=now
