@@ -42,9 +42,15 @@ def warnings(*, user, **_facts) -> dict:
 
 
 def _worth(purchases) -> tuple[int, str]:
-    """How many sessions are left in ``purchases``, and what they are worth, per currency."""
+    """
+    How many sessions ``purchases`` will have once leaving has cancelled those booked ahead with them,
+    and what they are worth, per currency.
+    """
     worth: dict[str, Decimal] = {}
     for purchase in purchases:
-        worth[purchase.payment.currency] = worth.get(purchase.payment.currency, Decimal(0)) + purchase.unused_value
+        sessions = purchase.credits_left + purchase.booked_ahead
+        worth[purchase.payment.currency] = worth.get(purchase.payment.currency, Decimal(0)) + purchase.value_of(
+            sessions
+        )
     amounts = ", ".join(money(amount, currency, zero_is_free=False) for currency, amount in worth.items())
-    return sum(purchase.credits_left for purchase in purchases), amounts
+    return sum(purchase.credits_left + purchase.booked_ahead for purchase in purchases), amounts

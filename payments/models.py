@@ -251,7 +251,11 @@ class PackagePurchase(models.Model):
     @property
     def unused_value(self) -> Decimal:
         """What its unused sessions are worth: their share of the price paid, rounded down to the cent."""
-        return (self.payment.amount * self.credits_left / self.sessions).quantize(CENT, rounding=ROUND_DOWN)
+        return self.value_of(self.credits_left)
+
+    def value_of(self, sessions: int) -> Decimal:
+        """What ``sessions`` of it are worth: their share of the price paid, rounded down to the cent."""
+        return (self.payment.amount * sessions / self.sessions).quantize(CENT, rounding=ROUND_DOWN)
 
 
 class CreditUse(models.Model):

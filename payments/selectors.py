@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from payments.models import CreditUse, Package, PackagePurchase, Payment, Refund
+from schedule.models import Booking
 
 MONEY_FIELD = DecimalField(max_digits=12, decimal_places=2)
 ZERO = Value(Decimal(0), output_field=MONEY_FIELD)
@@ -231,13 +232,21 @@ def staff_payments(*, status: str = "", query: str = "") -> QuerySet[Payment]:
 
 def refundable_purchases(*, user: User, now: dt.datetime | None = None) -> list[PackagePurchase]:
     """
-    Packages with unused sessions that can still be refunded (``services.package_refund_quote``): those the
-    person bought, and those bought from them as a mentor.
+    Packages with sessions that can still be refunded (``services.package_refund_quote``): those the
+    person bought, and those bought from them as a mentor. Each has ``booked_ahead``: its sessions booked
+    for a time still to come, which leaving cancels and so gives back to it.
     """
     now = now or timezone.now()
+    ahead = Q(
+        uses__returned_at__isnull=True,
+        uses__booking__status=Booking.Status.CONFIRMED,
+        uses__booking__slot__start__gt=now,
+    )
     return list(
         PackagePurchase.objects.filter(Q(mentee=user) | Q(mentor=user))
-        .filter(credits_left__gt=0, refunded_at__isnull=True, expires_at__gt=now)
+        .filter(refunded_at__isnull=True, expires_at__gt=now)
+        .annotate(booked_ahead=Count("uses", filter=ahead))
+        .filter(Q(credits_left__gt=0) | Q(booked_ahead__gt=0))
         .select_related("payment")
         .order_by("expires_at", "pk")
     )

@@ -7,7 +7,7 @@ from post_office.admin import EmailAdmin as PostOfficeEmailAdmin
 from post_office.models import STATUS, Email
 
 from schedule import delivery, emails, services
-from schedule.models import Booking, Reminder, Slot
+from schedule.models import CANCELLED_BY_STAFF, Booking, Reminder, Slot
 
 
 @admin.register(Slot)
@@ -46,7 +46,7 @@ class BookingAdmin(admin.ModelAdmin):
         cancelled = 0
         for booking in queryset.select_related("slot", "slot__mentor", "mentee"):
             try:
-                services.booking_cancel(booking=booking, by=request.user, reason=_("Cancelled by staff"))
+                services.booking_cancel(booking=booking, by=request.user, reason=CANCELLED_BY_STAFF)
             except services.BookingError as error:
                 self.message_user(request, f"{booking}: {error.message}", messages.WARNING)
             else:

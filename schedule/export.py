@@ -30,7 +30,7 @@ def _booking(booking: Booking, *, user: User) -> dict:
         "times_moved": booking.reschedule_count,
         "cancelled_at": utc(booking.cancelled_at),
         "cancelled_by": cancelled_by,
-        "cancel_reason": booking.cancel_reason,
+        "cancel_reason": booking.cancel_reason_text,
     }
 
 

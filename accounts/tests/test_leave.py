@@ -151,7 +151,11 @@ def test_unused_package_sessions_are_named_with_their_worth_before_leaving(clien
     assert "You have 5 unused package sessions, worth $199. Refund them first" in page
     assert f'<a href="{reverse("payments:list")}">My packages</a>' in page
     purchase = package.purchases.get()
-    client.force_login(mentor)  # and the mentor is told leaving refunds it
+    client.force_login(mentor)  # and the mentor is told leaving refunds it, a session booked ahead too
+    start = dt.datetime.now(dt.UTC).replace(microsecond=0) + dt.timedelta(days=2)
+    slot = SlotFactory(mentor=mentor, start=start, end=start + dt.timedelta(hours=1))
+    held = schedule_services.booking_hold(slot_id=slot.pk, mentee=mentee)
+    payment_services.booking_pay_with_credit(booking=held, payer=mentee)
     page = client.get(LEAVE).content.decode()
     assert "Your clients have 5 unused package sessions, worth $199: they are refunded to them." in page
     assert "Refund them first" not in page

@@ -324,8 +324,11 @@ def booking_cancel(
             cancel_reason=reason.strip(),
             sequence=F("sequence") + 1,
         )
-        new_status = Slot.Status.HIDDEN if hide_slot else Slot.Status.AVAILABLE
-        Slot.objects.filter(pk=slot.pk, status=Slot.Status.BOOKED).update(status=new_status, updated_at=now)
+        # A hidden slot (its mentor is leaving) comes back with their weekly hours if they keep the account.
+        freed = {"status": Slot.Status.HIDDEN, "hidden_by_publisher": slot.from_weekly_hours} if hide_slot else {}
+        Slot.objects.filter(pk=slot.pk, status=Slot.Status.BOOKED).update(
+            **({"status": Slot.Status.AVAILABLE} | freed), updated_at=now
+        )
         booking.refresh_from_db()
         if by.pk not in (booking.mentee_id, booking.mentor_id):  # staff, for someone
             event_record(

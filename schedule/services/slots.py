@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS
 from django.utils.text import capfirst
@@ -176,6 +176,11 @@ def wall_clock_starts(
 MIDNIGHT = dt.time(0)
 
 
+def to_the_minute(time: dt.time | None) -> dt.time | None:
+    """Hours of availability are whole minutes: seconds typed into a form (09:00:30) are dropped."""
+    return time.replace(second=0, microsecond=0) if time is not None else None
+
+
 def range_minutes(start: dt.time, end: dt.time) -> tuple[int, int]:
     """
     A range of wall-clock hours as minutes from the start of the day. An end at 00:00 is the midnight
@@ -246,6 +251,7 @@ def slot_bulk_create(
     """Publish a recurring block of slots in the mentor's time zone, skipping past times and overlaps."""
     now = now or timezone.now()
     _require_mentor(mentor)
+    day_start, day_end = to_the_minute(day_start), to_the_minute(day_end)
     if not 1 <= weeks <= MAX_BULK_WEEKS:
         raise BookingError(
             ngettext("Choose between 1 and %(max)d week.", "Choose between 1 and %(max)d weeks.", MAX_BULK_WEEKS)
@@ -365,7 +371,10 @@ def slot_withdraw_future(*, mentor: User, now: dt.datetime | None = None) -> int
     """
     now = now or timezone.now()
     free = Slot.objects.filter(mentor=mentor, status=Slot.Status.AVAILABLE, start__gt=now)
-    hidden = free.filter(~Q(bookings=None)).update(status=Slot.Status.HIDDEN, hidden_by_publisher=False, updated_at=now)
+    # Hidden by the platform, not by the mentor: times from weekly hours come back if they keep the account.
+    hidden = free.filter(~Q(bookings=None)).update(
+        status=Slot.Status.HIDDEN, hidden_by_publisher=F("from_weekly_hours"), updated_at=now
+    )
     deleted, _by_model = free.filter(bookings=None).delete()
     if hidden or deleted:
         directory.changed()

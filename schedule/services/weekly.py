@@ -28,7 +28,7 @@ from accounts import directory
 from accounts.models import MentorProfile, User
 from schedule.models import DateOverride, Slot, WeeklyHours, WeeklySchedule
 from schedule.services.errors import BookingError
-from schedule.services.slots import check_fits_a_session, day_pairs, ends_after_start, range_minutes
+from schedule.services.slots import check_fits_a_session, day_pairs, ends_after_start, range_minutes, to_the_minute
 
 MAX_RANGES = 42  # six ranges a day is plenty
 
@@ -120,6 +120,7 @@ def weekly_schedule_save(
     """
     if not mentor.is_mentor:
         raise BookingError(_("Only mentors can publish availability."), code="not_mentor")
+    hours = [(weekday, to_the_minute(start), to_the_minute(end)) for weekday, start, end in hours]
     _check_ranges(hours, session_minutes=session_minutes)
     if horizon_days > settings.BOOKING_HORIZON_DAYS:
         raise BookingError(
@@ -160,6 +161,7 @@ def date_override_add(
     schedule = WeeklySchedule.objects.filter(mentor=mentor).first()
     if schedule is None:
         raise BookingError(_("Set your weekly hours first."), code="no_schedule")
+    start, end = to_the_minute(start), to_the_minute(end)
     if kind == DateOverride.Kind.DAY_OFF:
         start = end = None
     elif not (start and end and ends_after_start(start, end)):

@@ -457,3 +457,23 @@ def test_the_clients_page_query_count_is_pinned_whatever_the_number_of_clients(c
     # session, user, the count for the pages, one page of clients with their sessions (the header is cached)
     with django_assert_num_queries(4):
         assert client.get(reverse("schedule:client_list")).status_code == 200
+
+
+def test_staff_cancelling_in_the_admin_give_the_platforms_reason_each_reader_reads_in_their_language(client):
+    from django.utils import translation
+
+    from accounts.tests.factories import staff_member
+    from schedule.tests.factories import BookingFactory
+
+    booking = BookingFactory()
+    staff = staff_member("Admin", is_superuser=True, language="uk")
+    client.force_login(staff)
+    client.post(
+        reverse("admin:schedule_booking_changelist"),
+        {"action": "cancel_bookings", "_selected_action": [booking.pk]},
+        HTTP_ACCEPT_LANGUAGE="uk",
+    )
+    booking.refresh_from_db()
+    assert booking.status == "cancelled" and booking.cancel_reason == "Cancelled by staff"  # not in the staff's words
+    with translation.override("uk"):
+        assert booking.cancel_reason_text == "Скасовано персоналом платформи"
