@@ -304,3 +304,17 @@ def test_the_pages_query_counts_are_pinned(client, conversation, mentee, mentor,
     # counts (reading forgot the messages count), the mentor's profile for the link to free times
     with django_assert_num_queries(10):
         assert client.get(_url(conversation)).status_code == 200
+
+
+def test_the_admin_reads_conversations_and_reports_but_never_changes_them(client, conversation, mentee):
+    """Changing a participant would hand the conversation to someone else; a report by hand would open it."""
+    from accounts.tests.factories import staff_member
+
+    client.force_login(staff_member("Admin", is_superuser=True))
+    change = reverse("admin:messaging_conversation_change", args=[conversation.pk])
+    assert client.get(change).status_code == 200  # read only
+    response = client.post(change, {"mentor": conversation.mentor_id, "mentee": UserFactory().pk})
+    assert response.status_code == 403
+    assert client.get(reverse("admin:messaging_report_add")).status_code == 403
+    conversation.refresh_from_db()
+    assert conversation.mentee == mentee
