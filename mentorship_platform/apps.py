@@ -111,6 +111,9 @@ class SecondFactorConfig(MFAConfig):
 class SignedInDevicesConfig(UserSessionsConfig):
     def ready(self):
         super().ready()
+        from allauth.usersessions.admin import UserSessionAdmin
+
+        UserSessionAdmin.search_fields = ["user__email", "ip"]  # theirs searched a username this site has not
         name_model(
             self,
             "UserSession",
