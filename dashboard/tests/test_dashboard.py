@@ -393,10 +393,12 @@ def test_staff_book_for_a_mentee_and_cancel_it_and_both_sides_are_emailed(client
     assert "Staff decision" in rendered(cancelled[0]).body
 
 
-def test_staff_cannot_book_a_paid_mentors_session_for_someone_without_payment(client, staff, mentee):
+@pytest.mark.parametrize("for_themselves", [False, True])
+def test_staff_cannot_book_a_paid_mentors_session_for_someone_without_payment(client, staff, mentee, for_themselves):
     slot = SlotFactory()  # the mentor charges $50
     client.force_login(staff)
-    page = client.post(reverse("dashboard:booking_create", args=[slot.pk]), {"mentee_email": mentee.email}, follow=True)
+    email = staff.email if for_themselves else mentee.email  # not even for themselves: they pay at the checkout
+    page = client.post(reverse("dashboard:booking_create", args=[slot.pk]), {"mentee_email": email}, follow=True)
     assert "This mentor&#x27;s sessions are paid" in page.content.decode()
     assert not Booking.objects.exists() and not Event.objects.exists()
     slot.refresh_from_db()

@@ -60,7 +60,8 @@ def booking_create(
     Book a slot for a mentee, or raise BookingError with the reason it cannot be booked.
     ``expected_start`` is the start the mentee was shown: a slot moved since then is refused.
     With ``hold`` (``booking_hold``) the booking waits for payment instead. ``by``: staff booking
-    for the mentee (in the audit log), and never a paid mentor's session, which its client pays for.
+    for the mentee (in the audit log), and never a paid mentor's session, which its client pays for
+    (a staff member booking one for themselves goes through the checkout like anyone).
     """
     now = now or timezone.now()
     require_verified_email(mentee)
@@ -71,7 +72,7 @@ def booking_create(
                 _("You have %(n)d times waiting for payment. Pay for them or let them run out first.") % {"n": held},
                 code="too_many_holds",
             )
-    for_someone = by is not None and by.pk != mentee.pk
+    for_someone = by is not None  # staff, on the dashboard: themselves included, never a paid time unpaid
     try:
         with transaction.atomic():
             if for_someone:
