@@ -3,12 +3,12 @@
 import datetime as dt
 
 from django.contrib.auth.models import Group
-from django.db.models import Count, F, Min, Prefetch, Q
+from django.db.models import Count, F, Min, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from post_office.models import STATUS, Email
 
-from accounts.models import User
+from accounts.models import AccountDeletion, User
 from accounts.selectors import STAFF_ROLES
 from schedule import delivery
 from schedule.models import Booking, Slot
@@ -120,12 +120,19 @@ def top_mentors(*, now: dt.datetime | None = None, limit: int = 5) -> list[dict]
     )
 
 
+def with_leaving(users):
+    """Each with ``leaving_on``: when their account is erased, if they asked to leave (None otherwise)."""
+    pending = AccountDeletion.objects.pending().filter(user=OuterRef("pk")).values("due_at")[:1]
+    return users.annotate(leaving_on=Subquery(pending))
+
+
 def people(*, query: str = "", role: str = "", topic: str = ""):
     """
-    People for staff, each with ``staff_groups`` (their staff role's group, if any). Mentees are the
-    people who are neither mentors nor staff; the blocked are inactive accounts that were not deleted.
+    People for staff, each with ``staff_groups`` (their staff role's group, if any) and ``leaving_on``.
+    Mentees are the people who are neither mentors nor staff; the blocked are inactive accounts that were
+    not deleted and are not leaving.
     """
-    users = User.objects.select_related("mentor_profile").order_by("first_name", "last_name", "pk")
+    users = with_leaving(User.objects.select_related("mentor_profile")).order_by("first_name", "last_name", "pk")
     if role == "mentor":
         users = users.filter(is_mentor=True)
     elif role == "mentee":
@@ -133,7 +140,7 @@ def people(*, query: str = "", role: str = "", topic: str = ""):
     elif role == "staff":
         users = users.filter(is_staff=True)
     elif role == "blocked":
-        users = users.filter(is_active=False, deleted_at__isnull=True)
+        users = users.filter(is_active=False, deleted_at__isnull=True, leaving_on__isnull=True)
     if topic:
         users = users.filter(mentor_profile__topics__slug=topic)
     for word in query.split()[:5]:

@@ -182,7 +182,7 @@ def _person_context(person, **forms):
 
 @permission_required("view_dashboard")
 def person_detail(request, pk):
-    person = get_object_or_404(User.objects.select_related("mentor_profile"), pk=pk)
+    person = get_object_or_404(selectors.with_leaving(User.objects.select_related("mentor_profile")), pk=pk)
     with timezone.override(zoneinfo.ZoneInfo(person.timezone)):
         return render(request, "dashboard/person_detail.html", _person_context(person))
 

@@ -282,6 +282,28 @@ def user_set_staff_role(*, user: User, role: str, by: User) -> User:
     return user
 
 
+def staff_rank(user: User) -> int:
+    """0 for no staff role, then Support, Manager, Admin (``STAFF_ROLES``), a superuser above them all."""
+    if user.is_superuser:
+        return len(STAFF_ROLES) + 1
+    if not user.is_staff:
+        return 0
+    role = staff_role_of(user)
+    return STAFF_ROLES.index(role) + 1 if role else 0
+
+
+def may_block(by: User, user: User) -> bool:
+    """A staff member blocks or unblocks only people of a lower role (a superuser, anyone but superusers)."""
+    if by.pk == user.pk:
+        return False
+    return by.is_superuser or not (user.is_staff or user.is_superuser) or staff_rank(by) > staff_rank(user)
+
+
+def _require_outranks(by: User | None, user: User) -> None:
+    if by is not None and not may_block(by, user):
+        raise AccountError(_("Only someone with a higher staff role can block or unblock this person."))
+
+
 @transaction.atomic
 def user_deactivate(*, user: User, by: User | None = None) -> User:
     """
@@ -292,6 +314,7 @@ def user_deactivate(*, user: User, by: User | None = None) -> User:
         raise AccountError(_("You cannot deactivate your own account."))
     if by is not None and user.is_superuser and not by.is_superuser:
         raise AccountError(_("Only a superuser can deactivate a superuser."))
+    _require_outranks(by, user)
     locked = User.objects.select_for_update().get(pk=user.pk)  # a double click blocks (and records) once
     if not locked.is_active:
         raise AccountError(_("This account is already blocked."))
@@ -309,6 +332,7 @@ def user_reactivate(*, user: User, by: User | None = None) -> User:
     """Unblock a person. Someone who asked to leave is not brought back this way (they keep it themselves)."""
     if AccountDeletion.objects.pending().filter(user=user).exists() or user.deleted_at is not None:
         raise AccountError(_("This person asked to delete their account; only they can keep it."))
+    _require_outranks(by, user)
     locked = User.objects.select_for_update().get(pk=user.pk)
     if locked.is_active:
         raise AccountError(_("This account is not blocked."))

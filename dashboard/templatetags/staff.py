@@ -1,6 +1,7 @@
 from django import template
 
 from accounts.selectors import ROLE_NAMES, staff_role_of
+from accounts.services import users
 from dashboard.staff_home import staff_home
 
 register = template.Library()
@@ -11,6 +12,12 @@ def staff_home_url(context) -> str:
     """``{% staff_home_url as url %}``: the signed-in staff member's first dashboard page ("" for none)."""
     request = context.get("request")
     return (staff_home(request.user) if request is not None else None) or ""
+
+
+@register.filter
+def may_block(staff_member, person) -> bool:
+    """``{% if user|may_block:person %}``: whether the Block (or Unblock) button is theirs to press."""
+    return users.may_block(staff_member, person)
 
 
 @register.filter

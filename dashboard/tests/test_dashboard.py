@@ -707,3 +707,38 @@ def test_staff_are_not_offered_what_would_only_be_refused(client, staff):
     client.force_login(staff_member("Manager"))
     page = client.get(reverse("dashboard:person_detail", args=[superuser.pk])).content.decode()
     assert reverse("dashboard:person_deactivate", args=[superuser.pk]) not in page
+
+
+def test_nobody_blocks_or_unblocks_someone_of_the_same_or_a_higher_role(client):
+    from accounts.services import AccountError, user_deactivate, user_reactivate
+
+    manager, admin_ = staff_member("Manager"), staff_member("Admin")
+    for person in (admin_, staff_member("Manager")):
+        client.force_login(manager)
+        page = client.get(reverse("dashboard:person_detail", args=[person.pk])).content.decode()
+        assert reverse("dashboard:person_deactivate", args=[person.pk]) not in page
+        client.post(reverse("dashboard:person_deactivate", args=[person.pk]))
+        person.refresh_from_db()
+        assert person.is_active
+        with pytest.raises(AccountError, match="higher staff role"):
+            user_deactivate(user=person, by=manager)
+    support = staff_member("Support")
+    user_deactivate(user=support, by=manager)  # a lower role: yes
+    user_deactivate(user=staff_member("Manager", mfa=False), by=admin_)
+    blocked_admin = staff_member("Admin", mfa=False)
+    user_deactivate(user=blocked_admin, by=UserFactory(is_staff=True, is_superuser=True))
+    with pytest.raises(AccountError, match="higher staff role"):
+        user_reactivate(user=blocked_admin, by=manager)
+
+
+def test_someone_leaving_reads_leaving_with_the_date_not_blocked_and_has_no_unblock_button(client, staff):
+    from accounts.services import account_deletion_request
+
+    person = UserFactory(first_name="Leaving")
+    deletion = account_deletion_request(user=person)
+    client.force_login(staff)
+    page = client.get(reverse("dashboard:person_detail", args=[person.pk])).content.decode()
+    assert "Leaving: deleted on" in page and ">Blocked<" not in page
+    assert reverse("dashboard:person_reactivate", args=[person.pk]) not in page
+    listed = client.get(reverse("dashboard:people"), {"role": "blocked"}).context["page"].object_list
+    assert person not in listed and deletion.due_at
