@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
 from django.views.static import serve
 
 from accounts import views as accounts_views
@@ -32,6 +33,8 @@ urlpatterns = [
     path("mailings/", include("mailings.urls")),
     # One sign-in for everyone, with its throttling and second factor: no separate admin login.
     path("admin/login/", admin_login_redirect),
+    # and one password change, which asks for the current password and mails the owner about it
+    path("admin/password_change/", RedirectView.as_view(pattern_name="account_change_password")),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", accounts_views.set_language, name="set_language"),
     path("maintenance/bypass/<str:token>/", core_views.maintenance_bypass, name="maintenance_bypass"),

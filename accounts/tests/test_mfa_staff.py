@@ -72,6 +72,16 @@ def test_the_admin_login_is_the_site_sign_in(client):
     assert _signed_in_user(client) is None
 
 
+def test_the_admins_password_change_is_the_sites(client, staff):
+    """The site's asks for the current password and mails the owner; the admin's did neither."""
+    client.force_login(staff)
+    response = client.get("/admin/password_change/")
+    assert response.status_code == 302 and response["Location"] == reverse("account_change_password")
+    assert client.post("/admin/password_change/", {"new_password1": "x", "new_password2": "x"}).status_code == 302
+    staff.refresh_from_db()
+    assert staff.check_password(PASSWORD)
+
+
 def test_an_idle_staff_session_ends(client, staff, settings):
     settings.STAFF_SESSION_IDLE_MINUTES = 30
     client.force_login(staff)
