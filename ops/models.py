@@ -1,17 +1,23 @@
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Heartbeat(models.Model):
     """
     The last moment a long-running part of the site said it was alive: the scheduler's leader writes
-    ``scheduler`` every minute, and ``/readyz`` reads how old it is. Machine-facing, so not translated.
+    ``scheduler`` every minute, and ``/readyz`` reads how old it is. Machine-facing: only its name, which
+    the roles' permission lists show, is translated.
     """
 
     SCHEDULER = "scheduler"
 
     name = models.CharField(max_length=40, unique=True)
     at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("heartbeat")
+        verbose_name_plural = _("heartbeats")
 
     def __str__(self):
         return f"{self.name} at {self.at:%Y-%m-%d %H:%M:%S}"
@@ -38,6 +44,8 @@ class SuspiciousHit(models.Model):
     count = models.PositiveIntegerField(default=1)
 
     class Meta:
+        verbose_name = _("suspicious request")
+        verbose_name_plural = _("suspicious requests")
         constraints = [
             models.UniqueConstraint(fields=["window", "kind", "ip", "path"], name="ops_suspicioushit_one_row"),
             models.CheckConstraint(condition=models.Q(count__gte=1), name="ops_suspicioushit_count_positive"),
@@ -54,6 +62,10 @@ class DigestWindow(models.Model):
     hits = models.PositiveIntegerField(default=0)
     emailed_to = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("suspicious-activity digest")
+        verbose_name_plural = _("suspicious-activity digests")
 
     def __str__(self):
         return f"{self.window:%Y-%m-%d %H:%M}: {self.hits} hits, mailed to {self.emailed_to}"
