@@ -191,7 +191,11 @@ def conversation_mark_read(*, conversation: Conversation, user: User) -> bool:
         **{f"{side}_read_id": latest}
     )
     if changed:
+        from notifications.services import notifications_mark_read  # a lower app, imported here as for notify
+
         setattr(conversation, f"{side}_read_id", latest)
+        # The bell's "X sent you a message" is read too: the person has just read the messages themselves.
+        notifications_mark_read(user=user, kind=MESSAGE_KIND, link=conversation.get_absolute_url())
         selectors.unread_count_changed(user)  # their other open pages too
     return bool(changed)
 

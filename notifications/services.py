@@ -52,11 +52,18 @@ def _announce(notification: Notification) -> None:
     realtime.push(group_name(notification.recipient_id), {"type": CREATED_EVENT, "id": notification.pk})
 
 
-def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:
-    """Mark the user's notifications read: the given ones, or all. Returns how many changed."""
+def notifications_mark_read(
+    *, user: User, ids: list[int] | None = None, kind: str | None = None, link: str | None = None
+) -> int:
+    """
+    Mark the user's notifications read: the given ones, or those of one ``kind`` about one ``link`` (what
+    the person has just seen for themselves), or all. Returns how many changed.
+    """
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if ids is not None:
         unread = unread.filter(pk__in=ids)
+    if kind is not None:
+        unread = unread.filter(kind=kind, link=link)
     changed = unread.update(read_at=timezone.now())
     if changed:
         selectors.forget_unread_count(user.pk)

@@ -417,3 +417,16 @@ def test_the_digest_waits_as_long_as_the_setting_says(conversation, mentee, sett
     _send(conversation, mentee, "Are you there?", now=NOW)
     assert services.message_digest_sweep(now=NOW + dt.timedelta(minutes=20)) == 0
     assert services.message_digest_sweep(now=NOW + dt.timedelta(minutes=31)) == 1
+
+
+def test_reading_a_conversation_reads_its_message_notification_too(conversation, mentee, mentor):
+    from notifications.models import Notification
+
+    services.message_send(conversation=conversation, sender=mentee, body="Hello")
+    other = services.conversation_open(mentor=MentorFactory(), mentee=mentee)
+    services.message_send(conversation=other, sender=other.mentor, body="Elsewhere")
+    assert Notification.objects.filter(recipient=mentor, read_at__isnull=True).count() == 1
+    services.conversation_mark_read(conversation=conversation, user=mentor)
+    assert not Notification.objects.filter(recipient=mentor, read_at__isnull=True).exists()
+    # Another conversation's stays unread for its reader.
+    assert Notification.objects.filter(recipient=mentee, read_at__isnull=True).count() == 1

@@ -300,9 +300,13 @@ def test_the_pages_query_counts_are_pinned(client, conversation, mentee, mentor,
     # session, user, the header's unread counts (one query), conversations (count + page)
     with django_assert_num_queries(5):
         assert client.get(reverse("messaging:list")).status_code == 200
-    # session, user, conversation, mark read (latest id + update), count + page, next session, the header's
-    # counts (reading forgot the messages count), the mentor's profile for the link to free times
-    with django_assert_num_queries(10):
+    # session, user, conversation, mark read (latest id + update + its message notifications), count + page,
+    # next session, the header's counts (reading forgot the messages count), the mentor's profile for the
+    # link to free times
+    with django_assert_num_queries(11):
+        assert client.get(_url(conversation)).status_code == 200
+    # Read already: the latest id is asked, nothing is updated
+    with django_assert_num_queries(9):
         assert client.get(_url(conversation)).status_code == 200
 
 
