@@ -1,10 +1,13 @@
 from django.conf import settings
+from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import ngettext
 
 from core import maintenance
 
 # Answered during maintenance too: load balancers' probes and monitoring, and the bypass link itself.
 MAINTENANCE_EXEMPT = ("/healthz", "/readyz", "/metrics", "/maintenance/bypass/")
+API_PREFIX = "/api/v1/"
 
 
 class MaintenanceMiddleware:
@@ -24,7 +27,15 @@ class MaintenanceMiddleware:
         if maintenance.bypass_valid(request.COOKIES.get(maintenance.COOKIE, ""), window):
             request.maintenance_bypass = True  # base.html reminds them the site is closed to everyone else
             return self.get_response(request)
-        response = render(request, "503.html", {"window": window}, status=503)
+        if request.path.startswith(API_PREFIX):  # the API answers every error as JSON (api.exceptions)
+            message = ngettext(
+                "The site is closed for a short maintenance. Please try again in about %(minutes)d minute.",
+                "The site is closed for a short maintenance. Please try again in about %(minutes)d minutes.",
+                window.retry_after_minutes,
+            ) % {"minutes": window.retry_after_minutes}
+            response = JsonResponse({"code": "maintenance", "message": message}, status=503)
+        else:
+            response = render(request, "503.html", {"window": window}, status=503)
         response["Retry-After"] = str(window.retry_after_seconds)
         response["Cache-Control"] = "no-store"
         return response

@@ -30,6 +30,9 @@ def test_in_maintenance_everyone_gets_a_translated_503_with_retry_after(client, 
     assert "Please try again in about 30 minutes." in client.get("/").content.decode()
     assert "спробуйте ще раз приблизно за 30" in client.get("/", HTTP_ACCEPT_LANGUAGE="uk").content.decode()
     assert client.post(reverse("account_login"), {"login": "a", "password": "b"}).status_code == 503
+    api = client.get("/api/v1/mentors/", HTTP_ACCEPT_LANGUAGE="uk")  # the API's errors are JSON, this one too
+    assert (api.status_code, api["Retry-After"], api.json()["code"]) == (503, "1800", "maintenance")
+    assert "приблизно за 30" in api.json()["message"]
 
 
 def test_the_probes_and_static_files_are_answered_during_maintenance(client):
