@@ -25,6 +25,10 @@ PERSON_ERASED = "person_erased"
 PERSON_LEFT = "person_left"
 PERSON_STAYED = "person_stayed"
 
+# (user, by, now): staff blocked the person. Their sessions to come are cancelled by ``by`` (clients are
+# refunded in full, as for any cancellation by staff): a blocked person can attend none of them.
+PERSON_BLOCKED = "person_blocked"
+
 # (user, now): the person's time zone changed. A mentor's weekly hours are in their zone: their free times
 # move with it at once.
 TIMEZONE_CHANGED = "timezone_changed"
@@ -46,6 +50,7 @@ _callbacks: dict[str, list[Callable]] = {
         PERSON_LEFT,
         PERSON_STAYED,
         TIMEZONE_CHANGED,
+        PERSON_BLOCKED,
         PERSON_EXPORTED,
         LEAVING_WARNINGS,
     )

@@ -294,7 +294,8 @@ def person_deactivate(request, pk):
             title=_("Block %(name)s?") % {"name": person.display_name},
             text=_(
                 "They are signed out on every device and can no longer sign in; a mentor leaves the directory. "
-                "Their bookings and history are kept, and you can unblock them later."
+                "Their upcoming sessions are cancelled and their clients refunded in full; their history is "
+                "kept, and you can unblock them later."
             ),
             action_label=_("Block"),
         )

@@ -12,6 +12,7 @@ class ScheduleConfig(AppConfig):
         from schedule import export, services
 
         hooks.register(hooks.PERSON_LEFT, services.user_schedule_close)
+        hooks.register(hooks.PERSON_BLOCKED, services.on_person_blocked)
         hooks.register(hooks.PERSON_STAYED, services.on_weekly_hours_moved)
         hooks.register(hooks.TIMEZONE_CHANGED, services.on_weekly_hours_moved)
         hooks.register(hooks.PERSON_ERASED, services.on_person_erased)

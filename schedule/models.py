@@ -322,7 +322,8 @@ class WeeklySchedule(models.Model):
 # words and shown in each reader's language: the two sides may read different ones.
 ACCOUNT_CLOSED = gettext_noop("The account was closed.")
 CANCELLED_BY_STAFF = gettext_noop("Cancelled by staff")
-PLATFORM_REASONS = frozenset({ACCOUNT_CLOSED, CANCELLED_BY_STAFF})
+ACCOUNT_BLOCKED = gettext_noop("The account was blocked.")
+PLATFORM_REASONS = frozenset({ACCOUNT_CLOSED, CANCELLED_BY_STAFF, ACCOUNT_BLOCKED})
 
 # An end at 00:00 is the midnight that ends the day (22:00-00:00), as people write it.
 ENDS_AT_MIDNIGHT = Q(end=dt.time(0))

@@ -308,7 +308,8 @@ def _require_outranks(by: User | None, user: User) -> None:
 def user_deactivate(*, user: User, by: User | None = None) -> User:
     """
     Block a person: signed out on every device at once, refused at sign-in with a message that says
-    so, a mentor gone from the directory; their bookings and history stay. In the audit log.
+    so, a mentor gone from the directory, their sessions to come cancelled by staff ``by`` (clients
+    refunded in full; ``hooks.PERSON_BLOCKED``); their history stays. In the audit log.
     """
     if by is not None and by.pk == user.pk:
         raise AccountError(_("You cannot deactivate your own account."))
@@ -321,6 +322,8 @@ def user_deactivate(*, user: User, by: User | None = None) -> User:
     locked.is_active = user.is_active = False
     locked.save(update_fields=["is_active"])
     user_sessions_end(user=user)
+    if by is not None:
+        hooks.fire(hooks.PERSON_BLOCKED, user=locked, by=by, now=dj_timezone.now())
     if user.is_mentor:
         directory.changed()
     event_record(action=Event.Action.PERSON_BLOCK, actor=by, target=user, changes={"active": [True, False]})

@@ -361,6 +361,20 @@ def test_a_mentor_who_leaves_refunds_what_their_clients_packages_have_left(packa
     assert [email.to for email in queued(emails.REFUND)] == [[held.mentee.email]]
 
 
+def test_blocking_a_mentor_cancels_their_sessions_to_come_and_refunds_the_clients_in_full(paid, mentor, time_machine):
+    from accounts.services import user_deactivate
+    from accounts.tests.factories import staff_member
+
+    time_machine.move_to(NOW, tick=False)
+    manager = staff_member("Manager")
+    user_deactivate(user=mentor, by=manager)
+    paid.refresh_from_db()
+    assert (paid.status, paid.cancelled_by, paid.cancel_reason) == ("cancelled", manager, "The account was blocked.")
+    refund = Refund.objects.get()
+    assert refund.amount == Decimal(50) and refund.reason == Refund.Reason.STAFF_CANCELLED
+    assert [email.to for email in queued(emails.REFUND)] == [[paid.mentee.email]]
+
+
 def test_a_mentor_cannot_leave_while_their_clients_packages_cannot_be_refunded(package, mentee, monkeypatch):
     from accounts.services import AccountError, account_deletion_request
     from payments.providers import ProviderError, fake

@@ -17,7 +17,7 @@ from schedule.services.bookings import (
     move_refusal,
 )
 from schedule.services.errors import BookingError, SlotTakenError, UnverifiedEmailError
-from schedule.services.leaving import on_person_erased, user_schedule_close, user_schedule_erase
+from schedule.services.leaving import on_person_blocked, on_person_erased, user_schedule_close, user_schedule_erase
 from schedule.services.reminders import REMINDER_CHUNK, SweepResult, reminder_sweep
 from schedule.services.slots import (
     MAX_BULK_SLOTS,
@@ -73,6 +73,7 @@ __all__ = [
     "holds_release_expired",
     "horizon_end",
     "move_refusal",
+    "on_person_blocked",
     "on_person_erased",
     "on_weekly_hours_moved",
     "reminder_sweep",

@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts import directory
 from accounts.models import User
 from schedule.delivery import outbox_forget
-from schedule.models import ACCOUNT_CLOSED, Booking, CalendarFeed, WeeklySchedule
+from schedule.models import ACCOUNT_BLOCKED, ACCOUNT_CLOSED, Booking, CalendarFeed, WeeklySchedule
 from schedule.services.bookings import booking_cancel, holds_release
 from schedule.services.errors import BookingError
 from schedule.services.slots import slot_withdraw_future
@@ -48,6 +48,27 @@ def user_schedule_close(*, user: User, now: dt.datetime | None = None) -> int:
         # After the cancellations: cancelling republishes the mentor's weekly hours.
         slot_withdraw_future(mentor=user, now=now)
         waitlist_remove_user(user=user)
+    return cancelled
+
+
+def on_person_blocked(*, user: User, by: User, now: dt.datetime) -> int:
+    """
+    ``accounts.hooks.PERSON_BLOCKED``: each session of theirs that has not started, on either side, is
+    cancelled by the staff member (both sides emailed, the client refunded in full), and times held for
+    payment end. Their free slots stay, for the day they are unblocked; nobody can book a blocked mentor.
+    Returns the number of sessions cancelled.
+    """
+    upcoming = Booking.objects.filter(
+        Q(mentee=user) | Q(mentor=user), status=Booking.Status.CONFIRMED, slot__start__gt=now
+    ).order_by("pk")
+    holds_release(Booking.objects.filter(Q(mentee=user) | Q(mentor=user), status=Booking.Status.PENDING), now=now)
+    cancelled = 0
+    for booking in upcoming:
+        try:
+            booking_cancel(booking=booking, by=by, reason=ACCOUNT_BLOCKED, now=now)
+        except BookingError:  # cancelled a moment ago, or started
+            continue
+        cancelled += 1
     return cancelled
 
 
