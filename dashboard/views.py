@@ -599,8 +599,10 @@ def mail_list(request):
 @require_POST
 def mail_retry(request, pk):
     email = get_object_or_404(Email, pk=pk)
-    delivery.email_retry(email=email)
-    messages.success(request, _("The email is queued for another attempt."))
+    if delivery.email_retry(email=email):
+        messages.success(request, _("The email is queued for another attempt."))
+    else:
+        messages.info(request, _("Only a failed email can be retried; this one has not failed."))
     return redirect("dashboard:mail")
 
 

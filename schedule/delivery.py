@@ -244,13 +244,16 @@ def outbox_forget(*, addresses: list[str], now: dt.datetime | None = None) -> in
     return len(free)
 
 
-def email_retry(*, email: Email) -> Email:
-    """Put a failed email back in the queue for an immediate new attempt (staff "retry")."""
-    Email.objects.filter(pk=email.pk, status=STATUS.failed).update(
+def email_retry(*, email: Email) -> bool:
+    """
+    Put a failed email back in the queue for an immediate new attempt (staff "retry"). Returns whether
+    it was: one that has not failed (sent, or still being tried) is left as it is.
+    """
+    retried = Email.objects.filter(pk=email.pk, status=STATUS.failed).update(
         status=STATUS.requeued, scheduled_time=None, number_of_retries=0, last_updated=timezone.now()
     )
     email.refresh_from_db()
-    return email
+    return bool(retried)
 
 
 def with_last_attempt(queryset):

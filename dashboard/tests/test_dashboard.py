@@ -435,9 +435,13 @@ def test_staff_retry_failed_mail_from_the_delivery_log(client, staff):
     email = Email.objects.create(from_email="a@example.com", to=["z@example.com"], subject="s", status=STATUS.failed)
     client.force_login(staff)
     assert "Retry" in client.get(reverse("dashboard:mail")).content.decode()
-    client.post(reverse("dashboard:mail_retry", args=[email.pk]))
+    first = client.post(reverse("dashboard:mail_retry", args=[email.pk]), follow=True)
+    assert "queued for another attempt" in first.content.decode()
     email.refresh_from_db()
     assert email.status == STATUS.requeued
+    again = client.post(reverse("dashboard:mail_retry", args=[email.pk]), follow=True)  # not failed now
+    assert "Only a failed email can be retried" in again.content.decode()
+    assert "queued for another attempt" not in again.content.decode()
 
 
 def test_staff_find_a_recipients_mail_in_the_delivery_log_within_a_status(client, staff):
