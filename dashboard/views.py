@@ -546,7 +546,12 @@ def booking_create(request, pk):
                 slot_id=slot.pk, mentee=form.cleaned_data["mentee"], note=form.cleaned_data["note"], by=request.user
             )
         except BookingError as error:
-            messages.error(request, error.message)
+            if error.code == "blocked":  # the service's words are the client's: "You cannot book this mentor"
+                messages.error(
+                    request, _("One of this client and this mentor blocks the other: the session cannot be booked.")
+                )
+            else:
+                messages.error(request, error.message)
         else:
             messages.success(request, _("The booking has been made; both sides are emailed."))
             return redirect("dashboard:booking_detail", pk=booking.pk)

@@ -393,6 +393,18 @@ def test_staff_book_for_a_mentee_and_cancel_it_and_both_sides_are_emailed(client
     assert "Staff decision" in rendered(cancelled[0]).body
 
 
+def test_staff_booking_for_a_blocked_pair_are_told_in_staffs_words(client, staff, mentee):
+    from messaging.models import Conversation
+
+    slot = SlotFactory(mentor=MentorFactory(profile__is_free=True, profile__price=0))
+    Conversation.objects.create(mentor=slot.mentor, mentee=mentee, mentee_blocks=True, created_at=timezone.now())
+    client.force_login(staff)
+    page = client.post(reverse("dashboard:booking_create", args=[slot.pk]), {"mentee_email": mentee.email}, follow=True)
+    text = page.content.decode()
+    assert "One of this client and this mentor blocks the other" in text and "You cannot book" not in text
+    assert not Booking.objects.exists()
+
+
 @pytest.mark.parametrize("for_themselves", [False, True])
 def test_staff_cannot_book_a_paid_mentors_session_for_someone_without_payment(client, staff, mentee, for_themselves):
     slot = SlotFactory()  # the mentor charges $50
