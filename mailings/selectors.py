@@ -7,7 +7,7 @@ from django.core.paginator import Page
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from post_office.models import STATUS, Log
+from post_office.models import STATUS, Email, Log
 
 from accounts.models import User
 from mailings.models import Client, Mailing, MailingRun, Recipient, Unsubscription
@@ -55,6 +55,15 @@ def audience(mailing: Mailing) -> QuerySet[Client]:
 def sent_in_the_last_day(*, mentor_id: int, now: dt.datetime) -> int:
     """Emails queued by the mentor's mailings in the 24 hours before ``now`` (what the daily limit counts)."""
     return Recipient.objects.filter(run__mailing__mentor_id=mentor_id, created_at__gt=now - DAY).count()
+
+
+def outbox_waiting(*, now: dt.datetime) -> QuerySet[Email]:
+    """Mailing emails in the outbox that are still to go (queued or to be retried, not expired)."""
+    return Email.objects.filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gt=now),
+        mailing_recipient__isnull=False,
+        status__in=[STATUS.queued, STATUS.requeued],
+    )
 
 
 def _unsent(prefix: str, *, stopped: bool) -> Q:

@@ -10,10 +10,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from post_office.models import STATUS, Email
 
 from accounts.models import User
-from mailings import formatting
+from mailings import formatting, selectors
 from mailings.errors import MailingError
 from mailings.models import (
     BODY_MAX_LENGTH,
@@ -204,10 +203,8 @@ def unsubscribe(*, mentor_id: int, email: str, now: dt.datetime | None = None) -
         _row, created = Unsubscription.objects.get_or_create(
             mentor_id=mentor_id, email=email, defaults={"created_at": now}
         )
-        Email.objects.filter(
-            mailing_recipient__run__mailing__mentor_id=mentor_id,
-            mailing_recipient__address=email,
-            status__in=[STATUS.queued, STATUS.requeued],
+        selectors.outbox_waiting(now=now).filter(
+            mailing_recipient__run__mailing__mentor_id=mentor_id, mailing_recipient__address=email
         ).update(expires_at=now)
     return created
 
@@ -270,9 +267,7 @@ def user_mailings_erase(*, user: User, now: dt.datetime | None = None) -> None:
     Client.objects.filter(user=user).delete()
     # Their opt-outs stay: an address that asked for no more mail keeps getting none.
     Recipient.objects.filter(address__in=addresses).update(address="deleted@invalid")
-    Email.objects.filter(
-        mailing_recipient__run__mailing__mentor=user, status__in=[STATUS.queued, STATUS.requeued]
-    ).update(expires_at=now)
+    selectors.outbox_waiting(now=now).filter(mailing_recipient__run__mailing__mentor=user).update(expires_at=now)
     Mailing.objects.filter(mentor=user).exclude(status=Mailing.Status.FINISHED).update(
         status=Mailing.Status.FINISHED, next_run_at=None, disabled_reason="", disabled_at=None
     )

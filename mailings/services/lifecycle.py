@@ -10,11 +10,9 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from post_office.models import STATUS, Email
 
 from accounts.models import User
 from audit.models import Event
@@ -32,23 +30,13 @@ OPEN = (Mailing.Status.CREATED, Mailing.Status.RUNNING, Mailing.Status.PAUSED)
 FINISHED = Mailing.Status.FINISHED
 
 
-def outbox_waiting(*, now: dt.datetime):
-    """Mailing emails in the outbox that are still to go (queued or to be retried, not expired)."""
-    return Email.objects.filter(
-        Q(expires_at__isnull=True) | Q(expires_at__gt=now),
-        mailing_recipient__isnull=False,
-        status__in=[STATUS.queued, STATUS.requeued],
-    )
-
-
 def on_access_ended(*, user: User, **_facts) -> None:
     """
     Registered with accounts: a person blocked or leaving sends nothing more, including what their
     mailings already put in the outbox (their runs are skipped: ``selectors.can_send``).
     """
-    outbox_waiting(now=timezone.now()).filter(mailing_recipient__run__mailing__mentor=user).update(
-        expires_at=timezone.now()
-    )
+    now = timezone.now()
+    selectors.outbox_waiting(now=now).filter(mailing_recipient__run__mailing__mentor=user).update(expires_at=now)
 
 
 def check_window(*, start_at: dt.datetime, end_at: dt.datetime, now: dt.datetime) -> None:
@@ -213,7 +201,7 @@ def mailing_disable(*, mailing: Mailing, by: User, reason: str, now: dt.datetime
         )
     with transaction.atomic():
         locked = Mailing.objects.select_for_update().filter(pk=mailing.pk).first()
-        unsent = outbox_waiting(now=now).filter(mailing_recipient__run__mailing=mailing)
+        unsent = selectors.outbox_waiting(now=now).filter(mailing_recipient__run__mailing=mailing)
         if locked is None or (locked.status not in OPEN and not (locked.status == FINISHED and unsent.exists())):
             raise MailingError(
                 _("Only a scheduled, running or paused mailing, or one still sending, can be disabled."), code="state"

@@ -29,22 +29,8 @@ def user_schedule_close(*, user: User, now: dt.datetime | None = None) -> int:
     slots are withdrawn, and every waitlist of or with them goes. Returns the number of sessions cancelled.
     """
     now = now or timezone.now()
-    upcoming = (
-        Booking.objects.filter(Q(mentee=user) | Q(mentor=user), status=Booking.Status.CONFIRMED, slot__start__gt=now)
-        .select_related("mentee", "mentor")
-        .order_by("pk")
-    )
-    cancelled = 0
-    # Times held for payment by them, or on their slots, end unpaid: nobody pays a person who left.
-    holds_release(Booking.objects.filter(Q(mentee=user) | Q(mentor=user), status=Booking.Status.PENDING), now=now)
     with transaction.atomic():
-        for booking in upcoming:
-            is_mentor = booking.mentor_id == user.pk
-            try:
-                booking_cancel(booking=booking, by=user, reason=ACCOUNT_CLOSED, hide_slot=is_mentor, now=now)
-            except BookingError:  # cancelled by the other side, or started, a moment ago
-                continue
-            cancelled += 1
+        cancelled = _sessions_to_come_end(user=user, by=user, reason=ACCOUNT_CLOSED, hide_own_slots=True, now=now)
         # After the cancellations: cancelling republishes the mentor's weekly hours.
         slot_withdraw_future(mentor=user, now=now)
         waitlist_remove_user(user=user)
@@ -58,15 +44,28 @@ def on_person_blocked(*, user: User, by: User, now: dt.datetime) -> int:
     payment end. Their free slots stay, for the day they are unblocked; nobody can book a blocked mentor.
     Returns the number of sessions cancelled.
     """
-    upcoming = Booking.objects.filter(
-        Q(mentee=user) | Q(mentor=user), status=Booking.Status.CONFIRMED, slot__start__gt=now
-    ).order_by("pk")
-    holds_release(Booking.objects.filter(Q(mentee=user) | Q(mentor=user), status=Booking.Status.PENDING), now=now)
+    return _sessions_to_come_end(user=user, by=by, reason=ACCOUNT_BLOCKED, hide_own_slots=False, now=now)
+
+
+def _sessions_to_come_end(*, user: User, by: User, reason: str, hide_own_slots: bool, now: dt.datetime) -> int:
+    """
+    Times held for payment by ``user``, or on their slots, end unpaid; each of their sessions that has not
+    started, on either side, is cancelled by ``by`` with the platform's ``reason`` (``hide_own_slots``: the
+    slots of their own sessions as a mentor are hidden, not freed). Returns how many were cancelled.
+    """
+    theirs = Q(mentee=user) | Q(mentor=user)
+    holds_release(Booking.objects.filter(theirs, status=Booking.Status.PENDING), now=now)
+    upcoming = (
+        Booking.objects.filter(theirs, status=Booking.Status.CONFIRMED, slot__start__gt=now)
+        .select_related("mentee", "mentor")
+        .order_by("pk")
+    )
     cancelled = 0
     for booking in upcoming:
+        hide_slot = hide_own_slots and booking.mentor_id == user.pk
         try:
-            booking_cancel(booking=booking, by=by, reason=ACCOUNT_BLOCKED, now=now)
-        except BookingError:  # cancelled a moment ago, or started
+            booking_cancel(booking=booking, by=by, reason=reason, hide_slot=hide_slot, now=now)
+        except BookingError:  # cancelled by the other side, or started, a moment ago
             continue
         cancelled += 1
     return cancelled
